@@ -1,0 +1,66 @@
+/**
+ * The one error dictionary of textgate, shared by the server (HTTP status, default message) and by
+ * clients (stable `code` to branch on). Every error response is `{ "error": { "code", "message" } }`.
+ */
+export const ERRORS = {
+  invalid_request: { status: 400, message: "The request is not valid." },
+  invalid_json: { status: 400, message: "The request body is not valid JSON." },
+  invalid_phone_number: { status: 400, message: "The phone number is not a valid number." },
+  unsupported_locale: { status: 400, message: "That locale is not supported." },
+  invalid_template: { status: 400, message: "The message template is not valid." },
+  message_too_long: { status: 400, message: "The message does not fit in one SMS segment or voice message." },
+  channel_unavailable: { status: 400, message: "No carrier is configured for that channel." },
+  unauthorized: { status: 401, message: "A valid API key is required: send Authorization: Bearer <key>." },
+  forbidden: { status: 403, message: "This key may not do that." },
+  country_not_allowed: { status: 403, message: "Verifications to that country are not allowed on this server." },
+  not_found: { status: 404, message: "No such resource." },
+  verification_not_found: {
+    status: 404,
+    message: "The verification was not found, was already approved, was canceled, has expired or has no attempts left.",
+  },
+  sandbox_disabled: { status: 404, message: "The sandbox carrier is not active on this server." },
+  method_not_allowed: { status: 405, message: "That method is not allowed on this path." },
+  verification_pending: { status: 409, message: "A verification to this number is already pending." },
+  cancel_too_early: { status: 409, message: "A verification can be canceled only 30 seconds after it was created." },
+  idempotency_key_reused: {
+    status: 422,
+    message: "This Idempotency-Key was already used with a different request body.",
+  },
+  payload_too_large: { status: 413, message: "The request body is too large." },
+  unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
+  rate_limited: { status: 429, message: "Too many requests. Try again later." },
+  send_limit_reached: { status: 429, message: "Too many codes were sent to this number. Try again later." },
+  internal_error: { status: 500, message: "Something went wrong on the server." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** A failure the caller can act on. Thrown by the domain, turned into a response by one helper. */
+export class TextgateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+  /** Seconds after which a retry may succeed (sent as Retry-After). */
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, message?: string, options: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+    super(message ?? ERRORS[code].message, { cause: options.cause });
+    this.name = "TextgateError";
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export function isTextgateError(value: unknown): value is TextgateError {
+  return value instanceof TextgateError;
+}

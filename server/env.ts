@@ -1,0 +1,135 @@
+/**
+ * Configuration: every environment variable textgate reads, validated once at boot.
+ * `.env.example` documents the same variables with their defaults; keep the two in step.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Port of the one HTTP server (pages, API, sockets). */
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** The public origin, used in links and for checking Origin headers. */
+  PUBLIC_URL: z.url().optional(),
+  /** postgres://… for PostgreSQL, file:<path> for SQLite. */
+  DATABASE_URL: z.string().optional(),
+  /** Apply pending migrations at start (otherwise refuse to start when any is pending). */
+  AUTO_MIGRATE: bool.default(true),
+  /** Secret (32+ characters) that keys code hashes and seals codes. Generated into ./data/secret in development. */
+  TEXTGATE_SECRET: z.string().min(32, "TEXTGATE_SECRET must be at least 32 characters").optional(),
+  /** Carriers for SMS, in order of preference (comma-separated): sandbox, console. */
+  SMS_CARRIERS: list.optional(),
+  /** Carriers for text-to-speech calls, in order of preference. */
+  VOICE_CARRIERS: list.optional(),
+  /** Allow the sandbox carrier when NODE_ENV=production (it shows every code on /sandbox). */
+  SANDBOX_IN_PRODUCTION: bool.default(false),
+  /** Default sender id / from number for outgoing texts and calls. */
+  DEFAULT_SENDER: z.string().max(20).optional(),
+  DEFAULT_BRAND: z.string().min(1).max(18).default("textgate"),
+  DEFAULT_LOCALE: z.string().default("en"),
+  DEFAULT_CODE_LENGTH: int(4, 20).default(6),
+  DEFAULT_VALIDITY_SECONDS: int(0, 604_800).default(600),
+  DEFAULT_MAX_ATTEMPTS: int(1, 20).default(5),
+  /** What a new request to a number with a verification pending does: replace (fresh code), resend (same code), reject (409). */
+  PENDING_POLICY: z.enum(["replace", "resend", "reject"]).default("replace"),
+  /** At most this many codes sent to one number per window (Twilio allows 5 per 10 minutes). */
+  SEND_LIMIT_PER_NUMBER: int(1, 1_000_000).default(5),
+  SEND_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(600),
+  /** Seconds a caller must wait between two resends of one verification. */
+  RESEND_COOLDOWN_SECONDS: int(0, 3600).default(30),
+  /** ISO country codes verifications may be sent to (comma-separated); empty means all. */
+  ALLOWED_COUNTRIES: list.default([]),
+  /** Largest request body accepted, in bytes. */
+  MAX_BODY_BYTES: int(1024, 1_048_576).default(16_384),
+  /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
+  SCHEDULER_INTERVAL_MS: int(20, 60_000).default(250),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Redis for events across several nodes (optional). */
+  REDIS_URL: z.string().optional(),
+  /** PostgreSQL connection pool size per process. */
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+});
+
+export type RawEnv = z.infer<typeof schema>;
+
+export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" | "VOICE_CARRIERS" | "PUBLIC_URL"> {
+  TEXTGATE_SECRET: string;
+  SMS_CARRIERS: string[];
+  VOICE_CARRIERS: string[];
+  PUBLIC_URL: string;
+  database: DatabaseTarget;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`textgate cannot start: the configuration is not valid.\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable and its default.`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads a secret from ./data/secret, creating it on first use (development and tests only). */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString("base64url");
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const production = raw.NODE_ENV === "production";
+
+  let database: DatabaseTarget | undefined;
+  try {
+    database = resolveDatabaseTarget(raw.DATABASE_URL, cwd);
+  } catch (error) {
+    problems.push(`DATABASE_URL: ${(error as Error).message}`);
+  }
+
+  const defaultCarriers = production ? [] : ["sandbox"];
+  const SMS_CARRIERS = raw.SMS_CARRIERS?.length ? raw.SMS_CARRIERS : defaultCarriers;
+  const VOICE_CARRIERS = raw.VOICE_CARRIERS?.length ? raw.VOICE_CARRIERS : defaultCarriers;
+  if (!SMS_CARRIERS.length) problems.push("SMS_CARRIERS: set at least one carrier in production (e.g. SMS_CARRIERS=console)");
+  if (production && !raw.SANDBOX_IN_PRODUCTION && [...SMS_CARRIERS, ...VOICE_CARRIERS].includes("sandbox")) {
+    problems.push("SMS_CARRIERS/VOICE_CARRIERS: the sandbox carrier is refused in production unless SANDBOX_IN_PRODUCTION=true");
+  }
+
+  let secret = raw.TEXTGATE_SECRET;
+  if (!secret) {
+    if (production) problems.push("TEXTGATE_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 32`)");
+    else secret = developmentSecret(path.resolve(cwd, "data"));
+  }
+  for (const country of raw.ALLOWED_COUNTRIES) {
+    if (!/^[A-Z]{2}$/.test(country)) problems.push(`ALLOWED_COUNTRIES: "${country}" is not an upper-case ISO 3166-1 alpha-2 code`);
+  }
+  if (problems.length || !database || !secret) throw new ConfigError(problems);
+
+  return {
+    ...raw,
+    TEXTGATE_SECRET: secret,
+    SMS_CARRIERS,
+    VOICE_CARRIERS,
+    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    database,
+    production,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * In-process event bus with typed payloads. Every engine state change goes through `publish`.
+ * Subscribers must not throw into the publisher: errors are caught and reported to `onError`.
+ */
+import crypto from "node:crypto";
+import type { EventPayloads, EventType, TextgateEvent } from "./types.ts";
+
+type Listener<T extends EventType> = (event: TextgateEvent<T>) => void;
+
+export class EventBus {
+  private readonly listeners = new Map<EventType | "*", Set<Listener<never>>>();
+
+  constructor(private readonly onError: (error: unknown, event: TextgateEvent) => void = () => {}) {}
+
+  publish<T extends EventType>(type: T, data: EventPayloads[T], at = new Date()): TextgateEvent<T> {
+    const event: TextgateEvent<T> = { id: crypto.randomUUID(), type, at: at.toISOString(), data };
+    for (const key of [type, "*"] as const) {
+      for (const listener of this.listeners.get(key) ?? []) {
+        try {
+          (listener as Listener<T>)(event);
+        } catch (error) {
+          this.onError(error, event as TextgateEvent);
+        }
+      }
+    }
+    return event;
+  }
+
+  /** Subscribes to one event type, or to all with "*". Returns the unsubscribe function. */
+  subscribe<T extends EventType>(type: T | "*", listener: Listener<T>): () => void {
+    const set = this.listeners.get(type) ?? new Set();
+    set.add(listener as Listener<never>);
+    this.listeners.set(type, set);
+    return () => set.delete(listener as Listener<never>);
+  }
+}

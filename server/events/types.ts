@@ -1,0 +1,39 @@
+/** Typed payloads of every state change the engine publishes. Sockets and webhooks subscribe to these. */
+import type { Channel, DeliveryStatus, Surface, VerificationStatus } from "../verification/types.ts";
+
+interface VerificationRef {
+  verificationId: string;
+  to: string;
+  purpose: string;
+  surface: Surface;
+}
+
+export interface EventPayloads {
+  "verification.created": VerificationRef & { channel: Channel; expiresAt: string };
+  "verification.step_sent": VerificationRef & { deliveryId: string; stepIndex: number; channel: Channel; carrier: string };
+  "verification.delivery_updated": VerificationRef & { deliveryId: string; status: DeliveryStatus; errorCode?: string };
+  "verification.attempt_failed": VerificationRef & { attempts: number; attemptsLeft: number };
+  "verification.approved": VerificationRef & { by: "code" | "owner" };
+  "verification.expired": VerificationRef;
+  "verification.canceled": VerificationRef & { reason: "request" | "replaced" };
+  "verification.max_attempts_reached": VerificationRef & { attempts: number };
+  "verification.failed": VerificationRef & { reason: string };
+  "inbound.received": { inboundId: string; carrier: string; from: string; to: string | null; body: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+export interface TextgateEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  at: string;
+  data: EventPayloads[T];
+}
+
+export const TERMINAL_EVENT_STATUS: Partial<Record<EventType, VerificationStatus>> = {
+  "verification.approved": "approved",
+  "verification.expired": "expired",
+  "verification.canceled": "canceled",
+  "verification.max_attempts_reached": "max_attempts_reached",
+  "verification.failed": "failed",
+};

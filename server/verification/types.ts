@@ -1,0 +1,81 @@
+/** The verification engine's public types: what callers (HTTP API, NextAuth, sockets, compat APIs) see. */
+import type { Channel, CreateVerificationRequest, WorkflowStep } from "../../lib/validations/verification.ts";
+
+export type { Channel, WorkflowStep };
+
+export const VERIFICATION_STATUSES = ["pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export const DELIVERY_STATUSES = ["scheduled", "sending", "sent", "delivered", "failed", "dropped"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Which API surface created a verification. */
+export type Surface = "native" | "twilio" | "textmagic" | "signalwire" | "vonage" | "auth" | "socket";
+
+/** What to do when a new verification is requested for a number (and purpose) with one pending. */
+export type PendingPolicy = "replace" | "resend" | "reject";
+
+export interface CreateVerificationInput extends CreateVerificationRequest {
+  surface?: Surface;
+  apiKeyId?: string | null;
+  idempotencyKey?: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  stepIndex: number;
+  kind: "workflow" | "resend";
+  channel: Channel;
+  carrier: string | null;
+  carrierMessageId: string | null;
+  status: DeliveryStatus;
+  dueAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  failedAt: Date | null;
+  errorCode: string | null;
+  error: string | null;
+}
+
+/** A verification as callers see it: never the code, never its hash. */
+export interface VerificationView {
+  id: string;
+  to: string;
+  purpose: string;
+  status: VerificationStatus;
+  /** The first step's channel. */
+  channel: Channel;
+  workflow: WorkflowStep[];
+  workflowPreset: number | null;
+  codeLength: number;
+  alphanumeric: boolean;
+  locale: string;
+  brand: string | null;
+  attempts: number;
+  maxAttempts: number;
+  attemptsLeft: number;
+  sends: number;
+  validFor: number;
+  expiresAt: Date;
+  surface: Surface;
+  clientRef: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  deliveries: DeliveryView[];
+}
+
+export interface CreateResult {
+  verification: VerificationView;
+  /** True when an earlier request with the same idempotency key already created it (nothing was sent). */
+  replayed: boolean;
+  /** True when policy "resend" reused a pending verification (its code went out again). */
+  resent: boolean;
+}
+
+export interface CheckResult {
+  valid: boolean;
+  status: VerificationStatus;
+  attemptsLeft: number;
+  verification: VerificationView;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts", "server/**/*.test.ts", "lib/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    // Integration tests start real server processes; two cores, so keep files from all running at once.
+    maxWorkers: 2,
+  },
+});
