@@ -54,6 +54,8 @@ const schema = z.object({
   /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
   SCHEDULER_INTERVAL_MS: int(20, 60_000).default(250),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Serve the Next.js pages from this process; false serves only the API (tests, API-only nodes). */
+  SERVE_PAGES: bool.default(true),
   /** Redis for events across several nodes (optional). */
   REDIS_URL: z.string().optional(),
   /** PostgreSQL connection pool size per process. */

@@ -52,3 +52,16 @@ export async function applyMigrations(target: DatabaseTarget, log: (line: string
     engine.free();
   }
 }
+
+/** Names of committed migrations the database has not applied (all of them on a new database). */
+export async function pendingMigrations(target: DatabaseTarget, appliedNames: () => Promise<string[]>): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    applied = new Set(await appliedNames());
+  } catch {
+    applied = new Set(); // no _prisma_migrations table yet
+  }
+  return readMigrations(migrationsDirFor(target))
+    .map((m) => m.name)
+    .filter((name) => !applied.has(name));
+}

@@ -1,0 +1,36 @@
+/**
+ * Phone numbers: everything is normalised to E.164 before it is hashed, keyed, rate limited or stored.
+ * Only ASCII digits, "+", spaces and ( ) - . are accepted, so look-alike digits from other scripts
+ * cannot make two spellings of one number.
+ */
+import { type CountryCode, parsePhoneNumberWithError } from "libphonenumber-js/max";
+
+export interface ParsedPhone {
+  e164: string;
+  country: string | undefined;
+}
+
+const ALLOWED = /^\+?[0-9 ().-]{2,32}$/;
+
+/** Parses a number in E.164 or local format (with `country`); null when it is not a valid number. */
+export function parsePhone(input: string, country?: string): ParsedPhone | null {
+  const text = input.trim();
+  if (!ALLOWED.test(text)) return null;
+  if (!text.startsWith("+") && !country) return null;
+  try {
+    const phone = parsePhoneNumberWithError(text, country ? { defaultCountry: country as CountryCode } : undefined);
+    if (!phone.isValid()) return null;
+    return { e164: phone.number, country: phone.country };
+  } catch {
+    return null;
+  }
+}
+
+export function isE164(value: string): boolean {
+  return /^\+[1-9][0-9]{6,14}$/.test(value);
+}
+
+/** "+15550100123" → "+1•••••••123": for logs and pages that must not show a whole number. */
+export function maskPhone(e164: string): string {
+  return e164.length <= 6 ? "•••" : `${e164.slice(0, 2)}${"•".repeat(e164.length - 5)}${e164.slice(-3)}`;
+}

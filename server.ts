@@ -1,0 +1,79 @@
+/**
+ * textgate's one process: the API (lean router), the Next.js pages and, later, WebSockets, on one port.
+ * Usage: npm run dev | npm start (NODE_ENV=production) | SERVE_PAGES=false for an API-only node.
+ */
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig } from "./server/env.ts";
+import { createApiHandler } from "./server/http/index.ts";
+import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await startRuntime(config);
+  const api = createApiHandler(runtime);
+  let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
+  let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
+  if (config.SERVE_PAGES) {
+    const { default: next } = await import("next");
+    const app = next({ dev: !config.production, dir: root, hostname: "localhost", port: config.PORT });
+    await app.prepare();
+    pages = app.getRequestHandler();
+    upgrade = app.getUpgradeHandler();
+  }
+
+  const server = http.createServer((req, res) => {
+    if (api(req, res)) return;
+    if (pages) {
+      pages(req, res).catch((error: unknown) => {
+        runtime.logger.error({ err: error, url: req.url }, "page request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ error: { code: "not_found", message: "This node serves only the API (SERVE_PAGES=false)." } }));
+  });
+  server.on("upgrade", (req, socket, head) => {
+    // Sockets come with the session-units issue; until then only Next's own upgrades (dev reload) are served.
+    if (upgrade && req.url?.startsWith("/_next/")) void upgrade(req, socket, head);
+    else socket.destroy();
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  runtime.logger.info(
+    { port, database: config.database.provider, sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS, pages: config.SERVE_PAGES },
+    `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
+  );
+  installShutdown(server, runtime);
+}
+
+function installShutdown(server: http.Server, runtime: Runtime): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, "shutting down");
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void runtime.close().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    console.error(error.message);
+  } else {
+    console.error("textgate failed to start:", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/**
+ * Picks the carriers for each channel from configuration (SMS_CARRIERS, VOICE_CARRIERS), in order of
+ * preference: the first is tried first, the next ones when a send fails in a way retrying can help.
+ */
+import type { Channel } from "../verification/types.ts";
+import type { Carrier } from "./types.ts";
+
+/** Carriers that deliver nothing to a real phone (they show codes to whoever reads them). */
+export const DEVELOPMENT_CARRIERS = ["sandbox", "console"] as const;
+
+export class CarrierRegistry {
+  private readonly byChannel: Record<Channel, Carrier[]>;
+
+  constructor(available: readonly Carrier[], preference: Record<Channel, readonly string[]>) {
+    const known = new Map(available.map((c) => [c.id, c]));
+    const pick = (channel: Channel): Carrier[] =>
+      preference[channel].map((id) => {
+        const carrier = known.get(id);
+        if (!carrier) throw new Error(`Unknown carrier "${id}"; available: ${[...known.keys()].join(", ")}`);
+        if (!carrier.channels.includes(channel)) throw new Error(`Carrier "${id}" cannot send ${channel}`);
+        return carrier;
+      });
+    this.byChannel = { sms: pick("sms"), voice: pick("voice") };
+  }
+
+  /** Carriers for a channel, most preferred first; empty when none is configured. */
+  for(channel: Channel): readonly Carrier[] {
+    return this.byChannel[channel];
+  }
+
+  supports(channel: Channel): boolean {
+    return this.byChannel[channel].length > 0;
+  }
+}

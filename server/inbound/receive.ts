@@ -1,0 +1,42 @@
+/**
+ * The one inbound path: every text a phone sends us (carrier webhook or sandbox handset) is stored and
+ * published as `inbound.received`. A webhook delivered twice (same carrier message id) is stored once.
+ */
+import crypto from "node:crypto";
+import type { EventBus } from "../events/bus.ts";
+import type { Sql } from "../store/sql.ts";
+
+export interface InboundInput {
+  carrier: string;
+  /** E.164 sender. */
+  from: string;
+  to?: string | null;
+  body: string;
+  carrierMessageId?: string | null;
+}
+
+export class InboundService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly events: EventBus,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async receive(input: InboundInput): Promise<{ id: string; duplicate: boolean }> {
+    const id = crypto.randomUUID();
+    const carrierMessageId = input.carrierMessageId ?? `${input.carrier}:${id}`;
+    const inserted = await this.sql.get<{ id: string }>(
+      `INSERT INTO inbound_messages (id, carrier, carrier_message_id, "from", "to", body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (carrier, carrier_message_id) DO NOTHING RETURNING id`,
+      [id, input.carrier, carrierMessageId, input.from, input.to ?? null, input.body, this.clock()],
+    );
+    if (!inserted) {
+      const existing = await this.sql.get<{ id: string }>(`SELECT id FROM inbound_messages WHERE carrier = ? AND carrier_message_id = ?`, [
+        input.carrier, carrierMessageId,
+      ]);
+      return { id: existing?.id ?? id, duplicate: true };
+    }
+    this.events.publish("inbound.received", { inboundId: id, carrier: input.carrier, from: input.from, to: input.to ?? null, body: input.body });
+    return { id, duplicate: false };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Composes the server-side domain once per process: database, events, audit log, carriers, engine,
+ * scheduler, inbound path. Stored on globalThis so code bundled by Next shares the same instance.
+ */
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { AuditLog } from "./audit.ts";
+import { consoleCarrier } from "./carriers/console.ts";
+import { CarrierRegistry } from "./carriers/registry.ts";
+import { SandboxCarrier } from "./carriers/sandbox.ts";
+import type { Carrier } from "./carriers/types.ts";
+import { createDb, type Db } from "./db/client.ts";
+import { applyMigrations, pendingMigrations } from "./db/migrations.ts";
+import type { Config } from "./env.ts";
+import { EventBus } from "./events/bus.ts";
+import { InboundService } from "./inbound/receive.ts";
+import { createLogger } from "./logger.ts";
+import { openSql, type Sql } from "./store/sql.ts";
+import { VerificationEngine } from "./verification/engine.ts";
+import { Scheduler } from "./verification/scheduler.ts";
+import { createSendLimiter } from "./verification/send-limits.ts";
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  prisma: Db;
+  sql: Sql;
+  events: EventBus;
+  engine: VerificationEngine;
+  scheduler: Scheduler;
+  carriers: CarrierRegistry;
+  /** The sandbox carrier when it is active, else null. */
+  sandbox: SandboxCarrier | null;
+  inbound: InboundService;
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+export interface RuntimeOptions {
+  clock?: () => Date;
+  logger?: Logger;
+  /** Start the scheduler's timer (default true); tests drive `scheduler.tick()` themselves. */
+  startScheduler?: boolean;
+}
+
+async function prepareDatabase(config: Config, sql: Sql, logger: Logger): Promise<void> {
+  if (config.AUTO_MIGRATE) {
+    const applied = await applyMigrations(config.database);
+    if (applied.length) logger.info({ migrations: applied }, "applied database migrations");
+    return;
+  }
+  const pending = await pendingMigrations(config.database, async () =>
+    (await sql.all<{ migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).map(
+      (r) => r.migration_name,
+    ),
+  );
+  if (pending.length) {
+    throw new StartupError(
+      `The database has ${pending.length} pending migration(s) (${pending.join(", ")}) and AUTO_MIGRATE=false. Run: npm run db:migrate`,
+    );
+  }
+}
+
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? (() => new Date());
+  const sql = openSql(config.database, { poolSize: config.DATABASE_POOL_SIZE });
+  try {
+    await prepareDatabase(config, sql, logger);
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+  const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
+  const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
+  const audit = new AuditLog(sql, events, logger);
+  const wanted = new Set([...config.SMS_CARRIERS, ...config.VOICE_CARRIERS]);
+  const sandbox = wanted.has("sandbox") ? new SandboxCarrier(sql, clock) : null;
+  const available: Carrier[] = [...(sandbox ? [sandbox] : []), consoleCarrier()];
+  let carriers: CarrierRegistry;
+  try {
+    carriers = new CarrierRegistry(available, { sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS });
+  } catch (error) {
+    await sql.close();
+    throw new StartupError((error as Error).message);
+  }
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const engine = new VerificationEngine({
+    sql,
+    carriers,
+    events,
+    logger,
+    clock,
+    secret: config.TEXTGATE_SECRET,
+    sendLimiter: createSendLimiter({ points: config.SEND_LIMIT_PER_NUMBER, windowSeconds: config.SEND_LIMIT_WINDOW_SECONDS, redis }),
+    defaults: {
+      brand: config.DEFAULT_BRAND,
+      locale: config.DEFAULT_LOCALE,
+      codeLength: config.DEFAULT_CODE_LENGTH,
+      validForSeconds: config.DEFAULT_VALIDITY_SECONDS,
+      maxAttempts: config.DEFAULT_MAX_ATTEMPTS,
+      sender: config.DEFAULT_SENDER,
+      pendingPolicy: config.PENDING_POLICY,
+      resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
+      allowedCountries: config.ALLOWED_COUNTRIES,
+    },
+  });
+  const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);
+  if (options.startScheduler ?? true) scheduler.start();
+  const inbound = new InboundService(sql, events, clock);
+
+  const runtime: Runtime = {
+    config,
+    logger,
+    prisma,
+    sql,
+    events,
+    engine,
+    scheduler,
+    carriers,
+    sandbox,
+    inbound,
+    audit,
+    async close() {
+      await scheduler.stop();
+      await audit.close();
+      await Promise.allSettled([sql.close(), prisma.$disconnect(), redis?.quit()]);
+      if (globalThis.__textgateRuntime === runtime) globalThis.__textgateRuntime = undefined;
+    },
+  };
+  globalThis.__textgateRuntime = runtime;
+  return runtime;
+}
+
+declare global {
+  var __textgateRuntime: Runtime | undefined;
+}
+
+/** The runtime of this process, for code that runs inside Next's bundles. */
+export function getRuntime(): Runtime {
+  const runtime = globalThis.__textgateRuntime;
+  if (!runtime) throw new Error("textgate runtime is not started: run the app through server.ts (npm run dev / npm start)");
+  return runtime;
+}

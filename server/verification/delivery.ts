@@ -1,0 +1,89 @@
+/**
+ * Sends one claimed delivery: opens the sealed code, renders the text for the channel and locale, and
+ * hands it to the channel's carriers in order of preference. A failure that retrying can help moves on
+ * to the next carrier, then reschedules the delivery with backoff; a permanent one fails it.
+ * The delivery id is the carrier idempotency key, so a re-claimed delivery is not sent twice.
+ */
+import type { Logger } from "pino";
+import type { CarrierRegistry } from "../carriers/registry.ts";
+import { CarrierError } from "../carriers/types.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { CodeCrypto } from "./codes.ts";
+import { renderMessage } from "./messages.ts";
+import type { DeliveryRecord, VerificationRecord, VerificationRepository } from "./repository.ts";
+
+/** Sends of one delivery before it is given up. */
+export const MAX_SEND_TRIES = 5;
+/** How long a claimed delivery belongs to its claimer; past that a scheduler may claim it again. */
+export const LEASE_MS = 30_000;
+
+export function retryDelayMs(tries: number): number {
+  return Math.min(1000 * 2 ** Math.max(tries - 1, 0), 60_000);
+}
+
+export interface DelivererDeps {
+  repo: VerificationRepository;
+  carriers: CarrierRegistry;
+  codes: CodeCrypto;
+  events: EventBus;
+  logger: Logger;
+  clock: () => Date;
+  defaultBrand: string;
+  defaultSender?: string;
+}
+
+export type DeliveryOutcome = "sent" | "retry" | "failed" | "dropped";
+
+export class Deliverer {
+  constructor(private readonly deps: DelivererDeps) {}
+
+  async deliver(d: DeliveryRecord, v: VerificationRecord): Promise<DeliveryOutcome> {
+    const { repo, carriers, codes, events, logger, clock } = this.deps;
+    if (v.status !== "pending" || v.expiresAt <= clock()) {
+      await repo.markDropped(d.id, clock());
+      return "dropped";
+    }
+    const ref = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface };
+    const body = renderMessage({
+      channel: d.channel,
+      locale: v.locale,
+      brand: v.brand ?? this.deps.defaultBrand,
+      template: v.template,
+      code: codes.open(v.codeSealed, v.id),
+    });
+    let lastError: CarrierError | null = null;
+    for (const carrier of carriers.for(d.channel)) {
+      try {
+        const result = await carrier.send({ channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id });
+        if (await repo.markSent(d, { ...result, carrier: carrier.id }, clock())) {
+          events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
+        }
+        return "sent";
+      } catch (error) {
+        const failure =
+          error instanceof CarrierError ? error : new CarrierError(carrier.id, "carrier_error", (error as Error)?.message ?? String(error), true, { cause: error });
+        logger.warn({ carrier: carrier.id, deliveryId: d.id, code: failure.code, retryable: failure.retryable }, "carrier send failed");
+        lastError = failure;
+        if (!failure.retryable) break;
+      }
+    }
+    const now = clock();
+    const errorCode = lastError?.code ?? "channel_unavailable";
+    const message = lastError?.message ?? `No carrier is configured for ${d.channel}`;
+    const retryAt = new Date(now.getTime() + retryDelayMs(d.tries));
+    if (lastError?.retryable && d.tries < MAX_SEND_TRIES && retryAt < v.expiresAt) {
+      await repo.markRetry(d.id, retryAt, lastError.carrier, errorCode, message, now);
+      events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode });
+      return "retry";
+    }
+    await repo.markFailed(d.id, lastError?.carrier ?? null, errorCode, message, now);
+    events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "failed", errorCode });
+    if (!(await repo.hasOutstandingDeliveries(v.id))) {
+      const delivered = (await repo.deliveriesOf(v.id)).some((x) => x.status === "sent" || x.status === "delivered");
+      if (!delivered && (await repo.end(v.id, "failed", now))) {
+        events.publish("verification.failed", { ...ref, reason: errorCode });
+      }
+    }
+    return "failed";
+  }
+}

@@ -1,0 +1,447 @@
+/**
+ * The verification engine: create, check, cancel, approve, fetch, resend and next step. No HTTP here.
+ *
+ * Invariants (each enforced by one conditional statement in repository.ts, never by read-then-write):
+ * - a right code approves at most once: `status = 'pending' AND attempts < max AND expires_at > now`;
+ * - wrong codes never count more than `maxAttempts`: the same condition guards the increment;
+ * - after approval, expiry, cancellation or the last attempt, check answers verification_not_found
+ *   for every case alike (seed 003); the stored status tells them apart.
+ * Policy for a new verification to a number (and purpose) that has one pending, per request or
+ * PENDING_POLICY: "replace" (default: cancel the old one, send a fresh code, as the security checklist
+ * prefers), "resend" (send the pending code again, as Twilio does) or "reject" (409, as Vonage does).
+ */
+import crypto from "node:crypto";
+import type { Logger } from "pino";
+import { TextgateError } from "../../lib/errors.ts";
+import { parsePhone } from "../../lib/phone.ts";
+import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Sql } from "../store/sql.ts";
+import { isUniqueViolation } from "../store/sql.ts";
+import { CodeCrypto, generateCode, normalizeCode, plausibleCode } from "./codes.ts";
+import { Deliverer, LEASE_MS } from "./delivery.ts";
+import { canonicalLocale, localeForCountry } from "./locales.ts";
+import { assertMessageFits } from "./messages.ts";
+import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
+import type { SendLimiter } from "./send-limits.ts";
+import type {
+  Channel,
+  CheckResult,
+  CreateResult,
+  CreateVerificationInput,
+  PendingPolicy,
+  VerificationView,
+} from "./types.ts";
+import { PRESET_VALIDITY_SECONDS, resolveWorkflow, stepDueTimes } from "./workflows.ts";
+
+/** Seed 002: a verification can be canceled no earlier than 30 seconds after it was created. */
+export const CANCEL_MIN_AGE_SECONDS = 30;
+
+export interface EngineDefaults {
+  brand: string;
+  locale: string;
+  codeLength: number;
+  validForSeconds: number;
+  maxAttempts: number;
+  sender?: string;
+  pendingPolicy: PendingPolicy;
+  resendCooldownSeconds: number;
+  allowedCountries: readonly string[];
+}
+
+export interface EngineDeps {
+  sql: Sql;
+  carriers: CarrierRegistry;
+  events: EventBus;
+  logger: Logger;
+  secret: string;
+  sendLimiter: SendLimiter;
+  defaults: EngineDefaults;
+  clock?: () => Date;
+}
+
+export type CheckRef = { id: string } | { to: string; country?: string; purpose?: string };
+
+export class VerificationEngine {
+  readonly repo: VerificationRepository;
+  readonly deliverer: Deliverer;
+  private readonly codes: CodeCrypto;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.repo = new VerificationRepository(deps.sql);
+    this.codes = new CodeCrypto(deps.secret);
+    this.deliverer = new Deliverer({
+      repo: this.repo,
+      carriers: deps.carriers,
+      codes: this.codes,
+      events: deps.events,
+      logger: deps.logger,
+      clock: this.clock,
+      defaultBrand: deps.defaults.brand,
+      defaultSender: deps.defaults.sender,
+    });
+  }
+
+  /** Starts a verification and sends its first step before answering. */
+  async create(input: CreateVerificationInput): Promise<CreateResult> {
+    const { defaults, sendLimiter } = this.deps;
+    const requestHash = input.idempotencyKey ? hashRequest(input) : null;
+    if (input.idempotencyKey) {
+      const earlier = await this.repo.findByIdempotencyKey(input.apiKeyId ?? null, input.idempotencyKey);
+      if (earlier) return this.replay(earlier, requestHash);
+    }
+
+    const phone = parsePhone(input.to, input.country);
+    if (!phone) throw new TextgateError("invalid_phone_number", undefined, { details: [{ path: "to", message: "not a valid phone number" }] });
+    if (defaults.allowedCountries.length && !(phone.country && defaults.allowedCountries.includes(phone.country))) {
+      throw new TextgateError("country_not_allowed");
+    }
+    const workflow = resolveWorkflow(input);
+    for (const step of workflow.steps) {
+      if (!this.deps.carriers.supports(step.channel)) {
+        throw new TextgateError("channel_unavailable", `No carrier is configured for ${step.channel} on this server.`);
+      }
+    }
+    const locale = canonicalLocale(input.locale ?? localeForCountry(phone.country) ?? defaults.locale);
+    if (!locale) {
+      throw new TextgateError("unsupported_locale", `The locale "${input.locale}" is not supported.`, { details: [{ path: "locale", message: "unsupported" }] });
+    }
+    const customCode = input.code !== undefined;
+    const code = customCode ? normalizeCode(input.code as string) : generateCode(input.codeLength ?? defaults.codeLength, input.alphanumeric ?? false);
+    const alphanumeric = /[A-Z]/.test(code) || (!customCode && (input.alphanumeric ?? false));
+    const brand = input.brand ?? defaults.brand;
+    for (const channel of new Set(workflow.steps.map((s) => s.channel))) {
+      assertMessageFits({ channel, locale, brand, template: input.template ?? null, codeLength: code.length, alphanumeric });
+    }
+    const purpose = input.purpose ?? "verify";
+    const policy = input.onPending ?? defaults.pendingPolicy;
+    const now = this.clock();
+
+    const pending = await this.repo.findPending(phone.e164, purpose, now);
+    if (pending && policy === "reject") throw new TextgateError("verification_pending");
+    if (pending && policy === "resend") {
+      const view = await this.resend(pending.id, { channel: input.channel ?? workflow.steps[0]?.channel, ignoreCooldown: true });
+      return { verification: view, replayed: false, resent: true };
+    }
+
+    await sendLimiter.consume(phone.e164);
+    const id = crypto.randomUUID();
+    const validFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
+    const record: VerificationRecord = {
+      id,
+      to: phone.e164,
+      purpose,
+      status: "pending",
+      workflow: workflow.steps,
+      workflowPreset: workflow.preset,
+      codeHash: this.codes.hash(code, { verificationId: id, to: phone.e164, purpose }),
+      codeSealed: this.codes.seal(code, id),
+      codeLength: code.length,
+      alphanumeric,
+      customCode,
+      locale,
+      brand,
+      template: input.template ?? null,
+      sender: input.sender ?? null,
+      attempts: 0,
+      maxAttempts: input.maxAttempts ?? defaults.maxAttempts,
+      sends: 0,
+      validFor,
+      expiresAt: new Date(now.getTime() + validFor * 1000),
+      surface: input.surface ?? "native",
+      clientRef: input.clientRef ?? null,
+      apiKeyId: input.apiKeyId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    };
+    const dueTimes = stepDueTimes(workflow.steps, now);
+    const deliveries: NewDelivery[] = workflow.steps.map((step, index) => ({
+      id: crypto.randomUUID(),
+      stepIndex: index,
+      kind: "workflow",
+      channel: step.channel,
+      // Step 0 is claimed by this request and sent below; the rest wait for the scheduler.
+      status: index === 0 ? "sending" : "scheduled",
+      dueAt: dueTimes[index] as Date,
+      leaseUntil: index === 0 ? new Date(now.getTime() + LEASE_MS) : null,
+    }));
+
+    try {
+      await this.deps.sql.transaction(async (tx) => {
+        if (pending) {
+          // policy "replace": the old code stops working in the same transaction that creates the new one
+          if (await this.repo.end(pending.id, "canceled", now, tx)) await this.repo.dropScheduled(pending.id, now, tx);
+        }
+        await this.repo.insert(record, deliveries, tx);
+      });
+    } catch (error) {
+      if (input.idempotencyKey && isUniqueViolation(error)) {
+        const earlier = await this.repo.findByIdempotencyKey(input.apiKeyId ?? null, input.idempotencyKey);
+        if (earlier) return this.replay(earlier, requestHash);
+      }
+      throw error;
+    }
+    if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
+    this.deps.events.publish("verification.created", { ...refOf(record), channel: workflow.steps[0]?.channel ?? "sms", expiresAt: record.expiresAt.toISOString() });
+    const first = deliveries[0] as NewDelivery;
+    await this.deliverer.deliver(asRecord(first, id), record);
+    return { verification: await this.view(id), replayed: false, resent: false };
+  }
+
+  private async replay(earlier: VerificationRecord, requestHash: string | null): Promise<CreateResult> {
+    if (earlier.requestHash !== requestHash) throw new TextgateError("idempotency_key_reused");
+    return { verification: await this.toView(earlier), replayed: true, resent: false };
+  }
+
+  /** The current state of a verification (any status); never the code. */
+  async get(id: string): Promise<VerificationView> {
+    const record = await this.repo.findById(id);
+    if (!record) throw new TextgateError("verification_not_found");
+    return this.toView(await this.settleExpiry(record));
+  }
+
+  /** The newest checkable verification to a number, or null. */
+  async findPending(to: string, options: { country?: string; purpose?: string } = {}): Promise<VerificationView | null> {
+    const phone = parsePhone(to, options.country);
+    if (!phone) return null;
+    const record = await this.repo.findPending(phone.e164, options.purpose ?? "verify", this.clock());
+    return record ? this.toView(record) : null;
+  }
+
+  /** Checks a code. A wrong code uses one attempt; the right one approves exactly once. */
+  async check(ref: CheckRef, code: string): Promise<CheckResult> {
+    const now = this.clock();
+    const record = await this.findCheckable(ref, now);
+    const submitted = normalizeCode(code);
+    if (!plausibleCode(submitted, record.codeLength, record.alphanumeric)) {
+      // Cannot be right, so no attempt is used; the caller gets told the expected shape.
+      throw new TextgateError(
+        "invalid_request",
+        `The code must be ${record.codeLength} ${record.alphanumeric ? "letters or digits" : "digits"}.`,
+        { details: [{ path: "code", message: "wrong length or characters" }] },
+      );
+    }
+    const binding = { verificationId: record.id, to: record.to, purpose: record.purpose };
+    const ref_ = refOf(record);
+    if (this.codes.matches(submitted, binding, record.codeHash)) {
+      const approved = await this.deps.sql.transaction(async (tx) => {
+        if (!(await this.repo.finish(record.id, "approved", now, true, tx))) return false;
+        await this.repo.dropScheduled(record.id, now, tx);
+        return true;
+      });
+      if (!approved) throw new TextgateError("verification_not_found");
+      this.deps.events.publish("verification.approved", { ...ref_, by: "code" });
+      const view = await this.view(record.id);
+      return { valid: true, status: "approved", attemptsLeft: view.attemptsLeft, verification: view };
+    }
+    const attempts = await this.repo.countFailedAttempt(record.id, now);
+    if (attempts === null) throw new TextgateError("verification_not_found");
+    const attemptsLeft = Math.max(record.maxAttempts - attempts, 0);
+    this.deps.events.publish("verification.attempt_failed", { ...ref_, attempts, attemptsLeft });
+    if (attemptsLeft === 0 && (await this.repo.markAttemptsExhausted(record.id, now))) {
+      await this.repo.dropScheduled(record.id, now);
+      this.deps.events.publish("verification.max_attempts_reached", { ...ref_, attempts });
+    }
+    const view = await this.view(record.id);
+    return { valid: false, status: view.status, attemptsLeft, verification: view };
+  }
+
+  /** Cancels a pending verification; by default refused in its first 30 seconds (seed 002). */
+  async cancel(id: string, options: { enforceMinimumAge?: boolean } = {}): Promise<VerificationView> {
+    const now = this.clock();
+    const record = await this.usable(id, now);
+    const ageSeconds = (now.getTime() - record.createdAt.getTime()) / 1000;
+    if ((options.enforceMinimumAge ?? true) && ageSeconds < CANCEL_MIN_AGE_SECONDS) {
+      const wait = Math.ceil(CANCEL_MIN_AGE_SECONDS - ageSeconds);
+      throw new TextgateError("cancel_too_early", `A verification can be canceled only 30 seconds after it was created: wait ${wait} s.`, {
+        retryAfter: wait,
+      });
+    }
+    const canceled = await this.deps.sql.transaction(async (tx) => {
+      if (!(await this.repo.end(id, "canceled", now, tx))) return false;
+      await this.repo.dropScheduled(id, now, tx);
+      return true;
+    });
+    if (!canceled) throw new TextgateError("verification_not_found");
+    this.deps.events.publish("verification.canceled", { ...refOf(record), reason: "request" });
+    return this.view(id);
+  }
+
+  /** Approves a pending verification without a code (an owner's decision; Twilio's Status=approved). */
+  async approve(id: string): Promise<VerificationView> {
+    const now = this.clock();
+    const record = await this.usable(id, now);
+    const approved = await this.deps.sql.transaction(async (tx) => {
+      if (!(await this.repo.finish(id, "approved", now, false, tx))) return false;
+      await this.repo.dropScheduled(id, now, tx);
+      return true;
+    });
+    if (!approved) throw new TextgateError("verification_not_found");
+    this.deps.events.publish("verification.approved", { ...refOf(record), by: "owner" });
+    return this.view(id);
+  }
+
+  /**
+   * Sends the same code again, now, on the given channel (default: the first step's). Attempts are not
+   * reset. Counts toward the per-number send limit and honours RESEND_COOLDOWN_SECONDS.
+   */
+  async resend(id: string, options: { channel?: Channel; ignoreCooldown?: boolean } = {}): Promise<VerificationView> {
+    const now = this.clock();
+    const record = await this.usable(id, now);
+    const channel = options.channel ?? record.workflow[0]?.channel ?? "sms";
+    if (!this.deps.carriers.supports(channel)) throw new TextgateError("channel_unavailable", `No carrier is configured for ${channel} on this server.`);
+    assertMessageFits({
+      channel,
+      locale: record.locale,
+      brand: record.brand ?? this.deps.defaults.brand,
+      template: record.template,
+      codeLength: record.codeLength,
+      alphanumeric: record.alphanumeric,
+    });
+    const cooldown = this.deps.defaults.resendCooldownSeconds;
+    if (!options.ignoreCooldown && cooldown > 0) {
+      const last = await this.repo.lastDeliveryCreatedAt(id);
+      const wait = last ? Math.ceil(cooldown - (now.getTime() - last.getTime()) / 1000) : 0;
+      if (wait > 0) throw new TextgateError("rate_limited", `Wait ${wait} s before sending the code again.`, { retryAfter: wait });
+    }
+    await this.deps.sendLimiter.consume(record.to);
+    const delivery: NewDelivery = {
+      id: crypto.randomUUID(),
+      stepIndex: await this.repo.deliveryCount(id),
+      kind: "resend",
+      channel,
+      status: "sending",
+      dueAt: now,
+      leaseUntil: new Date(now.getTime() + LEASE_MS),
+    };
+    await this.repo.insertDelivery(id, delivery, now);
+    await this.deliverer.deliver(asRecord(delivery, id), record);
+    return this.view(id);
+  }
+
+  /** Sends the next scheduled workflow step now instead of at its time (Vonage's next_workflow). */
+  async nextStep(id: string): Promise<VerificationView> {
+    const now = this.clock();
+    const record = await this.usable(id, now);
+    const next = await this.repo.nextScheduled(id);
+    const claimed = next ? await this.repo.claimOne(next.id, now, new Date(now.getTime() + LEASE_MS)) : null;
+    if (!claimed) throw new TextgateError("verification_pending", "This verification has no further workflow step to send.");
+    await this.deliverer.deliver(claimed, record);
+    return this.view(id);
+  }
+
+  /** Scheduler work: sends due steps (and steps a dead process left half-sent). Returns how many were handled. */
+  async runDueDeliveries(limit = 50): Promise<number> {
+    const now = this.clock();
+    const claimed = await this.repo.claimDue(now, new Date(now.getTime() + LEASE_MS), limit);
+    for (const delivery of claimed) {
+      const record = await this.repo.findById(delivery.verificationId);
+      if (!record) continue;
+      await this.deliverer.deliver(delivery, record).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, deliveryId: delivery.id }, "delivery failed unexpectedly");
+      });
+    }
+    return claimed.length;
+  }
+
+  /** Scheduler work: marks pending verifications past their expiry and drops their remaining steps. */
+  async expireDue(limit = 200): Promise<number> {
+    const now = this.clock();
+    const expired = await this.repo.expireDue(now, limit);
+    for (const v of expired) {
+      await this.repo.dropScheduled(v.id, now);
+      this.deps.events.publish("verification.expired", { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface });
+    }
+    return expired.length;
+  }
+
+  private async findCheckable(ref: CheckRef, now: Date): Promise<VerificationRecord> {
+    if ("id" in ref) return this.usable(ref.id, now);
+    const phone = parsePhone(ref.to, ref.country);
+    const record = phone ? await this.repo.findPending(phone.e164, ref.purpose ?? "verify", now) : null;
+    if (!record) throw new TextgateError("verification_not_found");
+    return this.usable(record.id, now);
+  }
+
+  /** A verification that can still be checked, or verification_not_found (the same for every reason). */
+  private async usable(id: string, now: Date): Promise<VerificationRecord> {
+    const record = await this.repo.findById(id);
+    if (!record) throw new TextgateError("verification_not_found");
+    const settled = await this.settleExpiry(record, now);
+    if (settled.status !== "pending" || settled.attempts >= settled.maxAttempts) throw new TextgateError("verification_not_found");
+    return settled;
+  }
+
+  /** Records expiry as soon as anyone looks at an expired verification (the scheduler also sweeps). */
+  private async settleExpiry(record: VerificationRecord, now = this.clock()): Promise<VerificationRecord> {
+    if (record.status !== "pending" || record.expiresAt > now) return record;
+    if (await this.repo.end(record.id, "expired", now)) {
+      await this.repo.dropScheduled(record.id, now);
+      this.deps.events.publish("verification.expired", refOf(record));
+    }
+    return { ...record, status: "expired", finishedAt: record.finishedAt ?? now };
+  }
+
+  private async view(id: string): Promise<VerificationView> {
+    const record = await this.repo.findById(id);
+    if (!record) throw new TextgateError("verification_not_found");
+    return this.toView(record);
+  }
+
+  private async toView(r: VerificationRecord): Promise<VerificationView> {
+    const deliveries = await this.repo.deliveriesOf(r.id);
+    return {
+      id: r.id,
+      to: r.to,
+      purpose: r.purpose,
+      status: r.status,
+      channel: r.workflow[0]?.channel ?? "sms",
+      workflow: r.workflow,
+      workflowPreset: r.workflowPreset,
+      codeLength: r.codeLength,
+      alphanumeric: r.alphanumeric,
+      locale: r.locale,
+      brand: r.brand,
+      attempts: r.attempts,
+      maxAttempts: r.maxAttempts,
+      attemptsLeft: r.status === "pending" ? Math.max(r.maxAttempts - r.attempts, 0) : 0,
+      sends: r.sends,
+      validFor: r.validFor,
+      expiresAt: r.expiresAt,
+      surface: r.surface,
+      clientRef: r.clientRef,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      finishedAt: r.finishedAt,
+      deliveries: deliveries.map(({ verificationId: _v, leaseUntil: _l, tries: _t, ...d }) => d),
+    };
+  }
+}
+
+function refOf(r: Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">) {
+  return { verificationId: r.id, to: r.to, purpose: r.purpose, surface: r.surface };
+}
+
+function asRecord(d: NewDelivery, verificationId: string): DeliveryRecord {
+  return { ...d, verificationId, carrier: null, carrierMessageId: null, tries: 1, errorCode: null, error: null, sentAt: null, deliveredAt: null, failedAt: null };
+}
+
+/** A stable hash of what a create asked for, to tell a retry from a different request under one key. */
+function hashRequest(input: CreateVerificationInput): string {
+  const { idempotencyKey: _k, apiKeyId: _a, ...rest } = input;
+  return crypto.createHash("sha256").update(canonicalJson(rest)).digest("base64url");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,327 @@
+/**
+ * SQL of the verification engine over the `verifications` and `deliveries` tables.
+ * Every state change is one conditional statement, so concurrent callers cannot both win:
+ * the WHERE clause carries the invariant (still pending, not expired, attempts left).
+ */
+import type { Sql } from "../store/sql.ts";
+import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
+import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
+
+export interface VerificationRecord {
+  id: string;
+  to: string;
+  purpose: string;
+  status: VerificationStatus;
+  workflow: WorkflowStep[];
+  workflowPreset: number | null;
+  codeHash: string;
+  codeSealed: string;
+  codeLength: number;
+  alphanumeric: boolean;
+  customCode: boolean;
+  locale: string;
+  brand: string | null;
+  template: string | null;
+  sender: string | null;
+  attempts: number;
+  maxAttempts: number;
+  sends: number;
+  validFor: number;
+  expiresAt: Date;
+  surface: Surface;
+  clientRef: string | null;
+  apiKeyId: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface DeliveryRecord extends DeliveryView {
+  verificationId: string;
+  leaseUntil: Date | null;
+  tries: number;
+}
+
+type Raw = Record<string, unknown>;
+
+const V_COLUMNS = `id, "to", purpose, status, workflow, workflow_preset, code_hash, code_sealed, code_length, alphanumeric,
+  custom_code, locale, brand, template, sender, attempts, max_attempts, sends, valid_for, expires_at, surface, client_ref,
+  api_key_id, idempotency_key, request_hash, created_at, updated_at, finished_at`;
+
+const D_COLUMNS = `id, verification_id, step_index, kind, channel, carrier, carrier_message_id, status, due_at, lease_until, tries,
+  error_code, error, sent_at, delivered_at, failed_at`;
+
+function mapVerification(r: Raw): VerificationRecord {
+  return {
+    id: r.id as string,
+    to: r.to as string,
+    purpose: r.purpose as string,
+    status: r.status as VerificationStatus,
+    workflow: JSON.parse(r.workflow as string) as WorkflowStep[],
+    workflowPreset: (r.workflow_preset as number | null) ?? null,
+    codeHash: r.code_hash as string,
+    codeSealed: r.code_sealed as string,
+    codeLength: Number(r.code_length),
+    alphanumeric: toBool(r.alphanumeric),
+    customCode: toBool(r.custom_code),
+    locale: r.locale as string,
+    brand: (r.brand as string | null) ?? null,
+    template: (r.template as string | null) ?? null,
+    sender: (r.sender as string | null) ?? null,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    sends: Number(r.sends),
+    validFor: Number(r.valid_for),
+    expiresAt: toDate(r.expires_at),
+    surface: r.surface as Surface,
+    clientRef: (r.client_ref as string | null) ?? null,
+    apiKeyId: (r.api_key_id as string | null) ?? null,
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+    requestHash: (r.request_hash as string | null) ?? null,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+    finishedAt: toDateOrNull(r.finished_at),
+  };
+}
+
+function mapDelivery(r: Raw): DeliveryRecord {
+  return {
+    id: r.id as string,
+    verificationId: r.verification_id as string,
+    stepIndex: Number(r.step_index),
+    kind: r.kind as DeliveryRecord["kind"],
+    channel: r.channel as Channel,
+    carrier: (r.carrier as string | null) ?? null,
+    carrierMessageId: (r.carrier_message_id as string | null) ?? null,
+    status: r.status as DeliveryStatus,
+    dueAt: toDate(r.due_at),
+    leaseUntil: toDateOrNull(r.lease_until),
+    tries: Number(r.tries),
+    errorCode: (r.error_code as string | null) ?? null,
+    error: (r.error as string | null) ?? null,
+    sentAt: toDateOrNull(r.sent_at),
+    deliveredAt: toDateOrNull(r.delivered_at),
+    failedAt: toDateOrNull(r.failed_at),
+  };
+}
+
+export interface NewDelivery {
+  id: string;
+  stepIndex: number;
+  kind: "workflow" | "resend";
+  channel: Channel;
+  status: "scheduled" | "sending";
+  dueAt: Date;
+  leaseUntil: Date | null;
+}
+
+export class VerificationRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async findById(id: string, db: Sql = this.sql): Promise<VerificationRecord | null> {
+    const row = await db.get<Raw>(`SELECT ${V_COLUMNS} FROM verifications WHERE id = ?`, [id]);
+    return row ? mapVerification(row) : null;
+  }
+
+  async findByIdempotencyKey(apiKeyId: string | null, key: string, db: Sql = this.sql): Promise<VerificationRecord | null> {
+    const row = await db.get<Raw>(
+      `SELECT ${V_COLUMNS} FROM verifications WHERE idempotency_key = ? AND ${apiKeyId === null ? "api_key_id IS NULL" : "api_key_id = ?"}`,
+      apiKeyId === null ? [key] : [key, apiKeyId],
+    );
+    return row ? mapVerification(row) : null;
+  }
+
+  /** The newest verification to this number and purpose that can still be checked. */
+  async findPending(to: string, purpose: string, now: Date, db: Sql = this.sql): Promise<VerificationRecord | null> {
+    const row = await db.get<Raw>(
+      `SELECT ${V_COLUMNS} FROM verifications WHERE "to" = ? AND purpose = ? AND status = 'pending' AND expires_at > ?
+       ORDER BY created_at DESC LIMIT 1`,
+      [to, purpose, now],
+    );
+    return row ? mapVerification(row) : null;
+  }
+
+  async insert(v: VerificationRecord, deliveries: readonly NewDelivery[], db: Sql): Promise<void> {
+    await db.run(
+      `INSERT INTO verifications (${V_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        v.id, v.to, v.purpose, v.status, JSON.stringify(v.workflow), v.workflowPreset, v.codeHash, v.codeSealed, v.codeLength,
+        v.alphanumeric, v.customCode, v.locale, v.brand, v.template, v.sender, v.attempts, v.maxAttempts, v.sends, v.validFor,
+        v.expiresAt, v.surface, v.clientRef, v.apiKeyId, v.idempotencyKey, v.requestHash, v.createdAt, v.updatedAt, v.finishedAt,
+      ],
+    );
+    for (const d of deliveries) await this.insertDelivery(v.id, d, v.createdAt, db);
+  }
+
+  async insertDelivery(verificationId: string, d: NewDelivery, now: Date, db: Sql = this.sql): Promise<void> {
+    await db.run(
+      `INSERT INTO deliveries (id, verification_id, step_index, kind, channel, status, due_at, lease_until, tries, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [d.id, verificationId, d.stepIndex, d.kind, d.channel, d.status, d.dueAt, d.leaseUntil, d.status === "sending" ? 1 : 0, now, now],
+    );
+  }
+
+  async deliveriesOf(verificationId: string, db: Sql = this.sql): Promise<DeliveryRecord[]> {
+    const rows = await db.all<Raw>(`SELECT ${D_COLUMNS} FROM deliveries WHERE verification_id = ? ORDER BY step_index, due_at`, [verificationId]);
+    return rows.map(mapDelivery);
+  }
+
+  /**
+   * Moves a pending, unexpired verification with attempts left to a new status, counting one attempt
+   * when `countAttempt`. Returns false when another caller got there first or it was no longer usable.
+   */
+  async finish(id: string, status: VerificationStatus, now: Date, countAttempt: boolean, db: Sql = this.sql): Promise<boolean> {
+    const changed = await db.run(
+      `UPDATE verifications SET status = ?, attempts = attempts + ?, finished_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < max_attempts`,
+      [status, countAttempt ? 1 : 0, now, now, id, now],
+    );
+    return changed === 1;
+  }
+
+  /** Counts one wrong attempt if any is left; returns the new count, or null when none was left. */
+  async countFailedAttempt(id: string, now: Date, db: Sql = this.sql): Promise<number | null> {
+    const row = await db.get<{ attempts: number }>(
+      `UPDATE verifications SET attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < max_attempts RETURNING attempts`,
+      [now, id, now],
+    );
+    return row ? Number(row.attempts) : null;
+  }
+
+  /** Marks a verification whose attempts are used up; true when this call made the change. */
+  async markAttemptsExhausted(id: string, now: Date, db: Sql = this.sql): Promise<boolean> {
+    return (
+      (await db.run(
+        `UPDATE verifications SET status = 'max_attempts_reached', finished_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'pending' AND attempts >= max_attempts`,
+        [now, now, id],
+      )) === 1
+    );
+  }
+
+  /** Ends a pending verification regardless of attempts (cancel, replace, failure). */
+  async end(id: string, status: VerificationStatus, now: Date, db: Sql = this.sql): Promise<boolean> {
+    return (
+      (await db.run(`UPDATE verifications SET status = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, [
+        status, now, now, id,
+      ])) === 1
+    );
+  }
+
+  /** Marks every pending verification past its expiry as expired; returns them, each to exactly one caller. */
+  async expireDue(now: Date, limit: number): Promise<Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">[]> {
+    const rows = await this.sql.all<Raw>(
+      `UPDATE verifications SET status = 'expired', finished_at = ?, updated_at = ?
+       WHERE id IN (SELECT id FROM verifications WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
+         AND status = 'pending'
+       RETURNING id, "to", purpose, surface`,
+      [now, now, now, limit],
+    );
+    return rows.map((r) => ({ id: r.id as string, to: r.to as string, purpose: r.purpose as string, surface: r.surface as Surface }));
+  }
+
+  async dropScheduled(verificationId: string, now: Date, db: Sql = this.sql): Promise<number> {
+    return db.run(`UPDATE deliveries SET status = 'dropped', updated_at = ? WHERE verification_id = ? AND status = 'scheduled'`, [
+      now, verificationId,
+    ]);
+  }
+
+  /**
+   * Claims due deliveries for sending: scheduled rows whose time has come, and rows left "sending" by a
+   * process that died (lease expired). One statement, so two schedulers never claim the same row;
+   * PostgreSQL additionally skips rows another transaction holds.
+   */
+  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]> {
+    const lock = this.sql.dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
+    const rows = await this.sql.all<Raw>(
+      `UPDATE deliveries SET status = 'sending', lease_until = ?, tries = tries + 1, updated_at = ?
+       WHERE id IN (
+         SELECT id FROM deliveries
+         WHERE (status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?)
+         ORDER BY due_at LIMIT ? ${lock}
+       ) AND ((status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+       RETURNING ${D_COLUMNS}`,
+      [leaseUntil, now, now, now, limit, now, now],
+    );
+    return rows.map(mapDelivery);
+  }
+
+  /** Claims one scheduled delivery now (next step on request). */
+  async claimOne(id: string, now: Date, leaseUntil: Date): Promise<DeliveryRecord | null> {
+    const row = await this.sql.get<Raw>(
+      `UPDATE deliveries SET status = 'sending', due_at = ?, lease_until = ?, tries = tries + 1, updated_at = ?
+       WHERE id = ? AND status = 'scheduled' RETURNING ${D_COLUMNS}`,
+      [now, leaseUntil, now, id],
+    );
+    return row ? mapDelivery(row) : null;
+  }
+
+  async markSent(
+    d: { id: string; verificationId: string },
+    result: { carrier: string; carrierMessageId: string; status: "sent" | "delivered" },
+    now: Date,
+  ): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE deliveries SET status = ?, carrier = ?, carrier_message_id = ?, sent_at = ?, delivered_at = ?, lease_until = NULL,
+           error_code = NULL, error = NULL, updated_at = ?
+         WHERE id = ? AND status = 'sending'`,
+        [result.status, result.carrier, result.carrierMessageId, now, result.status === "delivered" ? now : null, now, d.id],
+      );
+      if (changed === 1) await tx.run(`UPDATE verifications SET sends = sends + 1, updated_at = ? WHERE id = ?`, [now, d.verificationId]);
+      return changed === 1;
+    });
+  }
+
+  async markRetry(id: string, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(
+      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [dueAt, carrier, errorCode, error, now, id],
+    );
+  }
+
+  async markFailed(id: string, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(
+      `UPDATE deliveries SET status = 'failed', failed_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [now, carrier, errorCode, error, now, id],
+    );
+  }
+
+  async markDropped(id: string, now: Date): Promise<void> {
+    await this.sql.run(`UPDATE deliveries SET status = 'dropped', lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'sending'`, [
+      now, id,
+    ]);
+  }
+
+  /** True when the verification still has a step that may go out (scheduled or being sent). */
+  async hasOutstandingDeliveries(verificationId: string): Promise<boolean> {
+    const row = await this.sql.get(
+      `SELECT 1 AS one FROM deliveries WHERE verification_id = ? AND status IN ('scheduled', 'sending') LIMIT 1`,
+      [verificationId],
+    );
+    return row !== undefined;
+  }
+
+  async lastDeliveryCreatedAt(verificationId: string): Promise<Date | null> {
+    const row = await this.sql.get<Raw>(`SELECT MAX(created_at) AS last FROM deliveries WHERE verification_id = ?`, [verificationId]);
+    return toDateOrNull(row?.last ?? null);
+  }
+
+  async nextScheduled(verificationId: string): Promise<DeliveryRecord | null> {
+    const row = await this.sql.get<Raw>(
+      `SELECT ${D_COLUMNS} FROM deliveries WHERE verification_id = ? AND status = 'scheduled' ORDER BY due_at LIMIT 1`,
+      [verificationId],
+    );
+    return row ? mapDelivery(row) : null;
+  }
+
+  async deliveryCount(verificationId: string): Promise<number> {
+    const row = await this.sql.get<Raw>(`SELECT COUNT(*) AS n FROM deliveries WHERE verification_id = ?`, [verificationId]);
+    return Number(row?.n ?? 0);
+  }
+}
