@@ -33,7 +33,7 @@ export async function applyMigrations(target: DatabaseTarget, log: (line: string
   const dir = migrationsDirFor(target);
   const schemaText = fs.readFileSync(path.join(PRISMA_DIR, target.provider, "schema.prisma"), "utf8");
   const lockPath = path.join(dir, "migration_lock.toml");
-  const engine = await openSchemaEngine(target, schemaText, log);
+  const { engine, close } = await openSchemaEngine(target, schemaText, log);
   try {
     const output = await engine.applyMigrations({
       migrationsList: {
@@ -49,7 +49,7 @@ export async function applyMigrations(target: DatabaseTarget, log: (line: string
     } as never);
     return output.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 

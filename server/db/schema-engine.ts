@@ -33,20 +33,55 @@ function loadWasm(): Promise<typeof import("@prisma/schema-engine-wasm")> {
 
 export const EMPTY_FILTERS = { externalTables: [], externalEnums: [] };
 
-export async function openSchemaEngine(target: DatabaseTarget, schemaText: string, log: (line: string) => void = () => {}): Promise<SchemaEngine> {
+interface Disposable {
+  dispose(): Promise<void>;
+}
+
+interface AdapterFactory {
+  readonly provider: string;
+  readonly adapterName: string;
+  connect(): Promise<Disposable>;
+  connectToShadowDb?(): Promise<Disposable>;
+}
+
+export interface OpenEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and closes every connection it opened (SQLite keeps a lock until then). */
+  close(): Promise<void>;
+}
+
+export async function openSchemaEngine(target: DatabaseTarget, schemaText: string, log: (line: string) => void = () => {}): Promise<OpenEngine> {
   const wasm = await loadWasm();
   ensureSqliteDirectory(target);
-  const factory =
-    target.provider === "sqlite"
-      ? new PrismaBetterSqlite3({ url: `file:${target.url}` })
-      : new PrismaPg({ connectionString: target.url });
-  const adapter = bindMigrationAwareSqlAdapterFactory(factory as never);
-  return wasm.SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, (line: string) => log(line), adapter);
+  const factory = (
+    target.provider === "sqlite" ? new PrismaBetterSqlite3({ url: `file:${target.url}` }) : new PrismaPg({ connectionString: target.url })
+  ) as unknown as AdapterFactory;
+  const opened: Disposable[] = [];
+  const track = async (connection: Promise<Disposable>) => {
+    const adapter = await connection;
+    opened.push(adapter);
+    return adapter;
+  };
+  const tracking: AdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => track(factory.connect()),
+    ...(factory.connectToShadowDb ? { connectToShadowDb: () => track((factory.connectToShadowDb as () => Promise<Disposable>).call(factory)) } : {}),
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory(tracking as never);
+  const engine = await wasm.SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, (line: string) => log(line), adapter);
+  return {
+    engine,
+    async close() {
+      engine.free();
+      await Promise.allSettled(opened.map((a) => a.dispose()));
+    },
+  };
 }
 
 /** SQL that turns the `from` schema into the `to` schema (no database needed). */
 export async function diffSchemas(target: DatabaseTarget, from: string | null, to: string): Promise<string> {
-  const engine = await openSchemaEngine(target, to);
+  const { engine, close } = await openSchemaEngine(target, to);
   try {
     const result = await engine.diff({
       from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: from }] },
@@ -58,6 +93,6 @@ export async function diffSchemas(target: DatabaseTarget, from: string | null, t
     } as never);
     return (result as { stdout: string }).stdout;
   } finally {
-    engine.free();
+    await close();
   }
 }

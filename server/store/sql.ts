@@ -82,27 +82,26 @@ class SqliteSql implements Sql {
     return statement.run(...params.map(sqliteParam)).changes;
   }
 
-  private async unlocked(): Promise<void> {
-    while (this.lock) await this.lock;
-  }
+  // Each method re-checks the lock synchronously right before it runs or takes the lock: an await
+  // between the check and the statement would let a transaction begin in between.
 
   async all<T = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
-    if (this.lock) await this.unlocked();
+    while (this.lock) await this.lock;
     return this.allNow<T>(sql, params);
   }
 
   async get<T = Row>(sql: string, params?: readonly SqlParam[]): Promise<T | undefined> {
-    if (this.lock) await this.unlocked();
+    while (this.lock) await this.lock;
     return this.getNow<T>(sql, params);
   }
 
   async run(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    if (this.lock) await this.unlocked();
+    while (this.lock) await this.lock;
     return this.runNow(sql, params);
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    await this.unlocked();
+    while (this.lock) await this.lock;
     let release!: () => void;
     this.lock = new Promise((resolve) => (release = resolve));
     const tx: Sql = {

@@ -1,0 +1,367 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, built in code. Request bodies come from the same zod
+ * schemas the handlers parse with (`z.toJSONSchema`, input side); responses are described by hand
+ * next to the serializers they mirror (views.ts). Served at GET /api/v1/openapi.json, serialised once.
+ */
+import { z } from "zod";
+import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
+import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
+import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
+import { sandboxReplySchema } from "./routes/sandbox.ts";
+import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "./types.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+function requestSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
+  return json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string, extra: JsonSchema = {}) => ({ type: [type, "null"], ...extra });
+const dateTime = { type: "string", format: "date-time" };
+const nullableDateTime = { type: ["string", "null"], format: "date-time" };
+
+const schemas: Record<string, JsonSchema> = {
+  Error: {
+    type: "object",
+    required: ["error"],
+    properties: {
+      error: {
+        type: "object",
+        required: ["code", "message"],
+        properties: {
+          code: { type: "string", enum: Object.keys(ERRORS), description: "Stable; branch on this, not on the message." },
+          message: { type: "string" },
+          details: {
+            description: "For invalid_request: the offending fields.",
+            type: "array",
+            items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } },
+          },
+        },
+      },
+    },
+  },
+  WorkflowStep: {
+    type: "object",
+    required: ["channel", "afterSeconds"],
+    properties: { channel: { type: "string", enum: [...CHANNELS] }, afterSeconds: { type: "integer", minimum: 0 } },
+  },
+  Delivery: {
+    type: "object",
+    required: ["id", "stepIndex", "kind", "channel", "carrier", "status", "dueAt", "sentAt", "deliveredAt", "failedAt", "errorCode"],
+    properties: {
+      id: { type: "string" },
+      stepIndex: { type: "integer" },
+      kind: { type: "string", enum: ["workflow", "resend"] },
+      channel: { type: "string", enum: [...CHANNELS] },
+      carrier: nullable("string"),
+      status: { type: "string", enum: [...DELIVERY_STATUSES] },
+      dueAt: dateTime,
+      sentAt: nullableDateTime,
+      deliveredAt: nullableDateTime,
+      failedAt: nullableDateTime,
+      errorCode: nullable("string"),
+    },
+  },
+  Verification: {
+    type: "object",
+    description: "A verification. Never contains the code or its hash.",
+    required: [
+      "id", "to", "purpose", "channel", "workflow", "workflowPreset", "status", "codeLength", "alphanumeric", "locale", "brand",
+      "attempts", "attemptsLeft", "maxAttempts", "sends", "validFor", "expiresAt", "createdAt", "updatedAt", "finishedAt",
+      "clientRef", "deliveries",
+    ],
+    properties: {
+      id: { type: "string", format: "uuid" },
+      to: { type: "string", description: "E.164" },
+      purpose: { type: "string" },
+      channel: { type: "string", enum: [...CHANNELS], description: "The first step's channel." },
+      workflow: { type: "array", items: ref("WorkflowStep") },
+      workflowPreset: nullable("integer"),
+      status: { type: "string", enum: [...VERIFICATION_STATUSES] },
+      codeLength: { type: "integer" },
+      alphanumeric: { type: "boolean" },
+      locale: { type: "string" },
+      brand: nullable("string"),
+      attempts: { type: "integer" },
+      attemptsLeft: { type: "integer" },
+      maxAttempts: { type: "integer" },
+      sends: { type: "integer" },
+      validFor: { type: "integer", description: "Seconds." },
+      expiresAt: dateTime,
+      createdAt: dateTime,
+      updatedAt: dateTime,
+      finishedAt: nullableDateTime,
+      clientRef: nullable("string"),
+      deliveries: { type: "array", items: ref("Delivery") },
+    },
+  },
+  CheckResult: {
+    type: "object",
+    required: ["valid", "status", "attemptsLeft"],
+    properties: {
+      valid: { type: "boolean" },
+      status: { type: "string", enum: [...VERIFICATION_STATUSES] },
+      attemptsLeft: { type: "integer" },
+    },
+  },
+  SandboxMessage: {
+    type: "object",
+    required: ["id", "direction", "channel", "to", "from", "body", "createdAt"],
+    properties: {
+      id: { type: "string" },
+      direction: { type: "string", enum: ["outbound", "inbound"] },
+      channel: { type: "string", enum: [...CHANNELS] },
+      to: nullable("string"),
+      from: nullable("string"),
+      body: { type: "string" },
+      createdAt: dateTime,
+    },
+  },
+  CreateVerificationRequest: requestSchema(createVerificationSchema),
+  CheckVerificationRequest: requestSchema(checkVerificationSchema),
+  ResendVerificationRequest: requestSchema(resendVerificationSchema),
+  SandboxReplyRequest: requestSchema(sandboxReplySchema),
+};
+
+function json(schema: JsonSchema, description: string, headers?: JsonSchema) {
+  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema } } };
+}
+
+/** Error responses grouped by status, each listing the codes it can carry. */
+function errors(codes: ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
+  const responses: Record<string, unknown> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: JsonSchema = {};
+    if (status === 401) headers["WWW-Authenticate"] = { schema: { type: "string" }, description: "Bearer" };
+    if (status === 405) headers.Allow = { schema: { type: "string" } };
+    if (status === 429) headers["Retry-After"] = { schema: { type: "integer" }, description: "Seconds." };
+    responses[String(status)] = json(ref("Error"), `Error: ${list.join(", ")}.`, Object.keys(headers).length ? headers : undefined);
+  }
+  return responses;
+}
+
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const phoneQuery = (description: string) => ({ name: "to", in: "query", required: true, schema: { type: "string" }, description });
+const limitQuery = (fallback: number) => ({
+  name: "limit",
+  in: "query",
+  required: false,
+  schema: { type: "integer", minimum: 1, maximum: 100, default: fallback },
+});
+const body = (name: string, required = true) => ({ required, content: { "application/json": { schema: ref(name) } } });
+const keyed = [{ bearerAuth: [] }];
+const publicOp: unknown[] = [];
+const BODY_ERRORS: ErrorCode[] = ["invalid_request", "invalid_json", "payload_too_large", "unsupported_media_type"];
+const verificationResponse = (description: string) => json(ref("Verification"), description);
+
+const paths = {
+  "/api/v1/verifications": {
+    post: {
+      operationId: "createVerification",
+      summary: "Start a verification and send the first code",
+      security: keyed,
+      parameters: [
+        {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          schema: { type: "string", minLength: 1, maxLength: 255 },
+          description: "Repeating a request with the same key and body returns the first result and sends nothing.",
+        },
+      ],
+      requestBody: body("CreateVerificationRequest"),
+      responses: {
+        "201": verificationResponse("Created; the first step is on its way."),
+        "200": json(ref("Verification"), "Replayed: the verification created by an earlier request with this Idempotency-Key.", {
+          "Idempotent-Replayed": { schema: { type: "string", enum: ["true"] } },
+        }),
+        ...errors([
+          ...BODY_ERRORS, "invalid_phone_number", "unsupported_locale", "invalid_template", "message_too_long", "channel_unavailable",
+          "unauthorized", "country_not_allowed", "verification_pending", "idempotency_key_reused", "rate_limited", "send_limit_reached",
+        ]),
+      },
+    },
+  },
+  "/api/v1/verifications/{id}": {
+    get: {
+      operationId: "getVerification",
+      summary: "Read a verification",
+      security: keyed,
+      parameters: [idParameter],
+      responses: { "200": verificationResponse("The verification."), ...errors(["unauthorized", "verification_not_found"]) },
+    },
+  },
+  "/api/v1/verifications/{id}/check": {
+    post: {
+      operationId: "checkVerification",
+      summary: "Check a code; a wrong code uses one attempt",
+      security: keyed,
+      parameters: [idParameter],
+      requestBody: body("CheckVerificationRequest"),
+      responses: {
+        "200": json(ref("CheckResult"), "Checked. `valid` says whether the code was right."),
+        ...errors([...BODY_ERRORS, "unauthorized", "verification_not_found", "rate_limited"]),
+      },
+    },
+  },
+  "/api/v1/verifications/{id}/cancel": {
+    post: {
+      operationId: "cancelVerification",
+      summary: "Cancel a pending verification (30 seconds after creation at the earliest)",
+      security: keyed,
+      parameters: [idParameter],
+      responses: {
+        "200": verificationResponse("Canceled."),
+        ...errors([...BODY_ERRORS, "unauthorized", "verification_not_found", "cancel_too_early"]),
+      },
+    },
+  },
+  "/api/v1/verifications/{id}/approve": {
+    post: {
+      operationId: "approveVerification",
+      summary: "Approve a pending verification without a code",
+      security: keyed,
+      parameters: [idParameter],
+      responses: { "200": verificationResponse("Approved."), ...errors([...BODY_ERRORS, "unauthorized", "verification_not_found"]) },
+    },
+  },
+  "/api/v1/verifications/{id}/resend": {
+    post: {
+      operationId: "resendVerification",
+      summary: "Send the same code again, optionally on another channel",
+      security: keyed,
+      parameters: [idParameter],
+      requestBody: body("ResendVerificationRequest", false),
+      responses: {
+        "200": verificationResponse("A new delivery was scheduled."),
+        ...errors([...BODY_ERRORS, "channel_unavailable", "unauthorized", "verification_not_found", "rate_limited", "send_limit_reached"]),
+      },
+    },
+  },
+  "/api/v1/sandbox/messages": {
+    get: {
+      operationId: "listSandboxMessages",
+      summary: "What the sandbox carrier sent to a number, newest first (for automated tests)",
+      security: keyed,
+      parameters: [phoneQuery("The number, E.164 or formatted."), limitQuery(20)],
+      responses: {
+        "200": json({ type: "object", required: ["messages"], properties: { messages: { type: "array", items: ref("SandboxMessage") } } }, "Messages."),
+        ...errors(["invalid_request", "invalid_phone_number", "unauthorized", "sandbox_disabled"]),
+      },
+    },
+  },
+  "/api/sandbox/numbers": {
+    get: {
+      operationId: "listSandboxNumbers",
+      summary: "Handset page: numbers the sandbox sent to, most recent first",
+      security: publicOp,
+      parameters: [limitQuery(50)],
+      responses: {
+        "200": json(
+          {
+            type: "object",
+            required: ["numbers"],
+            properties: {
+              numbers: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["number", "lastMessageAt", "messages"],
+                  properties: { number: { type: "string" }, lastMessageAt: dateTime, messages: { type: "integer" } },
+                },
+              },
+            },
+          },
+          "Numbers.",
+        ),
+        ...errors(["invalid_request", "sandbox_disabled"]),
+      },
+    },
+  },
+  "/api/sandbox/messages": {
+    get: {
+      operationId: "listSandboxConversation",
+      summary: "Handset page: one number's messages, both directions, newest first",
+      security: publicOp,
+      parameters: [phoneQuery("The handset's number."), limitQuery(50)],
+      responses: {
+        "200": json({ type: "object", required: ["messages"], properties: { messages: { type: "array", items: ref("SandboxMessage") } } }, "Messages."),
+        ...errors(["invalid_request", "invalid_phone_number", "sandbox_disabled"]),
+      },
+    },
+  },
+  "/api/sandbox/reply": {
+    post: {
+      operationId: "postSandboxReply",
+      summary: "Handset page: text back from a handset (stored as an inbound message)",
+      security: publicOp,
+      requestBody: body("SandboxReplyRequest"),
+      responses: {
+        "201": json(
+          { type: "object", required: ["id", "duplicate"], properties: { id: { type: "string" }, duplicate: { type: "boolean" } } },
+          "Received.",
+        ),
+        ...errors([...BODY_ERRORS, "invalid_phone_number", "sandbox_disabled"]),
+      },
+    },
+  },
+  "/api/v1/openapi.json": {
+    get: {
+      operationId: "getOpenApi",
+      summary: "This document",
+      security: publicOp,
+      responses: { "200": json({ type: "object" }, "OpenAPI 3.1 document.") },
+    },
+  },
+  "/healthz": {
+    get: {
+      operationId: "health",
+      summary: "Liveness",
+      security: publicOp,
+      responses: {
+        "200": json({ type: "object", required: ["ok"], properties: { ok: { const: true } } }, "The process is serving the API."),
+      },
+    },
+  },
+};
+
+export function buildOpenApiDocument(serverUrl?: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "textgate",
+      version: "1",
+      description:
+        "Self-hosted phone verification. Every error is `{ error: { code, message, details? } }` with a stable `code`; " +
+        "authenticate with `Authorization: Bearer <API key>` (create one with `npm run keys:create -- --name <label>`).",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: keyed,
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." } },
+    },
+  };
+}
+
+const serialized = new WeakMap<ApiRuntime, string>();
+
+/**
+ * GET /api/v1/openapi.json — this API's OpenAPI 3.1 document (public).
+ * 200 document. No errors of its own.
+ */
+export function getOpenApiDocument(ctx: RequestContext): Reply {
+  let document = serialized.get(ctx.runtime);
+  if (document === undefined) {
+    document = JSON.stringify(buildOpenApiDocument(ctx.runtime.config.PUBLIC_URL));
+    serialized.set(ctx.runtime, document);
+  }
+  return { status: 200, json: document };
+}
+
+export const openApiRoutes: ApiRoute[] = [{ method: "GET", path: "/api/v1/openapi.json", auth: false, handler: getOpenApiDocument }];

@@ -1,0 +1,88 @@
+/**
+ * What the HTTP API layer needs from the process runtime (server/runtime.ts), and the shapes its
+ * route handlers share. The real `Runtime` satisfies `ApiRuntime` structurally; unit tests pass a fake.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Logger } from "pino";
+import type { ApiKeyIdentity } from "../api-keys.ts";
+import type { Db } from "../db/client.ts";
+import type { Config } from "../env.ts";
+import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
+
+export type { ApiKeyIdentity };
+
+export interface ApiEngine {
+  create(input: CreateVerificationInput): Promise<CreateResult>;
+  get(id: string): Promise<VerificationView>;
+  check(ref: { id: string } | { to: string; purpose?: string }, code: string): Promise<CheckResult>;
+  cancel(id: string): Promise<VerificationView>;
+  approve(id: string): Promise<VerificationView>;
+  resend(id: string, options?: { channel?: Channel }): Promise<VerificationView>;
+}
+
+export interface SandboxEntry {
+  id: string;
+  direction: "outbound" | "inbound";
+  channel: Channel;
+  to: string | null;
+  from: string | null;
+  body: string;
+  createdAt: Date;
+}
+
+export interface ApiSandbox {
+  listMessages(to: string, options?: { limit?: number; includeInbound?: boolean }): Promise<SandboxEntry[]>;
+  listNumbers(limit?: number): Promise<{ number: string; lastMessageAt: Date; messages: number }[]>;
+}
+
+export interface ApiInbound {
+  receive(input: {
+    carrier: string;
+    from: string;
+    to?: string | null;
+    body: string;
+    carrierMessageId?: string | null;
+  }): Promise<{ id: string; duplicate: boolean }>;
+}
+
+export interface ApiRuntime {
+  config: Pick<Config, "MAX_BODY_BYTES" | "PUBLIC_URL">;
+  logger: Logger;
+  prisma: Db;
+  engine: ApiEngine;
+  sandbox: ApiSandbox | null;
+  inbound: ApiInbound;
+}
+
+export interface RequestContext {
+  runtime: ApiRuntime;
+  req: IncomingMessage;
+  /** Path parameters (`:id`), raw: validate before use. */
+  params: Readonly<Record<string, string>>;
+  /** The query string without "?", or "" when there is none. */
+  query: string;
+  /** Set on routes that require an API key; null on public routes. */
+  apiKey: ApiKeyIdentity | null;
+  /** Reads and parses the JSON body; undefined when the request has none. */
+  readBody(): Promise<unknown>;
+}
+
+export interface Reply {
+  status: number;
+  /** Serialised with JSON.stringify. */
+  body?: unknown;
+  /** An already serialised JSON body (takes precedence over `body`). */
+  json?: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export type RouteHandler = (ctx: RequestContext) => Promise<Reply> | Reply;
+
+export interface ApiRoute {
+  method: "GET" | "POST";
+  /** Path pattern; `:name` matches one segment. */
+  path: string;
+  /** Whether an API key (Authorization: Bearer) is required. */
+  auth: boolean;
+  handler: RouteHandler;
+}

@@ -1,0 +1,58 @@
+/** An in-process runtime on a fresh database with a fake clock, for engine tests. */
+import { loadConfig } from "../../server/env.ts";
+import { createLogger } from "../../server/logger.ts";
+import { type Runtime, startRuntime } from "../../server/runtime.ts";
+import { createTestDatabase, type TestDatabase } from "./databases.ts";
+
+export class FakeClock {
+  constructor(public current = new Date("2026-11-22T10:00:00.000Z")) {}
+  now = (): Date => new Date(this.current.getTime());
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export interface TestRuntime {
+  runtime: Runtime;
+  clock: FakeClock;
+  database: TestDatabase;
+  /** Texts and calls the sandbox holds for a number, oldest first. */
+  sent(to: string): Promise<{ channel: string; body: string }[]>;
+  /** The code in the newest message to a number. */
+  lastCode(to: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestRuntime(provider: "sqlite" | "postgresql", env: Record<string, string> = {}): Promise<TestRuntime> {
+  const database = await createTestDatabase(provider);
+  const clock = new FakeClock();
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: database.url,
+    TEXTGATE_SECRET: "test-secret-test-secret-test-secret-0123",
+    SEND_LIMIT_PER_NUMBER: "1000",
+    RESEND_COOLDOWN_SECONDS: "0",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const runtime = await startRuntime(config, { clock: clock.now, startScheduler: false, logger: createLogger("silent") });
+  const sent = async (to: string) =>
+    (await runtime.sandbox!.listMessages(to, { limit: 200 })).reverse().map((m) => ({ channel: m.channel, body: m.body }));
+  return {
+    runtime,
+    clock,
+    database,
+    sent,
+    async lastCode(to) {
+      const messages = await sent(to);
+      const body = messages.at(-1)?.body ?? "";
+      const match = /([0-9A-Z](?:, )?){4,20}(?=\.|$)/.exec(body.replace(/ Once again.*$/, ""));
+      if (!match) throw new Error(`no code in "${body}"`);
+      return match[0].replaceAll(", ", "");
+    },
+    async stop() {
+      await runtime.close();
+      await database.drop();
+    },
+  };
+}
