@@ -1,0 +1,173 @@
+/** Durable workflow steps: each preset with a fake clock, approval stopping later steps, expiry, failover. */
+import { afterEach, describe, expect, it } from "vitest";
+import { CarrierRegistry } from "../../server/carriers/registry.ts";
+import { CarrierError, type Carrier, type OutboundMessage } from "../../server/carriers/types.ts";
+import { createLogger } from "../../server/logger.ts";
+import { VerificationEngine } from "../../server/verification/engine.ts";
+import { createSendLimiter } from "../../server/verification/send-limits.ts";
+import { WORKFLOW_PRESETS } from "../../server/verification/workflows.ts";
+import { providersUnderTest } from "../helpers/databases.ts";
+import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+
+const providers = await providersUnderTest();
+const TO = "+14155550123";
+
+describe.each(providers)("workflows on %s", (provider) => {
+  let t: TestRuntime;
+  afterEach(async () => {
+    await t?.stop();
+  });
+
+  it.each(Object.entries(WORKFLOW_PRESETS))("preset %s sends its steps 60 s apart and expires after 300 s", async (preset, steps) => {
+    t = await startTestRuntime(provider);
+    const { verification } = await t.runtime.engine.create({ to: TO, workflow: Number(preset) });
+    expect(verification.validFor).toBe(300);
+    expect(verification.workflow).toEqual(steps);
+    const channels = () => t.sent(TO).then((m) => m.map((x) => x.channel));
+    expect(await channels()).toEqual([steps[0]?.channel]);
+    for (let i = 1; i < steps.length; i++) {
+      t.clock.advance(59);
+      await t.runtime.scheduler.tick();
+      expect(await channels()).toHaveLength(i); // not yet
+      t.clock.advance(1);
+      await t.runtime.scheduler.tick();
+      expect(await channels()).toEqual(steps.slice(0, i + 1).map((s) => s.channel));
+    }
+    // Every step carries the same code.
+    const bodies = (await t.sent(TO)).map((m) => m.body.replaceAll(", ", ""));
+    const code = /[0-9]{6}/.exec(bodies[0] ?? "")?.[0];
+    for (const body of bodies) expect(body).toContain(code);
+    t.clock.advance(300 - 60 * (steps.length - 1));
+    await t.runtime.scheduler.tick();
+    expect((await t.runtime.engine.get(verification.id)).status).toBe("expired");
+  });
+
+  it("drops the remaining steps once the code is approved", async () => {
+    t = await startTestRuntime(provider);
+    const { verification } = await t.runtime.engine.create({ to: TO, workflow: 1 });
+    await t.runtime.engine.check({ id: verification.id }, await t.lastCode(TO));
+    t.clock.advance(200);
+    await t.runtime.scheduler.tick();
+    expect(await t.sent(TO)).toHaveLength(1);
+    const view = await t.runtime.engine.get(verification.id);
+    expect(view.deliveries.map((d) => d.status)).toEqual(["delivered", "dropped", "dropped"]);
+  });
+
+  it("runs a custom workflow and sends the next step early on request", async () => {
+    t = await startTestRuntime(provider);
+    const { verification } = await t.runtime.engine.create({
+      to: TO,
+      workflow: [
+        { channel: "voice", afterSeconds: 0 },
+        { channel: "sms", afterSeconds: 120 },
+      ],
+    });
+    expect((await t.sent(TO))[0]?.body).toMatch(/^Your textgate verification code is (\d, ){5}\d\. Once again/);
+    t.clock.advance(5);
+    await t.runtime.engine.nextStep(verification.id);
+    expect((await t.sent(TO)).map((m) => m.channel)).toEqual(["voice", "sms"]);
+    await expect(t.runtime.engine.nextStep(verification.id)).rejects.toMatchObject({ status: 409 });
+    t.clock.advance(125);
+    await t.runtime.scheduler.tick();
+    expect(await t.sent(TO)).toHaveLength(2);
+  });
+
+  it("refuses a custom workflow whose first step waits", async () => {
+    t = await startTestRuntime(provider);
+    await expect(t.runtime.engine.create({ to: TO, workflow: [{ channel: "sms", afterSeconds: 5 }] })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+  });
+
+  it("re-sends a step left half-sent by a dead process once its lease ends, through the same idempotency key", async () => {
+    t = await startTestRuntime(provider);
+    const { verification } = await t.runtime.engine.create({ to: TO, workflow: 4 });
+    // Simulate a process that claimed step 1 and died after the carrier accepted it.
+    t.clock.advance(60);
+    const [claimed] = await t.runtime.engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+    expect(claimed?.stepIndex).toBe(1);
+    await t.runtime.sandbox!.send({ channel: "sms", to: TO, body: "accepted before the crash", idempotencyKey: claimed!.id });
+    await t.runtime.scheduler.tick();
+    expect(await t.sent(TO)).toHaveLength(2); // still leased: nobody re-sends
+    t.clock.advance(31);
+    await t.runtime.scheduler.tick();
+    expect(await t.sent(TO)).toHaveLength(2); // re-claimed, sent with the same key: stored once
+    const view = await t.runtime.engine.get(verification.id);
+    expect(view.deliveries.map((d) => d.status)).toEqual(["delivered", "delivered"]);
+  });
+});
+
+describe("carrier failover", () => {
+  let t: TestRuntime;
+  afterEach(async () => {
+    await t?.stop();
+  });
+
+  function flaky(id: string, failures: CarrierError[]): Carrier & { sent: OutboundMessage[] } {
+    const sent: OutboundMessage[] = [];
+    return {
+      id,
+      channels: ["sms", "voice"],
+      sent,
+      async send(message) {
+        const failure = failures.shift();
+        if (failure) throw failure;
+        sent.push(message);
+        return { carrierMessageId: `${id}-${sent.length}`, status: "sent" };
+      },
+    };
+  }
+
+  async function engineWith(carriers: Carrier[]): Promise<VerificationEngine> {
+    t = await startTestRuntime("sqlite");
+    const ids = carriers.map((c) => c.id);
+    return new VerificationEngine({
+      sql: t.runtime.sql,
+      carriers: new CarrierRegistry(carriers, { sms: ids, voice: ids }),
+      events: t.runtime.events,
+      logger: createLogger("silent"),
+      clock: t.clock.now,
+      secret: "another-secret-another-secret-0123456789",
+      sendLimiter: createSendLimiter({ points: 100, windowSeconds: 60 }),
+      defaults: { brand: "x", locale: "en", codeLength: 6, validForSeconds: 600, maxAttempts: 5, pendingPolicy: "replace", resendCooldownSeconds: 0, allowedCountries: [] },
+    });
+  }
+
+  it("moves to the next carrier when the first fails in a retryable way", async () => {
+    const primary = flaky("primary", [new CarrierError("primary", "timeout", "timed out", true)]);
+    const backup = flaky("backup", []);
+    const engine = await engineWith([primary, backup]);
+    const { verification } = await engine.create({ to: TO });
+    expect(primary.sent).toHaveLength(0);
+    expect(backup.sent).toHaveLength(1);
+    expect(verification.deliveries[0]).toMatchObject({ status: "sent", carrier: "backup" });
+  });
+
+  it("does not fail over on a permanent failure and fails the verification", async () => {
+    const primary = flaky("primary", [new CarrierError("primary", "invalid_number", "not a mobile number", false)]);
+    const backup = flaky("backup", []);
+    const engine = await engineWith([primary, backup]);
+    const { verification } = await engine.create({ to: TO });
+    expect(backup.sent).toHaveLength(0);
+    expect(verification.status).toBe("failed");
+    expect(verification.deliveries[0]).toMatchObject({ status: "failed", errorCode: "invalid_number" });
+  });
+
+  it("retries with backoff when every carrier is down, and never fails open", async () => {
+    const down = () => new CarrierError("only", "unavailable", "503", true);
+    const only = flaky("only", [down(), down()]);
+    const engine = await engineWith([only]);
+    const { verification } = await engine.create({ to: TO });
+    expect(verification.status).toBe("pending");
+    expect(verification.deliveries[0]).toMatchObject({ status: "scheduled", errorCode: "unavailable" });
+    t.clock.advance(1);
+    await engine.runDueDeliveries();
+    expect(only.sent).toHaveLength(0);
+    t.clock.advance(2);
+    await engine.runDueDeliveries();
+    expect(only.sent).toHaveLength(1);
+    const view = await engine.get(verification.id);
+    expect(view.deliveries[0]).toMatchObject({ status: "sent", errorCode: null });
+    expect(view.status).toBe("pending");
+  });
+});
