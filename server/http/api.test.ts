@@ -114,6 +114,14 @@ describe("request bodies", () => {
     expect(res.body.error?.code).toBe("unsupported_media_type");
   });
 
+  it("refuses a compressed body with 415", async () => {
+    const res = await request("POST", "/api/v1/verifications", {
+      body: '{"to":"+12125550100"}',
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+    });
+    expect(res.status).toBe(415);
+  });
+
   it("accepts application/json with a charset", async () => {
     const res = await request("POST", "/api/v1/verifications", {
       body: '{"to":"+12125550100"}',

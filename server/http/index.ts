@@ -70,7 +70,11 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     if (!isApiPath(path)) return false;
-    void dispatch(req, res, req.method ?? "GET", path, q === -1 ? "" : url.slice(q + 1));
+    dispatch(req, res, req.method ?? "GET", path, q === -1 ? "" : url.slice(q + 1)).catch((error: unknown) => {
+      // Only reached when even the error answer failed: never let it become an unhandled rejection.
+      logger.error({ err: error, path }, "could not answer an API request");
+      res.destroy();
+    });
     return true;
   };
 }

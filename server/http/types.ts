@@ -5,11 +5,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { ApiKeyIdentity } from "../api-keys.ts";
+import type { SandboxEntry } from "../carriers/sandbox.ts";
 import type { Db } from "../db/client.ts";
 import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
 
-export type { ApiKeyIdentity };
+export type { ApiKeyIdentity, SandboxEntry };
 
 export interface ApiEngine {
   create(input: CreateVerificationInput): Promise<CreateResult>;
@@ -18,16 +19,6 @@ export interface ApiEngine {
   cancel(id: string): Promise<VerificationView>;
   approve(id: string): Promise<VerificationView>;
   resend(id: string, options?: { channel?: Channel }): Promise<VerificationView>;
-}
-
-export interface SandboxEntry {
-  id: string;
-  direction: "outbound" | "inbound";
-  channel: Channel;
-  to: string | null;
-  from: string | null;
-  body: string;
-  createdAt: Date;
 }
 
 export interface ApiSandbox {

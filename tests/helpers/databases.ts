@@ -7,25 +7,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { POSTGRES_URL, postgresAvailable } from "./services.ts";
 
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export { POSTGRES_URL };
 
-let reachable: Promise<boolean> | undefined;
-
-export function postgresReachable(): Promise<boolean> {
-  reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query("SELECT 1");
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
-    }
-  })();
-  return reachable;
+/** Whether PostgreSQL answers; the one check and policy live in services.ts. */
+export async function postgresReachable(): Promise<boolean> {
+  return (await postgresAvailable()).available;
 }
 
 /**

@@ -1,0 +1,39 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+
+import { SiteFooter } from "@/components/site/site-footer.tsx";
+import { SiteHeader } from "@/components/site/site-header.tsx";
+
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { template: "%s · textgate", default: "textgate · phone verification by SMS and voice" },
+  description:
+    "Self-hosted phone verification: textgate sends one-time codes by SMS or voice call through your own carrier and checks them.",
+  applicationName: "textgate",
+};
+
+export const viewport: Viewport = {
+  colorScheme: "light dark",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#161a21" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <SiteHeader />
+        <main id="main" className="site-main" tabIndex={-1}>
+          <div className="container">{children}</div>
+        </main>
+        <SiteFooter />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * Starts the real server (`node --import tsx server.ts`) as a child process on a free port, with its
+ * own fresh database (a SQLite file in a temp folder, or a new PostgreSQL database), waits until
+ * /healthz answers, and creates an API key in that database.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApiKey } from "../../server/api-keys.ts";
+import { createDb } from "../../server/db/client.ts";
+import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
+import { type Client, createClient } from "./http.ts";
+import { createPostgresDatabase, type DatabaseKind } from "./services.ts";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const START_TIMEOUT_MS = 30_000;
+const OUTPUT_LIMIT = 64 * 1024;
+
+export interface TestServer {
+  url: string;
+  /** An API key of this server's database. */
+  key: string;
+  /** A JSON client with `key` as the default Authorization. */
+  request: Client;
+  env: Record<string, string>;
+  database: DatabaseKind;
+  /** What the child wrote to stderr (last 64 KB). */
+  stderr(): string;
+  /** What the child wrote to stdout, where its pino logs go (last 64 KB). */
+  stdout(): string;
+  /** Sends a signal and waits for the process to exit; the database stays (for restarts). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes its database. */
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  database?: DatabaseKind;
+  /** Extra or overriding environment variables. */
+  env?: Record<string, string>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before /healthz answered.\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+      last = `status ${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`The server did not answer GET /healthz with 200 within ${START_TIMEOUT_MS / 1000} s (last: ${last}).\n${output()}`);
+}
+
+async function createKey(databaseUrl: string): Promise<string> {
+  const prisma = createDb(resolveDatabaseTarget(databaseUrl));
+  try {
+    return (await createApiKey(prisma, "integration tests")).key;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? "sqlite";
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-it-"));
+  const postgres = database === "postgresql" ? await createPostgresDatabase() : null;
+  const databaseUrl = postgres ? postgres.url : `file:${path.join(dir, "t.db")}`;
+  const cleanup = async () => {
+    await postgres?.drop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+
+  const port = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SERVE_PAGES: "false",
+    DATABASE_URL: databaseUrl,
+    TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"),
+    LOG_LEVEL: "warn",
+    RESEND_COOLDOWN_SECONDS: "0",
+    SEND_LIMIT_PER_NUMBER: "1000",
+    ...options.env,
+  };
+  // Only the basics of the parent environment: a developer's DATABASE_URL or carrier settings must not leak in.
+  const inherited = Object.fromEntries(["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: REPO_ROOT, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let stderrText = "";
+  let stdoutText = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderrText = (stderrText + chunk).slice(-OUTPUT_LIMIT);
+  });
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdoutText = (stdoutText + chunk).slice(-OUTPUT_LIMIT);
+  });
+  const stderr = () => stderrText;
+  const stdout = () => stdoutText;
+  const output = () => `stderr:\n${stderrText || "(empty)"}\nstdout:\n${stdoutText || "(empty)"}`;
+  const url = `http://127.0.0.1:${port}`;
+
+  let key: string;
+  try {
+    await waitForHealth(url, child, output);
+    key = await createKey(databaseUrl);
+  } catch (error) {
+    child.kill("SIGKILL");
+    await exited(child);
+    await cleanup();
+    throw error;
+  }
+
+  const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited(child);
+  };
+
+  return {
+    url,
+    key,
+    request: createClient(url, key),
+    env,
+    database,
+    stderr,
+    stdout,
+    kill,
+    async stop() {
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await kill("SIGTERM");
+      clearTimeout(force);
+      await cleanup();
+    },
+  };
+}

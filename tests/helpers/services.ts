@@ -1,0 +1,112 @@
+/**
+ * External services the integration tests use, and the one policy for when one is missing:
+ * locally the tests that need it are skipped with a message saying why; with CI=true they fail,
+ * so a broken CI service can never turn into a silently green run.
+ */
+import crypto from "node:crypto";
+import pg from "pg";
+import { describe, it } from "vitest";
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+
+export type DatabaseKind = "sqlite" | "postgresql";
+
+export interface ServiceStatus {
+  available: boolean;
+  /** Why it is not available. */
+  reason?: string;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, "//$1:***@");
+}
+
+let postgresStatus: Promise<ServiceStatus> | undefined;
+
+/** Whether PostgreSQL at TEST_POSTGRES_URL answers (checked once per test file). */
+export function postgresAvailable(): Promise<ServiceStatus> {
+  postgresStatus ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+      return { available: true };
+    } catch (error) {
+      return { available: false, reason: `PostgreSQL is not reachable at ${redact(POSTGRES_URL)} (${(error as Error).message})` };
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return postgresStatus;
+}
+
+export async function databaseStatus(kind: DatabaseKind): Promise<ServiceStatus> {
+  return kind === "sqlite" ? { available: true } : postgresAvailable();
+}
+
+/** The databases every database-touching test runs against, with their availability. */
+export async function databaseVariants(): Promise<{ kind: DatabaseKind; status: ServiceStatus }[]> {
+  return [
+    { kind: "sqlite", status: await databaseStatus("sqlite") },
+    { kind: "postgresql", status: await databaseStatus("postgresql") },
+  ];
+}
+
+/**
+ * `describe` once per database. An unavailable database skips its block locally (with a console
+ * message) and fails it in CI (CI=true).
+ */
+export function describeEachDatabase(
+  variants: { kind: DatabaseKind; status: ServiceStatus }[],
+  name: string,
+  fn: (kind: DatabaseKind) => void,
+): void {
+  for (const { kind, status } of variants) {
+    const title = `${name} [${kind}]`;
+    if (status.available) {
+      describe(title, () => fn(kind));
+    } else if (process.env.CI === "true") {
+      describe(title, () => {
+        it(`needs ${kind}`, () => {
+          throw new Error(`${status.reason}. CI=true, so this is a failure, not a skip: start the service or set TEST_POSTGRES_URL.`);
+        });
+      });
+    } else {
+      console.warn(`Skipping "${title}": ${status.reason}. Set TEST_POSTGRES_URL to run it (in CI this fails instead).`);
+      describe.skip(title, () => fn(kind));
+    }
+  }
+}
+
+export interface TestPostgresDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database on the TEST_POSTGRES_URL server; drop() removes it (closing leftover connections). */
+export async function createPostgresDatabase(): Promise<TestPostgresDatabase> {
+  const name = `tg_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
