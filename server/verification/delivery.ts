@@ -32,7 +32,13 @@ export interface DelivererDeps {
   defaultSender?: string;
 }
 
-export type DeliveryOutcome = "sent" | "retry" | "failed" | "dropped";
+export interface DeliveryOutcome {
+  outcome: "sent" | "retry" | "failed" | "dropped";
+  /** The delivery as it now stands. */
+  delivery: DeliveryRecord;
+  /** True when this failure also failed the whole verification. */
+  failedVerification?: boolean;
+}
 
 export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
@@ -41,7 +47,7 @@ export class Deliverer {
     const { repo, carriers, codes, events, logger, clock } = this.deps;
     if (v.status !== "pending" || v.expiresAt <= clock()) {
       await repo.markDropped(d.id, clock());
-      return "dropped";
+      return { outcome: "dropped", delivery: { ...d, status: "dropped", leaseUntil: null } };
     }
     const ref = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface };
     const body = renderMessage({
@@ -55,10 +61,22 @@ export class Deliverer {
     for (const carrier of carriers.for(d.channel)) {
       try {
         const result = await carrier.send({ channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id });
-        if (await repo.markSent(d, { ...result, carrier: carrier.id }, clock())) {
+        const sentAt = clock();
+        if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
         }
-        return "sent";
+        const delivery: DeliveryRecord = {
+          ...d,
+          status: result.status,
+          carrier: carrier.id,
+          carrierMessageId: result.carrierMessageId,
+          sentAt,
+          deliveredAt: result.status === "delivered" ? sentAt : null,
+          leaseUntil: null,
+          errorCode: null,
+          error: null,
+        };
+        return { outcome: "sent", delivery };
       } catch (error) {
         const failure =
           error instanceof CarrierError ? error : new CarrierError(carrier.id, "carrier_error", (error as Error)?.message ?? String(error), true, { cause: error });
@@ -74,16 +92,22 @@ export class Deliverer {
     if (lastError?.retryable && d.tries < MAX_SEND_TRIES && retryAt < v.expiresAt) {
       await repo.markRetry(d.id, retryAt, lastError.carrier, errorCode, message, now);
       events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode });
-      return "retry";
+      return {
+        outcome: "retry",
+        delivery: { ...d, status: "scheduled", dueAt: retryAt, leaseUntil: null, carrier: lastError.carrier, errorCode, error: message },
+      };
     }
     await repo.markFailed(d.id, lastError?.carrier ?? null, errorCode, message, now);
     events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "failed", errorCode });
+    const delivery: DeliveryRecord = { ...d, status: "failed", failedAt: now, leaseUntil: null, carrier: lastError?.carrier ?? null, errorCode, error: message };
+    let failedVerification = false;
     if (!(await repo.hasOutstandingDeliveries(v.id))) {
-      const delivered = (await repo.deliveriesOf(v.id)).some((x) => x.status === "sent" || x.status === "delivered");
+      const delivered = (await repo.deliveriesOf(v.id)).some((x) => x.sentAt !== null);
       if (!delivered && (await repo.end(v.id, "failed", now))) {
+        failedVerification = true;
         events.publish("verification.failed", { ...ref, reason: errorCode });
       }
     }
-    return "failed";
+    return { outcome: "failed", delivery, failedVerification };
   }
 }

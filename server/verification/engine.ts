@@ -30,6 +30,7 @@ import type {
   CreateResult,
   CreateVerificationInput,
   PendingPolicy,
+  VerificationSummary,
   VerificationView,
 } from "./types.ts";
 import { PRESET_VALIDITY_SECONDS, resolveWorkflow, stepDueTimes } from "./workflows.ts";
@@ -147,7 +148,6 @@ export class VerificationEngine {
       sender: input.sender ?? null,
       attempts: 0,
       maxAttempts: input.maxAttempts ?? defaults.maxAttempts,
-      sends: 0,
       validFor,
       expiresAt: new Date(now.getTime() + validFor * 1000),
       surface: input.surface ?? "native",
@@ -188,9 +188,12 @@ export class VerificationEngine {
     }
     if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
     this.deps.events.publish("verification.created", { ...refOf(record), channel: workflow.steps[0]?.channel ?? "sms", expiresAt: record.expiresAt.toISOString() });
-    const first = deliveries[0] as NewDelivery;
-    await this.deliverer.deliver(asRecord(first, id), record);
-    return { verification: await this.view(id), replayed: false, resent: false };
+    const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record);
+    // Built from what this call wrote, without reading it back, unless the send failed the verification.
+    const verification = first.failedVerification
+      ? await this.view(id)
+      : compose(record, [first.delivery, ...deliveries.slice(1).map((d) => asRecord(d, id))]);
+    return { verification, replayed: false, resent: false };
   }
 
   private async replay(earlier: VerificationRecord, requestHash: string | null): Promise<CreateResult> {
@@ -228,27 +231,32 @@ export class VerificationEngine {
     }
     const binding = { verificationId: record.id, to: record.to, purpose: record.purpose };
     const ref_ = refOf(record);
+    // Only workflows of several steps have scheduled rows to drop when the verification ends.
+    const hasLaterSteps = record.workflow.length > 1;
     if (this.codes.matches(submitted, binding, record.codeHash)) {
-      const approved = await this.deps.sql.transaction(async (tx) => {
-        if (!(await this.repo.finish(record.id, "approved", now, true, tx))) return false;
-        await this.repo.dropScheduled(record.id, now, tx);
-        return true;
-      });
+      const approved = hasLaterSteps
+        ? await this.deps.sql.transaction(async (tx) => {
+            if (!(await this.repo.finish(record.id, "approved", now, true, tx))) return false;
+            await this.repo.dropScheduled(record.id, now, tx);
+            return true;
+          })
+        : await this.repo.finish(record.id, "approved", now, true);
       if (!approved) throw new TextgateError("verification_not_found");
       this.deps.events.publish("verification.approved", { ...ref_, by: "code" });
-      const view = await this.view(record.id);
-      return { valid: true, status: "approved", attemptsLeft: view.attemptsLeft, verification: view };
+      const summary = summarize({ ...record, status: "approved", attempts: record.attempts + 1, updatedAt: now, finishedAt: now });
+      return { valid: true, status: "approved", attemptsLeft: 0, verification: summary };
     }
     const attempts = await this.repo.countFailedAttempt(record.id, now);
     if (attempts === null) throw new TextgateError("verification_not_found");
     const attemptsLeft = Math.max(record.maxAttempts - attempts, 0);
     this.deps.events.publish("verification.attempt_failed", { ...ref_, attempts, attemptsLeft });
     if (attemptsLeft === 0 && (await this.repo.markAttemptsExhausted(record.id, now))) {
-      await this.repo.dropScheduled(record.id, now);
+      if (hasLaterSteps) await this.repo.dropScheduled(record.id, now);
       this.deps.events.publish("verification.max_attempts_reached", { ...ref_, attempts });
     }
-    const view = await this.view(record.id);
-    return { valid: false, status: view.status, attemptsLeft, verification: view };
+    const status = attemptsLeft === 0 ? "max_attempts_reached" : "pending";
+    const summary = summarize({ ...record, status, attempts, updatedAt: now, finishedAt: attemptsLeft === 0 ? now : null });
+    return { valid: false, status, attemptsLeft, verification: summary };
   }
 
   /** Cancels a pending verification; by default refused in its first 30 seconds (seed 002). */
@@ -394,33 +402,42 @@ export class VerificationEngine {
   }
 
   private async toView(r: VerificationRecord): Promise<VerificationView> {
-    const deliveries = await this.repo.deliveriesOf(r.id);
-    return {
-      id: r.id,
-      to: r.to,
-      purpose: r.purpose,
-      status: r.status,
-      channel: r.workflow[0]?.channel ?? "sms",
-      workflow: r.workflow,
-      workflowPreset: r.workflowPreset,
-      codeLength: r.codeLength,
-      alphanumeric: r.alphanumeric,
-      locale: r.locale,
-      brand: r.brand,
-      attempts: r.attempts,
-      maxAttempts: r.maxAttempts,
-      attemptsLeft: r.status === "pending" ? Math.max(r.maxAttempts - r.attempts, 0) : 0,
-      sends: r.sends,
-      validFor: r.validFor,
-      expiresAt: r.expiresAt,
-      surface: r.surface,
-      clientRef: r.clientRef,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      finishedAt: r.finishedAt,
-      deliveries: deliveries.map(({ verificationId: _v, leaseUntil: _l, tries: _t, ...d }) => d),
-    };
+    return compose(r, await this.repo.deliveriesOf(r.id));
   }
+}
+
+function summarize(r: VerificationRecord): VerificationSummary {
+  return {
+    id: r.id,
+    to: r.to,
+    purpose: r.purpose,
+    status: r.status,
+    channel: r.workflow[0]?.channel ?? "sms",
+    workflow: r.workflow,
+    workflowPreset: r.workflowPreset,
+    codeLength: r.codeLength,
+    alphanumeric: r.alphanumeric,
+    locale: r.locale,
+    brand: r.brand,
+    attempts: r.attempts,
+    maxAttempts: r.maxAttempts,
+    attemptsLeft: r.status === "pending" ? Math.max(r.maxAttempts - r.attempts, 0) : 0,
+    validFor: r.validFor,
+    expiresAt: r.expiresAt,
+    surface: r.surface,
+    clientRef: r.clientRef,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    finishedAt: r.finishedAt,
+  };
+}
+
+function compose(r: VerificationRecord, deliveries: readonly DeliveryRecord[]): VerificationView {
+  return {
+    ...summarize(r),
+    sends: deliveries.filter((d) => d.sentAt !== null).length,
+    deliveries: deliveries.map(({ verificationId: _v, leaseUntil: _l, tries: _t, ...d }) => d),
+  };
 }
 
 function refOf(r: Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">) {

@@ -25,7 +25,6 @@ export interface VerificationRecord {
   sender: string | null;
   attempts: number;
   maxAttempts: number;
-  sends: number;
   validFor: number;
   expiresAt: Date;
   surface: Surface;
@@ -47,7 +46,7 @@ export interface DeliveryRecord extends DeliveryView {
 type Raw = Record<string, unknown>;
 
 const V_COLUMNS = `id, "to", purpose, status, workflow, workflow_preset, code_hash, code_sealed, code_length, alphanumeric,
-  custom_code, locale, brand, template, sender, attempts, max_attempts, sends, valid_for, expires_at, surface, client_ref,
+  custom_code, locale, brand, template, sender, attempts, max_attempts, valid_for, expires_at, surface, client_ref,
   api_key_id, idempotency_key, request_hash, created_at, updated_at, finished_at`;
 
 const D_COLUMNS = `id, verification_id, step_index, kind, channel, carrier, carrier_message_id, status, due_at, lease_until, tries,
@@ -72,7 +71,6 @@ function mapVerification(r: Raw): VerificationRecord {
     sender: (r.sender as string | null) ?? null,
     attempts: Number(r.attempts),
     maxAttempts: Number(r.max_attempts),
-    sends: Number(r.sends),
     validFor: Number(r.valid_for),
     expiresAt: toDate(r.expires_at),
     surface: r.surface as Surface,
@@ -145,10 +143,10 @@ export class VerificationRepository {
 
   async insert(v: VerificationRecord, deliveries: readonly NewDelivery[], db: Sql): Promise<void> {
     await db.run(
-      `INSERT INTO verifications (${V_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO verifications (${V_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         v.id, v.to, v.purpose, v.status, JSON.stringify(v.workflow), v.workflowPreset, v.codeHash, v.codeSealed, v.codeLength,
-        v.alphanumeric, v.customCode, v.locale, v.brand, v.template, v.sender, v.attempts, v.maxAttempts, v.sends, v.validFor,
+        v.alphanumeric, v.customCode, v.locale, v.brand, v.template, v.sender, v.attempts, v.maxAttempts, v.validFor,
         v.expiresAt, v.surface, v.clientRef, v.apiKeyId, v.idempotencyKey, v.requestHash, v.createdAt, v.updatedAt, v.finishedAt,
       ],
     );
@@ -260,20 +258,17 @@ export class VerificationRepository {
   }
 
   async markSent(
-    d: { id: string; verificationId: string },
+    d: { id: string },
     result: { carrier: string; carrierMessageId: string; status: "sent" | "delivered" },
     now: Date,
   ): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
-      const changed = await tx.run(
-        `UPDATE deliveries SET status = ?, carrier = ?, carrier_message_id = ?, sent_at = ?, delivered_at = ?, lease_until = NULL,
-           error_code = NULL, error = NULL, updated_at = ?
-         WHERE id = ? AND status = 'sending'`,
-        [result.status, result.carrier, result.carrierMessageId, now, result.status === "delivered" ? now : null, now, d.id],
-      );
-      if (changed === 1) await tx.run(`UPDATE verifications SET sends = sends + 1, updated_at = ? WHERE id = ?`, [now, d.verificationId]);
-      return changed === 1;
-    });
+    const changed = await this.sql.run(
+      `UPDATE deliveries SET status = ?, carrier = ?, carrier_message_id = ?, sent_at = ?, delivered_at = ?, lease_until = NULL,
+         error_code = NULL, error = NULL, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [result.status, result.carrier, result.carrierMessageId, now, result.status === "delivered" ? now : null, now, d.id],
+    );
+    return changed === 1;
   }
 
   async markRetry(id: string, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {

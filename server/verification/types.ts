@@ -54,6 +54,7 @@ export interface VerificationView {
   attempts: number;
   maxAttempts: number;
   attemptsLeft: number;
+  /** Messages handed to a carrier so far (deliveries with a sentAt). */
   sends: number;
   validFor: number;
   expiresAt: Date;
@@ -73,9 +74,12 @@ export interface CreateResult {
   resent: boolean;
 }
 
+/** A verification's state without its deliveries (what a check knows without reading them). */
+export type VerificationSummary = Omit<VerificationView, "deliveries" | "sends">;
+
 export interface CheckResult {
   valid: boolean;
   status: VerificationStatus;
   attemptsLeft: number;
-  verification: VerificationView;
+  verification: VerificationSummary;
 }

@@ -28,7 +28,6 @@ CREATE TABLE "verifications" (
     "sender" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "max_attempts" INTEGER NOT NULL,
-    "sends" INTEGER NOT NULL DEFAULT 0,
     "valid_for" INTEGER NOT NULL,
     "expires_at" DATETIME NOT NULL,
     "surface" TEXT NOT NULL DEFAULT 'native',
