@@ -107,12 +107,14 @@ const workers = Array.from({ length: WORKERS }, () => worker(() => Date.now() >=
 await new Promise((r) => setTimeout(r, WARMUP * 1000));
 measuring = true;
 const cpuStart = server.cpuSeconds();
+const clientCpuStart = process.cpuUsage();
 const started = performance.now();
 stopAt = Date.now() + SECONDS * 1000;
 await Promise.all(workers);
 const elapsed = (performance.now() - started) / 1000;
 measuring = false;
 const cpu = server.cpuSeconds() - cpuStart;
+const clientCpu = process.cpuUsage(clientCpuStart);
 agent.destroy();
 await server.stop();
 
@@ -127,5 +129,6 @@ console.log(
     createMs: { p50: percentile(createMs, 50), p95: percentile(createMs, 95), p99: percentile(createMs, 99) },
     checkMs: { p50: percentile(checkMs, 50), p95: percentile(checkMs, 95), p99: percentile(checkMs, 99) },
     serverCpuSecondsPerPair: pairs ? Number((cpu / pairs).toFixed(6)) : null,
+    clientCpuSecondsPerPair: pairs ? Number(((clientCpu.user + clientCpu.system) / 1e6 / pairs).toFixed(6)) : null,
   }),
 );

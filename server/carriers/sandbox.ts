@@ -3,7 +3,7 @@
  * the simulated handset (/sandbox) where a person or a test reads them and replies. A retried send of
  * the same delivery (after a crash) is stored once: `delivery_id` is unique.
  */
-import crypto from "node:crypto";
+import { uuidv7 } from "../../lib/ids.ts";
 import type { Sql } from "../store/sql.ts";
 import { toDate } from "../store/sql.ts";
 import type { Channel } from "../verification/types.ts";
@@ -37,7 +37,7 @@ export class SandboxCarrier implements Carrier {
   ) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const id = `SB${crypto.randomUUID().replaceAll("-", "")}`;
+    const id = `SB${uuidv7().replaceAll("-", "")}`;
     const inserted = await this.sql.get<{ id: string }>(
       `INSERT INTO sandbox_messages (id, delivery_id, channel, "to", "from", body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (delivery_id) DO NOTHING RETURNING id`,

@@ -2,7 +2,7 @@
  * In-process event bus with typed payloads. Every engine state change goes through `publish`.
  * Subscribers must not throw into the publisher: errors are caught and reported to `onError`.
  */
-import crypto from "node:crypto";
+import { uuidv7 } from "../../lib/ids.ts";
 import type { EventPayloads, EventType, TextgateEvent } from "./types.ts";
 
 type Listener<T extends EventType> = (event: TextgateEvent<T>) => void;
@@ -13,7 +13,7 @@ export class EventBus {
   constructor(private readonly onError: (error: unknown, event: TextgateEvent) => void = () => {}) {}
 
   publish<T extends EventType>(type: T, data: EventPayloads[T], at = new Date()): TextgateEvent<T> {
-    const event: TextgateEvent<T> = { id: crypto.randomUUID(), type, at: at.toISOString(), data };
+    const event: TextgateEvent<T> = { id: uuidv7(), type, at: at.toISOString(), data };
     for (const key of [type, "*"] as const) {
       for (const listener of this.listeners.get(key) ?? []) {
         try {

@@ -2,7 +2,7 @@
  * The one inbound path: every text a phone sends us (carrier webhook or sandbox handset) is stored and
  * published as `inbound.received`. A webhook delivered twice (same carrier message id) is stored once.
  */
-import crypto from "node:crypto";
+import { uuidv7 } from "../../lib/ids.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
 
@@ -23,7 +23,7 @@ export class InboundService {
   ) {}
 
   async receive(input: InboundInput): Promise<{ id: string; duplicate: boolean }> {
-    const id = crypto.randomUUID();
+    const id = uuidv7();
     const carrierMessageId = input.carrierMessageId ?? `${input.carrier}:${id}`;
     const inserted = await this.sql.get<{ id: string }>(
       `INSERT INTO inbound_messages (id, carrier, carrier_message_id, "from", "to", body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -14,6 +14,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseTarget } from "../db/database-url.ts";
 import { ensureSqliteDirectory } from "../db/database-url.ts";
+import { type Checkpointer, startCheckpointer } from "./sqlite-checkpointer.ts";
 
 export type SqlParam = string | number | boolean | null | Date;
 export type Row = Record<string, unknown>;
@@ -56,7 +57,10 @@ class SqliteSql implements Sql {
   private readonly statements = new Map<string, Database.Statement>();
   private lock: Promise<void> | null = null;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer: Checkpointer,
+  ) {}
 
   private prepare(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
@@ -129,7 +133,9 @@ class SqliteSql implements Sql {
   }
 
   async close(): Promise<void> {
+    while (this.lock) await this.lock;
     this.db.close();
+    await this.checkpointer.stop();
   }
 }
 
@@ -213,7 +219,8 @@ export function openSql(target: DatabaseTarget, options: { poolSize?: number } =
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  return new SqliteSql(db);
+  db.pragma("wal_autocheckpoint = 20000");
+  return new SqliteSql(db, startCheckpointer(target.url));
 }
 
 /** True for a unique-constraint violation on either database. */

@@ -10,6 +10,7 @@
  * PENDING_POLICY: "replace" (default: cancel the old one, send a fresh code, as the security checklist
  * prefers), "resend" (send the pending code again, as Twilio does) or "reject" (409, as Vonage does).
  */
+import { uuidv7 } from "../../lib/ids.ts";
 import crypto from "node:crypto";
 import type { Logger } from "pino";
 import { TextgateError } from "../../lib/errors.ts";
@@ -128,7 +129,7 @@ export class VerificationEngine {
     }
 
     await sendLimiter.consume(phone.e164);
-    const id = crypto.randomUUID();
+    const id = uuidv7();
     const validFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
     const record: VerificationRecord = {
       id,
@@ -161,7 +162,7 @@ export class VerificationEngine {
     };
     const dueTimes = stepDueTimes(workflow.steps, now);
     const deliveries: NewDelivery[] = workflow.steps.map((step, index) => ({
-      id: crypto.randomUUID(),
+      id: uuidv7(),
       stepIndex: index,
       kind: "workflow",
       channel: step.channel,
@@ -319,7 +320,7 @@ export class VerificationEngine {
     }
     await this.deps.sendLimiter.consume(record.to);
     const delivery: NewDelivery = {
-      id: crypto.randomUUID(),
+      id: uuidv7(),
       stepIndex: await this.repo.deliveryCount(id),
       kind: "resend",
       channel,

@@ -34,6 +34,11 @@ export interface TestServer {
   stdout(): string;
   /** Sends a signal and waits for the process to exit; the database stays (for restarts). */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * After `kill`: starts the server again on the same database, port and environment (so the same
+   * TEXTGATE_SECRET, `url`, `key` and `request`) and waits until /healthz answers.
+   */
+  restart(): Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes its database. */
   stop(): Promise<void>;
 }
@@ -114,19 +119,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   };
   // Only the basics of the parent environment: a developer's DATABASE_URL or carrier settings must not leak in.
   const inherited = Object.fromEntries(["PATH", "HOME", "TMPDIR", "LANG"].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: REPO_ROOT, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let stderrText = "";
   let stdoutText = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderrText = (stderrText + chunk).slice(-OUTPUT_LIMIT);
-  });
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    stdoutText = (stdoutText + chunk).slice(-OUTPUT_LIMIT);
-  });
   const stderr = () => stderrText;
   const stdout = () => stdoutText;
   const output = () => `stderr:\n${stderrText || "(empty)"}\nstdout:\n${stdoutText || "(empty)"}`;
   const url = `http://127.0.0.1:${port}`;
+  const launch = (): ChildProcess => {
+    const spawned = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: REPO_ROOT, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    spawned.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      stderrText = (stderrText + chunk).slice(-OUTPUT_LIMIT);
+    });
+    spawned.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      stdoutText = (stdoutText + chunk).slice(-OUTPUT_LIMIT);
+    });
+    return spawned;
+  };
+  let child = launch();
 
   let key: string;
   try {
@@ -153,6 +162,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     stderr,
     stdout,
     kill,
+    async restart() {
+      if (child.exitCode === null && child.signalCode === null) throw new Error("restart() needs the server stopped first: call kill()");
+      child = launch();
+      try {
+        await waitForHealth(url, child, output);
+      } catch (error) {
+        child.kill("SIGKILL");
+        await exited(child);
+        throw error;
+      }
+    },
     async stop() {
       const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await kill("SIGTERM");
