@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEVELOPMENT_CARRIERS } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
 
 const bool = z
@@ -31,7 +32,7 @@ const schema = z.object({
   SMS_CARRIERS: list.optional(),
   /** Carriers for text-to-speech calls, in order of preference. */
   VOICE_CARRIERS: list.optional(),
-  /** Allow the sandbox carrier when NODE_ENV=production (it shows every code on /sandbox). */
+  /** Allow the development carriers (sandbox, console) when NODE_ENV=production: they show every code. */
   SANDBOX_IN_PRODUCTION: bool.default(false),
   /** Default sender id / from number for outgoing texts and calls. */
   DEFAULT_SENDER: z.string().max(20).optional(),
@@ -107,12 +108,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push(`DATABASE_URL: ${(error as Error).message}`);
   }
 
-  const defaultCarriers = production ? [] : ["sandbox"];
+  const developmentCarriersAllowed = !production || raw.SANDBOX_IN_PRODUCTION;
+  const defaultCarriers = developmentCarriersAllowed ? ["sandbox"] : [];
   const SMS_CARRIERS = raw.SMS_CARRIERS?.length ? raw.SMS_CARRIERS : defaultCarriers;
   const VOICE_CARRIERS = raw.VOICE_CARRIERS?.length ? raw.VOICE_CARRIERS : defaultCarriers;
-  if (!SMS_CARRIERS.length) problems.push("SMS_CARRIERS: set at least one carrier in production (e.g. SMS_CARRIERS=console)");
-  if (production && !raw.SANDBOX_IN_PRODUCTION && [...SMS_CARRIERS, ...VOICE_CARRIERS].includes("sandbox")) {
-    problems.push("SMS_CARRIERS/VOICE_CARRIERS: the sandbox carrier is refused in production unless SANDBOX_IN_PRODUCTION=true");
+  if (!SMS_CARRIERS.length) {
+    problems.push("SMS_CARRIERS: no carrier is configured for production; name one, or set SANDBOX_IN_PRODUCTION=true to run with the sandbox carrier");
+  }
+  const development = [...SMS_CARRIERS, ...VOICE_CARRIERS].filter((c) => (DEVELOPMENT_CARRIERS as readonly string[]).includes(c));
+  if (!developmentCarriersAllowed && development.length) {
+    problems.push(
+      `SMS_CARRIERS/VOICE_CARRIERS: ${[...new Set(development)].join(" and ")} show codes to whoever reads them and are refused in production unless SANDBOX_IN_PRODUCTION=true`,
+    );
   }
 
   let secret = raw.TEXTGATE_SECRET;

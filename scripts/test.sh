@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm test: the whole suite. Type-check, production build (the page tests run against it), then every
+# Vitest test: unit, engine and HTTP integration tests on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+echo "== typecheck"
+npx tsc --noEmit -p tsconfig.json
+echo "== production build"
+npx next build
+echo "== tests"
+npx vitest run
