@@ -1,14 +1,26 @@
 /**
- * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Time-ordered ids keep
- * inserts at the end of every primary-key index (fewer pages touched per write than random v4 ids)
- * and remain unguessable. Node 20 has no built-in v7.
+ * UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter, then 62 random bits.
+ * Time-ordered ids keep inserts at the end of every primary-key index (fewer pages touched per write
+ * than random v4 ids) and stay unguessable. The counter (RFC 9562 §6.2, method 1) keeps ids made by
+ * one process in order within a millisecond, so the audit log sorts by id. Node 20 has no built-in v7.
  */
 import crypto from "node:crypto";
 
+let lastMs = 0;
+let counter = 0;
+
 export function uuidv7(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    counter = crypto.randomInt(0, 0x400); // start low in the 12-bit space, leaving room to count up
+  } else if (++counter > 0xfff) {
+    lastMs += 1;
+    counter = 0;
+  }
   const bytes = crypto.randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = 0x70 | ((bytes[6] as number) & 0x0f);
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes[6] = 0x70 | (counter >> 8);
+  bytes[7] = counter & 0xff;
   bytes[8] = 0x80 | ((bytes[8] as number) & 0x3f);
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

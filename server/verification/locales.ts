@@ -11,7 +11,7 @@ export interface LocaleTexts {
 export const TEXTS: Record<string, LocaleTexts> = {
   en: { sms: "Your {brand} verification code is {code}", voice: "Your {brand} verification code is {code}. Once again, your code is {code}." },
   de: { sms: "Ihr {brand} Bestätigungscode lautet {code}", voice: "Ihr {brand} Bestätigungscode lautet {code}. Noch einmal, Ihr Code lautet {code}." },
-  es: { sms: "Tu código de verificación de {brand} es {code}", voice: "Tu código de verificación de {brand} es {code}. Repito, tu código es {code}." },
+  es: { sms: "Tu código de verificación {brand}: {code}", voice: "Tu código de verificación de {brand} es {code}. Repito, tu código es {code}." },
   fr: { sms: "Votre code de vérification {brand} est {code}", voice: "Votre code de vérification {brand} est {code}. Je répète, votre code est {code}." },
   it: { sms: "Il tuo codice di verifica {brand} è {code}", voice: "Il tuo codice di verifica {brand} è {code}. Ripeto, il tuo codice è {code}." },
   nl: { sms: "Je {brand} verificatiecode is {code}", voice: "Je {brand} verificatiecode is {code}. Nogmaals, je code is {code}." },

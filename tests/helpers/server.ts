@@ -36,9 +36,10 @@ export interface TestServer {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /**
    * After `kill`: starts the server again on the same database, port and environment (so the same
-   * TEXTGATE_SECRET, `url`, `key` and `request`) and waits until /healthz answers.
+   * TEXTGATE_SECRET, `url`, `key` and `request`), with `env` overriding variables for this start
+   * only, and waits until /healthz answers.
    */
-  restart(): Promise<void>;
+  restart(env?: Record<string, string>): Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes its database. */
   stop(): Promise<void>;
 }
@@ -125,8 +126,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const stdout = () => stdoutText;
   const output = () => `stderr:\n${stderrText || "(empty)"}\nstdout:\n${stdoutText || "(empty)"}`;
   const url = `http://127.0.0.1:${port}`;
-  const launch = (): ChildProcess => {
-    const spawned = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: REPO_ROOT, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const launch = (overrides: Record<string, string> = {}): ChildProcess => {
+    const spawned = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: REPO_ROOT,
+      env: { ...inherited, ...env, ...overrides } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     spawned.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderrText = (stderrText + chunk).slice(-OUTPUT_LIMIT);
     });
@@ -162,9 +167,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     stderr,
     stdout,
     kill,
-    async restart() {
+    async restart(overrides = {}) {
       if (child.exitCode === null && child.signalCode === null) throw new Error("restart() needs the server stopped first: call kill()");
-      child = launch();
+      child = launch(overrides);
       try {
         await waitForHealth(url, child, output);
       } catch (error) {
