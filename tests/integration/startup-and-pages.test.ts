@@ -50,7 +50,7 @@ describe("refusals at boot", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-boot-"));
     const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${path.join(dir, "t.db")}`, PORT: "0", SERVE_PAGES: "false", ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${path.join(dir, "t.db")}`, PORT: "0", SERVE_PAGES: "false", ...env } as NodeJS.ProcessEnv,
       encoding: "utf8",
       timeout: 30_000,
     });
