@@ -48,9 +48,17 @@ describe.skipIf(!built)("production server with pages", () => {
 describe("refusals at boot", () => {
   function boot(env: Record<string, string>): { status: number | null; stderr: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-boot-"));
+    const childEnv: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: `file:${path.join(dir, "t.db")}`,
+      PORT: "0",
+      SERVE_PAGES: "false",
+      ...env,
+    };
     const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${path.join(dir, "t.db")}`, PORT: "0", SERVE_PAGES: "false", ...env } as NodeJS.ProcessEnv,
+      env: childEnv as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
       timeout: 30_000,
     });
