@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { createApiKey, revokeApiKey } from "../server/api-keys.ts";
 import { createDb } from "../server/db/client.ts";
-import { applyMigrations, pendingMigrations } from "../server/db/migrations.ts";
+import { migrateIfNeeded } from "../server/db/migrations.ts";
 import { type Config, ConfigError, loadConfig } from "../server/env.ts";
 
 const USAGE = "usage: npm run keys:create -- --name <label>\n       npm run keys:create -- --revoke <prefix>";
@@ -36,17 +36,14 @@ try {
   fail(error instanceof ConfigError ? error.message : String(error), 1);
 }
 
+try {
+  // Migrates only when needed (a running server already did), before this process opens the database.
+  await migrateIfNeeded(config.database);
+} catch (error) {
+  fail((error as Error).message, 1);
+}
 const prisma = createDb(config.database);
 try {
-  // Migrate only when needed: the schema engine locks a SQLite file exclusively, which a running server prevents.
-  const pending = await pendingMigrations(config.database, async () =>
-    (
-      await prisma.$queryRawUnsafe<{ migration_name: string }[]>(
-        "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-      )
-    ).map((row) => row.migration_name),
-  );
-  if (pending.length) await applyMigrations(config.database);
   if (name !== undefined) {
     const created = await createApiKey(prisma, name);
     process.stdout.write(`API key "${created.name}" (prefix ${created.prefix}):\n\n  ${created.key}\n\nStore it now: it will not be shown again.\n`);

@@ -10,7 +10,7 @@ import { CarrierRegistry } from "./carriers/registry.ts";
 import { SandboxCarrier } from "./carriers/sandbox.ts";
 import type { Carrier } from "./carriers/types.ts";
 import { createDb, type Db } from "./db/client.ts";
-import { applyMigrations, pendingMigrations } from "./db/migrations.ts";
+import { migrateIfNeeded, pendingMigrations } from "./db/migrations.ts";
 import type { Config } from "./env.ts";
 import { EventBus } from "./events/bus.ts";
 import { InboundService } from "./inbound/receive.ts";
@@ -45,34 +45,30 @@ export interface RuntimeOptions {
   startScheduler?: boolean;
 }
 
-async function prepareDatabase(config: Config, sql: Sql, logger: Logger): Promise<void> {
-  if (config.AUTO_MIGRATE) {
-    const applied = await applyMigrations(config.database);
-    if (applied.length) logger.info({ migrations: applied }, "applied database migrations");
+/** Brings the database up to date, or refuses to start: before any connection of this process opens. */
+async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  if (!config.AUTO_MIGRATE) {
+    const pending = await pendingMigrations(config.database);
+    if (pending.length) {
+      throw new StartupError(
+        `The database has ${pending.length} pending migration(s) (${pending.join(", ")}) and AUTO_MIGRATE=false. Run: npm run db:migrate`,
+      );
+    }
     return;
   }
-  const pending = await pendingMigrations(config.database, async () =>
-    (await sql.all<{ migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).map(
-      (r) => r.migration_name,
-    ),
-  );
-  if (pending.length) {
-    throw new StartupError(
-      `The database has ${pending.length} pending migration(s) (${pending.join(", ")}) and AUTO_MIGRATE=false. Run: npm run db:migrate`,
-    );
+  try {
+    const applied = await migrateIfNeeded(config.database);
+    if (applied.length) logger.info({ migrations: applied }, "applied database migrations");
+  } catch (error) {
+    throw new StartupError((error as Error).message);
   }
 }
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? (() => new Date());
+  await prepareDatabase(config, logger);
   const sql = openSql(config.database, { poolSize: config.DATABASE_POOL_SIZE });
-  try {
-    await prepareDatabase(config, sql, logger);
-  } catch (error) {
-    await sql.close();
-    throw error;
-  }
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);

@@ -3,6 +3,8 @@
  * Used by `npm run db:migrate` and by the server at start.
  */
 import fs from "node:fs";
+import Database from "better-sqlite3";
+import pg from "pg";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DatabaseTarget } from "./database-url.ts";
@@ -53,15 +55,55 @@ export async function applyMigrations(target: DatabaseTarget, log: (line: string
   }
 }
 
-/** Names of committed migrations the database has not applied (all of them on a new database). */
-export async function pendingMigrations(target: DatabaseTarget, appliedNames: () => Promise<string[]>): Promise<string[]> {
-  let applied: Set<string>;
-  try {
-    applied = new Set(await appliedNames());
-  } catch {
-    applied = new Set(); // no _prisma_migrations table yet
+/** Names of the migrations a database has applied, read over a short-lived connection of its own. */
+export async function appliedMigrationNames(target: DatabaseTarget): Promise<string[]> {
+  const query = "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
+  if (target.provider === "sqlite") {
+    if (!fs.existsSync(target.url)) return [];
+    const db = new Database(target.url, { timeout: 5000 });
+    try {
+      if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get()) return [];
+      return (db.prepare(query).all() as { migration_name: string }[]).map((r) => r.migration_name);
+    } finally {
+      db.close();
+    }
   }
+  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const table = await client.query<{ t: string | null }>("SELECT to_regclass('_prisma_migrations')::text AS t");
+    if (!table.rows[0]?.t) return [];
+    return (await client.query<{ migration_name: string }>(query)).rows.map((r) => r.migration_name);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Names of committed migrations the database has not applied (all of them on a new database). */
+export async function pendingMigrations(target: DatabaseTarget): Promise<string[]> {
+  const applied = new Set(await appliedMigrationNames(target));
   return readMigrations(migrationsDirFor(target))
     .map((m) => m.name)
     .filter((name) => !applied.has(name));
+}
+
+export class MigrationError extends Error {}
+
+/**
+ * Applies pending migrations, starting the schema engine only when there are some. Call it before the
+ * process opens its own connections: on SQLite the engine needs the file to itself.
+ */
+export async function migrateIfNeeded(target: DatabaseTarget): Promise<string[]> {
+  if (!(await pendingMigrations(target)).length) return [];
+  try {
+    return await applyMigrations(target);
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    if (target.provider === "sqlite" && /SocketTimeout|database is locked|SQLITE_BUSY/i.test(message)) {
+      throw new MigrationError(
+        `Could not migrate ${target.url}: another process has the database open. Stop the other textgate processes using this file, then run: npm run db:migrate`,
+      );
+    }
+    throw new MigrationError(`Could not apply the database migrations: ${message}`);
+  }
 }

@@ -18,3 +18,27 @@ describe.each(PROVIDERS)("%s schema and migrations", (provider) => {
     expect(fs.readFileSync(path.join(dir, "migration_lock.toml"), "utf8")).toContain(`provider = "${provider}"`);
   });
 });
+
+describe("migrating an existing database", () => {
+  it("applies only what is pending, without the schema engine when nothing is, while another connection is open", async () => {
+    const { createTestDatabase } = await import("../helpers/databases.ts");
+    const { resolveDatabaseTarget } = await import("../../server/db/database-url.ts");
+    const { migrateIfNeeded, pendingMigrations } = await import("../../server/db/migrations.ts");
+    const { openSql } = await import("../../server/store/sql.ts");
+    const db = await createTestDatabase("sqlite");
+    const target = resolveDatabaseTarget(db.url);
+    try {
+      expect((await pendingMigrations(target)).length).toBeGreaterThan(0);
+      expect((await migrateIfNeeded(target)).length).toBeGreaterThan(0);
+      const sql = openSql(target); // a running server's connection (WAL, checkpointer)
+      try {
+        expect(await pendingMigrations(target)).toEqual([]);
+        expect(await migrateIfNeeded(target)).toEqual([]);
+      } finally {
+        await sql.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
