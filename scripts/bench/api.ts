@@ -3,7 +3,8 @@
  * Starts the production server on a fresh SQLite file with the sandbox carrier, then runs a closed loop
  * of WORKERS concurrent workers for SECONDS: create a verification, read its code from the sandbox
  * endpoint, check it. Prints one JSON line. Target (issue 2): ≥ 1,500 pairs/s, check p99 < 20 ms.
- * Env: BENCH_WORKERS (32), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2).
+ * Env: BENCH_WORKERS (32), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_DATABASE_URL (another,
+ * empty database instead of a fresh SQLite file), SERVE_PAGES=false (API only).
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -121,6 +122,7 @@ await server.stop();
 console.log(
   JSON.stringify({
     bench: "api",
+    database: process.env.BENCH_DATABASE_URL?.startsWith("postgres") ? "postgresql" : "sqlite",
     workers: WORKERS,
     seconds: Number(elapsed.toFixed(2)),
     pairs,

@@ -39,7 +39,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     SANDBOX_IN_PRODUCTION: "true",
     SMS_CARRIERS: "sandbox",
     VOICE_CARRIERS: "sandbox",
-    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    // BENCH_DATABASE_URL runs the loop on another database (it should be empty), e.g. PostgreSQL.
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `file:${path.join(dir, "bench.db")}`,
     TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"),
     PORT: String(port),
     HOST: "127.0.0.1",
