@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createSendLimiter } from "../../server/verification/send-limits.ts";
 import type { TextgateEvent } from "../../server/events/types.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { REDIS_URL, redisAvailable, requireService } from "../helpers/services.ts";
 
 const TO = "+14155550123";
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 describe("events", () => {
   let t: TestRuntime;
@@ -86,21 +86,7 @@ describe("send limits", () => {
   });
 });
 
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1500, retryStrategy: () => null });
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const redisUp = await redisReachable();
-if (!redisUp && process.env.CI === "true") throw new Error(`Redis is required in CI but ${REDIS_URL} does not answer`);
-if (!redisUp) console.warn(`[textgate tests] Redis at ${REDIS_URL} does not answer: the shared send-limit test is skipped (set TEST_REDIS_URL).`);
+const redisUp = await requireService("Redis", redisAvailable());
 
 describe.skipIf(!redisUp)("send limits across nodes (Redis)", () => {
   it("counts sends from two nodes against one limit", async () => {

@@ -4,10 +4,43 @@
  * so a broken CI service can never turn into a silently green run.
  */
 import crypto from "node:crypto";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { describe, it } from "vitest";
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+let redisStatus: Promise<ServiceStatus> | undefined;
+
+/** Whether Redis at TEST_REDIS_URL answers (checked once per test file). */
+export function redisAvailable(): Promise<ServiceStatus> {
+  redisStatus ??= (async () => {
+    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1500, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      return (await probe.ping()) === "PONG" ? { available: true } : { available: false, reason: `Redis at ${redact(REDIS_URL)} did not answer PING` };
+    } catch (error) {
+      return { available: false, reason: `Redis is not reachable at ${redact(REDIS_URL)} (${(error as Error).message})` };
+    } finally {
+      probe.disconnect();
+    }
+  })();
+  return redisStatus;
+}
+
+/**
+ * The one policy for a missing service: true when tests needing it should run; false (with a message)
+ * when they should be skipped on a laptop; throws in CI (CI=true), where every service must be there.
+ */
+export async function requireService(name: string, status: Promise<ServiceStatus>): Promise<boolean> {
+  const { available, reason } = await status;
+  if (available) return true;
+  if (process.env.CI === "true") throw new Error(`${name} is required in CI: ${reason}`);
+  console.warn(`[textgate tests] ${reason}: the tests that need ${name} are skipped.`);
+  return false;
+}
 
 export type DatabaseKind = "sqlite" | "postgresql";
 
