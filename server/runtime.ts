@@ -5,10 +5,9 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AuditLog } from "./audit.ts";
-import { consoleCarrier } from "./carriers/console.ts";
-import { CarrierRegistry } from "./carriers/registry.ts";
-import { SandboxCarrier } from "./carriers/sandbox.ts";
-import type { Carrier } from "./carriers/types.ts";
+import { buildCarriers } from "./carriers/index.ts";
+import type { CarrierRegistry } from "./carriers/registry.ts";
+import type { SandboxCarrier } from "./carriers/sandbox.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { migrateIfNeeded, pendingMigrations } from "./db/migrations.ts";
 import type { Config } from "./env.ts";
@@ -72,12 +71,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
-  const wanted = new Set([...config.SMS_CARRIERS, ...config.VOICE_CARRIERS]);
-  const sandbox = wanted.has("sandbox") ? new SandboxCarrier(sql, clock) : null;
-  const available: Carrier[] = [...(sandbox ? [sandbox] : []), consoleCarrier()];
   let carriers: CarrierRegistry;
+  let sandbox: SandboxCarrier | null;
   try {
-    carriers = new CarrierRegistry(available, { sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS });
+    ({ registry: carriers, sandbox } = buildCarriers({ config, sql, logger, clock }));
   } catch (error) {
     await sql.close();
     throw new StartupError((error as Error).message);
