@@ -5,6 +5,7 @@
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
@@ -13,6 +14,9 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // next-auth reads these from the environment (callback URLs, cookie signing).
+  process.env.NEXTAUTH_URL ??= config.PUBLIC_URL;
+  process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
   const runtime = await startRuntime(config);
   const api = createApiHandler(runtime);
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
@@ -26,6 +30,8 @@ async function main(): Promise<void> {
   }
 
   const server = http.createServer((req, res) => {
+    // The client's address for rate limits in Next's route handlers; never taken from the request.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (api(req, res)) return;
     if (pages) {
       pages(req, res).catch((error: unknown) => {

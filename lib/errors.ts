@@ -20,6 +20,9 @@ export const ERRORS = {
   },
   sandbox_disabled: { status: 404, message: "The sandbox carrier is not active on this server." },
   method_not_allowed: { status: 405, message: "That method is not allowed on this path." },
+  invalid_code: { status: 400, message: "That code is not right." },
+  reauth_required: { status: 403, message: "For your security, sign in again before changing your number." },
+  phone_unavailable: { status: 409, message: "That number cannot be used for this account." },
   verification_pending: { status: 409, message: "A verification to this number is already pending." },
   cancel_too_early: { status: 409, message: "A verification can be canceled only 30 seconds after it was created." },
   idempotency_key_reused: {
@@ -61,6 +64,12 @@ export class TextgateError extends Error {
   }
 }
 
+/**
+ * True for a TextgateError, also one thrown by another copy of this module (Next bundles server code
+ * separately from the custom server, so `instanceof` alone is not enough).
+ */
 export function isTextgateError(value: unknown): value is TextgateError {
-  return value instanceof TextgateError;
+  if (value instanceof TextgateError) return true;
+  const e = value as { name?: unknown; code?: unknown; status?: unknown } | null;
+  return e?.name === "TextgateError" && typeof e.code === "string" && e.code in ERRORS && typeof e.status === "number";
 }

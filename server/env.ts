@@ -55,6 +55,21 @@ const schema = z.object({
   /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
   SCHEDULER_INTERVAL_MS: int(20, 60_000).default(250),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Sign-in by phone (the NextAuth SMS provider): the verification each sign-in starts. */
+  AUTH_CHANNEL: z.enum(["sms", "voice"]).default("sms"),
+  AUTH_CODE_LENGTH: int(4, 20).default(6),
+  AUTH_CODE_ALPHANUMERIC: bool.default(false),
+  AUTH_CODE_VALIDITY_SECONDS: int(1, 3600).default(600),
+  AUTH_MAX_ATTEMPTS: int(1, 20).default(3),
+  /** Sign-ins started per number and per client IP, per 10 minutes (429 with Retry-After beyond). */
+  AUTH_START_LIMIT_PER_NUMBER: int(1, 1_000_000).default(5),
+  AUTH_START_LIMIT_PER_IP: int(1, 1_000_000).default(30),
+  /** A phone-number change needs a sign-in at most this many seconds old. */
+  AUTH_REAUTH_MAX_AGE_SECONDS: int(30, 86_400).default(600),
+  /** How long a session lasts, in seconds (30 days). */
+  AUTH_SESSION_MAX_AGE_SECONDS: int(300, 31_536_000).default(2_592_000),
+  /** Secret that signs session cookies; derived from TEXTGATE_SECRET when unset. */
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
   /** Serve the Next.js pages from this process; false serves only the API (tests, API-only nodes). */
   SERVE_PAGES: bool.default(true),
   /** Redis for events across several nodes (optional). */
@@ -65,8 +80,9 @@ const schema = z.object({
 
 export type RawEnv = z.infer<typeof schema>;
 
-export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" | "VOICE_CARRIERS" | "PUBLIC_URL"> {
+export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" | "VOICE_CARRIERS" | "PUBLIC_URL" | "NEXTAUTH_SECRET"> {
   TEXTGATE_SECRET: string;
+  NEXTAUTH_SECRET: string;
   SMS_CARRIERS: string[];
   VOICE_CARRIERS: string[];
   PUBLIC_URL: string;
@@ -135,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     ...raw,
     TEXTGATE_SECRET: secret,
+    NEXTAUTH_SECRET:
+      raw.NEXTAUTH_SECRET ??
+      Buffer.from(crypto.hkdfSync("sha256", Buffer.from(secret), Buffer.alloc(0), "textgate/nextauth/v1", 32)).toString("base64url"),
     SMS_CARRIERS,
     VOICE_CARRIERS,
     PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,

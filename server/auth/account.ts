@@ -1,0 +1,46 @@
+/** The account actions: change the phone number (fresh sign-in + code to the new number), sign out everywhere. */
+import { TextgateError } from "../../lib/errors.ts";
+import { maskPhone } from "../../lib/phone.ts";
+import { sendNotice } from "../notifications.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Session } from "next-auth";
+import type { ChallengeService } from "./challenges.ts";
+import { sessionStoreOf } from "./options.ts";
+import { changePhone } from "./users.ts";
+
+export function assertRecentSignIn(runtime: Runtime, session: Session, now = new Date()): void {
+  const age = (now.getTime() - new Date(session.authenticatedAt).getTime()) / 1000;
+  if (!(age <= runtime.config.AUTH_REAUTH_MAX_AGE_SECONDS)) throw new TextgateError("reauth_required");
+}
+
+/** Checks the code sent to the new number and moves the account to it; the old number is told. */
+export async function confirmPhoneChange(
+  runtime: Runtime,
+  challenges: ChallengeService,
+  session: Session,
+  input: { verificationId: string; code: string },
+): Promise<{ phone: string }> {
+  assertRecentSignIn(runtime, session);
+  const view = await challenges.challengeFor(input.verificationId, "change-phone", session.user.id);
+  const owner = await runtime.prisma.user.findUnique({ where: { phone: view.to }, select: { id: true } });
+  if (owner && owner.id !== session.user.id) throw new TextgateError("phone_unavailable");
+  const result = await runtime.engine.check({ id: view.id }, input.code);
+  if (!result.valid) {
+    throw new TextgateError("invalid_code", result.attemptsLeft ? `Wrong code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : "Wrong code. No attempts left: request a new code.", {
+      details: { attemptsLeft: result.attemptsLeft },
+    });
+  }
+  const oldPhone = await changePhone(runtime.prisma, session.user.id, view.to, new Date());
+  if (oldPhone && oldPhone !== view.to) {
+    await sendNotice(
+      runtime,
+      oldPhone,
+      `Your ${runtime.config.DEFAULT_BRAND} account now uses the number ${maskPhone(view.to)}. If you did not make this change, contact support.`,
+    );
+  }
+  return { phone: view.to };
+}
+
+export async function signOutEverywhere(runtime: Runtime, session: Session): Promise<number> {
+  return sessionStoreOf(runtime).revokeAll(session.user.id);
+}

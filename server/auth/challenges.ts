@@ -1,0 +1,118 @@
+/**
+ * Starting and resending sign-in codes for the SMS provider and the account pages. Limits per number
+ * and per client IP (rate-limiter-flexible; Redis when configured); the answer never depends on
+ * whether the number has an account.
+ */
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { SmsChallenge } from "../../lib/auth/contract.ts";
+import { TextgateError } from "../../lib/errors.ts";
+import { parsePhone } from "../../lib/phone.ts";
+import type { Config } from "../env.ts";
+import type { VerificationEngine } from "../verification/engine.ts";
+import type { Surface, VerificationView } from "../verification/types.ts";
+
+const WINDOW_SECONDS = 600;
+
+export type ChallengePurpose = "login" | "change-phone";
+
+export interface ChallengeOptions {
+  channel: "sms" | "voice";
+  codeLength: number;
+  alphanumeric: boolean;
+  validFor: number;
+  maxAttempts: number;
+  brand?: string;
+  locale?: string;
+  template?: string;
+}
+
+export function challengeOptionsFrom(config: Config): ChallengeOptions {
+  return {
+    channel: config.AUTH_CHANNEL,
+    codeLength: config.AUTH_CODE_LENGTH,
+    alphanumeric: config.AUTH_CODE_ALPHANUMERIC,
+    validFor: config.AUTH_CODE_VALIDITY_SECONDS,
+    maxAttempts: config.AUTH_MAX_ATTEMPTS,
+  };
+}
+
+export function toChallenge(v: Pick<VerificationView, "id" | "to" | "channel" | "codeLength" | "alphanumeric" | "attemptsLeft" | "expiresAt" | "deliveries">, cooldownSeconds: number): SmsChallenge {
+  const lastSend = v.deliveries.reduce((latest, d) => Math.max(latest, (d.sentAt ?? d.dueAt).getTime()), 0);
+  return {
+    verificationId: v.id,
+    to: v.to,
+    channel: v.channel,
+    codeLength: v.codeLength,
+    alphanumeric: v.alphanumeric,
+    attemptsLeft: v.attemptsLeft,
+    expiresAt: v.expiresAt.toISOString(),
+    resendAvailableAt: new Date(lastSend + cooldownSeconds * 1000).toISOString(),
+  };
+}
+
+async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new TextgateError("rate_limited", `Too many codes requested. Try again in ${wait} s.`, { retryAfter: wait });
+    }
+    throw rejection;
+  }
+}
+
+export class ChallengeService {
+  private readonly perNumber: RateLimiterMemory;
+  private readonly perIp: RateLimiterMemory;
+
+  constructor(
+    private readonly engine: VerificationEngine,
+    private readonly config: Config,
+    private readonly options: ChallengeOptions = challengeOptionsFrom(config),
+  ) {
+    this.perNumber = new RateLimiterMemory({ keyPrefix: "auth-number", points: config.AUTH_START_LIMIT_PER_NUMBER, duration: WINDOW_SECONDS });
+    this.perIp = new RateLimiterMemory({ keyPrefix: "auth-ip", points: config.AUTH_START_LIMIT_PER_IP, duration: WINDOW_SECONDS });
+  }
+
+  /** Sends a code to a number for a purpose; `owner` ties a number-change code to the user asking. */
+  async start(input: { phone: string; country?: string; purpose: ChallengePurpose; ip: string; owner?: string }): Promise<SmsChallenge> {
+    const phone = parsePhone(input.phone, input.country);
+    if (!phone) throw new TextgateError("invalid_phone_number", "That is not a valid phone number.", { details: [{ path: "phone", message: "not a valid phone number" }] });
+    await consume(this.perIp, input.ip);
+    await consume(this.perNumber, phone.e164);
+    const { verification } = await this.engine.create({
+      to: phone.e164,
+      purpose: input.purpose,
+      surface: "auth" satisfies Surface,
+      clientRef: input.owner,
+      onPending: "replace",
+      ...(this.options.channel === "voice" ? { channel: "voice" } : { channel: "sms" }),
+      codeLength: this.options.codeLength,
+      alphanumeric: this.options.alphanumeric,
+      validFor: this.options.validFor,
+      maxAttempts: this.options.maxAttempts,
+      brand: this.options.brand,
+      locale: this.options.locale,
+      template: this.options.template,
+    });
+    return toChallenge(verification, this.config.RESEND_COOLDOWN_SECONDS);
+  }
+
+  /** Sends the same code again (limits and cooldown apply); only for a pending challenge of this purpose. */
+  async resend(input: { verificationId: string; purpose: ChallengePurpose; ip: string; owner?: string }): Promise<SmsChallenge> {
+    const current = await this.challengeFor(input.verificationId, input.purpose, input.owner);
+    await consume(this.perIp, input.ip);
+    await consume(this.perNumber, current.to);
+    return toChallenge(await this.engine.resend(current.id), this.config.RESEND_COOLDOWN_SECONDS);
+  }
+
+  /** The verification behind a challenge, refused (404) when it is not of this purpose or owner. */
+  async challengeFor(verificationId: string, purpose: ChallengePurpose, owner?: string): Promise<VerificationView> {
+    const view = await this.engine.get(verificationId).catch(() => null);
+    if (!view || view.purpose !== purpose || view.surface !== "auth" || (owner !== undefined && view.clientRef !== owner)) {
+      throw new TextgateError("verification_not_found");
+    }
+    return view;
+  }
+}

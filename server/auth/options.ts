@@ -1,0 +1,67 @@
+/**
+ * textgate's next-auth configuration.
+ *
+ * Session strategy: JWT carrying a server-side session id. next-auth 4 runs Credentials providers
+ * (ours) only with JWT sessions; a JWT alone cannot be ended before it expires, so each token names a
+ * row of `auth_sessions` and every session read checks that row. Signing out revokes it, "sign out
+ * everywhere" revokes all rows of the user, and the WebSocket server can validate a cookie the same
+ * way (decode the JWT, then check the row).
+ */
+import type { NextAuthOptions, Session } from "next-auth";
+import type { Runtime } from "../runtime.ts";
+import { challengeOptionsFrom } from "./challenges.ts";
+import { SessionStore } from "./sessions.ts";
+import { SmsProvider } from "./sms-provider.ts";
+
+const cache = new WeakMap<Runtime, NextAuthOptions>();
+
+export function sessionStoreOf(runtime: Runtime): SessionStore {
+  return new SessionStore(runtime.prisma, runtime.config.AUTH_SESSION_MAX_AGE_SECONDS);
+}
+
+export function authOptionsFor(runtime: Runtime): NextAuthOptions {
+  const cached = cache.get(runtime);
+  if (cached) return cached;
+  const { config, logger } = runtime;
+  const sessions = sessionStoreOf(runtime);
+  const options: NextAuthOptions = {
+    secret: config.NEXTAUTH_SECRET,
+    providers: [SmsProvider({ ...challengeOptionsFrom(config), runtime: () => runtime })],
+    session: { strategy: "jwt", maxAge: config.AUTH_SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/login", error: "/login" },
+    useSecureCookies: config.PUBLIC_URL.startsWith("https://"),
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) {
+          const session = await sessions.create(user.id);
+          token.sid = session.id;
+          token.authAt = session.createdAt.toISOString();
+          token.sub = user.id;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        const valid = await sessions.validate(typeof token.sid === "string" ? token.sid : null);
+        // An empty object is "no session" to next-auth's client and getServerSession alike.
+        if (!valid) return {} as Session;
+        return {
+          expires: session.expires,
+          authenticatedAt: valid.createdAt.toISOString(),
+          user: { id: valid.user.id, name: valid.user.name, phone: valid.user.phone, email: null, image: null },
+        };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        await sessions.revoke(typeof token?.sid === "string" ? token.sid : null);
+      },
+    },
+    logger: {
+      error: (code, metadata) => logger.error({ code, metadata }, "next-auth error"),
+      warn: (code) => logger.warn({ code }, "next-auth warning"),
+      debug: () => {},
+    },
+  };
+  cache.set(runtime, options);
+  return options;
+}

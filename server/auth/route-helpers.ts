@@ -1,0 +1,69 @@
+/**
+ * Helpers for the auth route handlers that run inside Next (App Router): JSON in and out with the
+ * one error shape, the client IP set by server.ts, and the current session.
+ */
+import { getServerSession, type Session } from "next-auth";
+import type { z } from "zod";
+import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
+import { getRuntime, type Runtime } from "../runtime.ts";
+import { authOptionsFor } from "./options.ts";
+
+import { CLIENT_IP_HEADER } from "./client-ip.ts";
+
+export { CLIENT_IP_HEADER };
+const MAX_BODY_BYTES = 4096;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+export function errorResponse(error: unknown, runtime?: Runtime): Response {
+  if (isTextgateError(error)) {
+    return json(error.toBody ? error.toBody() : { error: { code: error.code, message: error.message } }, error.status, error.retryAfter ? { "retry-after": String(error.retryAfter) } : {});
+  }
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] })?.issues;
+  if (Array.isArray(issues)) {
+    return json({ error: { code: "invalid_request", message: ERRORS.invalid_request.message, details: issues.map((i) => ({ path: i.path.join("."), message: i.message })) } }, 400);
+  }
+  runtime?.logger.error({ err: error }, "auth route failed");
+  return json({ error: { code: "internal_error", message: ERRORS.internal_error.message } }, 500);
+}
+
+export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) throw new TextgateError("unsupported_media_type");
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new TextgateError("payload_too_large");
+  let value: unknown;
+  try {
+    value = text ? JSON.parse(text) : {};
+  } catch {
+    throw new TextgateError("invalid_json");
+  }
+  return schema.parse(value);
+}
+
+export function clientIp(request: Request): string {
+  return request.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+}
+
+export async function currentSession(runtime: Runtime): Promise<Session> {
+  const session = await getServerSession(authOptionsFor(runtime));
+  if (!session?.user?.id) throw new TextgateError("unauthorized", "Sign in first.");
+  return session;
+}
+
+/** Wraps a handler: the runtime, and every thrown error as a JSON error response. */
+export function handler(fn: (request: Request, runtime: Runtime) => Promise<Response>): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let runtime: Runtime | undefined;
+    try {
+      runtime = getRuntime();
+      return await fn(request, runtime);
+    } catch (error) {
+      return errorResponse(error, runtime);
+    }
+  };
+}

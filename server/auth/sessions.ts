@@ -1,0 +1,65 @@
+/**
+ * Server-side sessions behind the next-auth JWT. The JWT carries a session id (`sid`); a session is
+ * valid while its row exists, is not revoked and has not expired. Signing out revokes the row;
+ * "sign out everywhere" revokes every row of the user. The socket server checks the same rows.
+ */
+import { uuidv7 } from "../../lib/ids.ts";
+import type { Db } from "../db/client.ts";
+
+export interface SessionUser {
+  id: string;
+  name: string | null;
+  phone: string | null;
+}
+
+export interface ValidSession {
+  sessionId: string;
+  createdAt: Date;
+  user: SessionUser;
+}
+
+/** Don't write lastSeenAt more often than this per session. */
+const TOUCH_EVERY_MS = 60_000;
+
+export class SessionStore {
+  constructor(
+    private readonly prisma: Db,
+    private readonly maxAgeSeconds: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(userId: string): Promise<{ id: string; createdAt: Date }> {
+    const now = this.clock();
+    const id = uuidv7(now.getTime());
+    await this.prisma.authSession.create({
+      data: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + this.maxAgeSeconds * 1000) },
+    });
+    return { id, createdAt: now };
+  }
+
+  /** The session and its user, or null when it was revoked, expired or never existed. */
+  async validate(sessionId: string | undefined | null): Promise<ValidSession | null> {
+    if (!sessionId) return null;
+    const now = this.clock();
+    const row = await this.prisma.authSession.findUnique({
+      where: { id: sessionId },
+      include: { user: { select: { id: true, name: true, phone: true } } },
+    });
+    if (!row || row.revokedAt || row.expiresAt <= now) return null;
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await this.prisma.authSession.update({ where: { id: sessionId }, data: { lastSeenAt: now } }).catch(() => {});
+    }
+    return { sessionId, createdAt: row.createdAt, user: row.user };
+  }
+
+  async revoke(sessionId: string | undefined | null): Promise<void> {
+    if (!sessionId) return;
+    await this.prisma.authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: this.clock() } });
+  }
+
+  /** Ends every session of a user; returns how many were still open. */
+  async revokeAll(userId: string): Promise<number> {
+    const { count } = await this.prisma.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: this.clock() } });
+    return count;
+  }
+}

@@ -1,0 +1,53 @@
+/** People known by their verified phone number: passwordless onboarding and number changes. */
+import { TextgateError } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { Db } from "../db/client.ts";
+import { isUniqueViolation } from "../store/sql.ts";
+import type { SessionUser } from "./sessions.ts";
+
+export const MAX_NAME_LENGTH = 60;
+
+function cleanName(name: string | null | undefined): string | null {
+  const trimmed = name?.replace(/\s+/g, " ").trim().slice(0, MAX_NAME_LENGTH);
+  return trimmed ? trimmed : null;
+}
+
+/**
+ * The user of a just-verified number: a known number signs in (a name is only filled in if the user
+ * has none); an unknown one creates the user. Safe under two simultaneous first sign-ins.
+ */
+export async function signInByPhone(prisma: Db, phone: string, name: string | null | undefined, now: Date): Promise<SessionUser> {
+  const select = { id: true, name: true, phone: true } as const;
+  const existing = await prisma.user.findUnique({ where: { phone }, select });
+  if (existing) {
+    const wanted = cleanName(name);
+    if (wanted && !existing.name) return prisma.user.update({ where: { id: existing.id }, data: { name: wanted }, select });
+    return existing;
+  }
+  try {
+    return await prisma.user.create({
+      data: { id: uuidv7(now.getTime()), phone, name: cleanName(name), phoneVerifiedAt: now, createdAt: now },
+      select,
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error) && (error as { code?: string })?.code !== "P2002") throw error;
+    const winner = await prisma.user.findUnique({ where: { phone }, select });
+    if (!winner) throw error;
+    return winner;
+  }
+}
+
+/** Moves a user to a new verified number; refuses a number another user has. Returns the old number. */
+export async function changePhone(prisma: Db, userId: string, phone: string, now: Date): Promise<string | null> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { phone: true } });
+  if (!user) throw new TextgateError("unauthorized", "Sign in first.");
+  const owner = await prisma.user.findUnique({ where: { phone }, select: { id: true } });
+  if (owner && owner.id !== userId) throw new TextgateError("phone_unavailable");
+  try {
+    await prisma.user.update({ where: { id: userId }, data: { phone, phoneVerifiedAt: now } });
+  } catch (error) {
+    if ((error as { code?: string })?.code === "P2002" || isUniqueViolation(error)) throw new TextgateError("phone_unavailable");
+    throw error;
+  }
+  return user.phone;
+}
