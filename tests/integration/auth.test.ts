@@ -131,6 +131,20 @@ describe.skipIf(!built)("sign-in by phone (NextAuth SMS provider)", () => {
     expect((await new Browser(server.url).signIn({ verificationId: start.body.verificationId, code })).error).toBe("textgate:expired_or_used");
   });
 
+  it("resends the same code, and refuses to resend another purpose's verification", async () => {
+    const to = phone();
+    const browser = new Browser(server.url);
+    const start = await browser.json("/api/auth/sms/start", { phone: to });
+    const code = await codeFor(to);
+    const resent = await browser.json("/api/auth/sms/resend", { verificationId: start.body.verificationId });
+    expect(resent.status).toBe(200);
+    expect(resent.body.verificationId).toBe(start.body.verificationId);
+    expect(await newest(to)).toHaveLength(2);
+    expect(await codeFor(to)).toBe(code);
+    expect((await browser.json("/api/auth/sms/resend", { verificationId: "01a20111-e0a3-72c7-ab4d-7a8cce67f3f9" })).status).toBe(404);
+    expect((await browser.signIn({ verificationId: start.body.verificationId, code })).ok).toBe(true);
+  });
+
   it("limits starts per number with 429 and Retry-After", async () => {
     const to = phone();
     const browser = new Browser(server.url);
