@@ -7,6 +7,8 @@ const NAV_ITEMS = [
   { href: "/", label: "Home" },
   { href: "/sandbox", label: "Sandbox" },
   { href: "/docs/api", label: "API" },
+  { href: "/embed", label: "Embed" },
+  { href: "/login", label: "Sign in" },
 ] as const;
 
 export function SiteHeader() {

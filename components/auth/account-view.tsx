@@ -1,0 +1,145 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { signOut, useSession } from "next-auth/react";
+import { useEffect, useMemo, useState } from "react";
+
+import { Button } from "@/components/ui/button.tsx";
+import { Card } from "@/components/ui/card.tsx";
+import { postJson, isVerifyRequestError, type VerifyRequestError } from "@/components/verification/adapters.ts";
+import { formatInternational, useFormattedPhone } from "@/components/verification/phone-format.ts";
+import { VerifyFlow } from "@/components/verification/verify-flow.tsx";
+
+import { accountPhoneAdapter } from "./account-adapter.ts";
+import styles from "./auth.module.css";
+import { useAuthConfig } from "./use-auth-config.ts";
+
+const SIGN_IN_AGAIN = "/login?callbackUrl=/account";
+
+interface SessionUser {
+  name?: string | null;
+  phone?: string | null;
+}
+
+/** The signed-in account: its number, changing the number, signing out here or everywhere. */
+export function AccountView() {
+  const { data: session, status, update } = useSession();
+  const router = useRouter();
+  const { config } = useAuthConfig();
+  const adapter = useMemo(() => accountPhoneAdapter(), []);
+  const sessionPhone = (session?.user as SessionUser | undefined)?.phone;
+  const phone = useFormattedPhone(sessionPhone);
+  const [signingOut, setSigningOut] = useState<"here" | "everywhere" | null>(null);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (status === "unauthenticated") router.replace(SIGN_IN_AGAIN);
+  }, [status, router]);
+
+  // While update() refreshes the session, status is "loading" again but the data stays: keep the page mounted.
+  if (!session) {
+    return (
+      <p className="muted" role="status">
+        {status === "loading" ? "Loading your account…" : "You are signed out. Taking you to sign in…"}
+      </p>
+    );
+  }
+
+  const user = (session.user ?? {}) as SessionUser;
+
+  async function signOutEverywhere() {
+    setSigningOut("everywhere");
+    setSignOutError(null);
+    try {
+      await postJson<{ revoked: number }>("/api/account/sessions/revoke-all", {});
+    } catch (error) {
+      // 401: this session has already ended, so signing out here is all that is left to do.
+      if (!(isVerifyRequestError(error) && error.status === 401)) {
+        setSignOutError(`Could not end your other sessions: ${error instanceof Error ? error.message : "unknown error"}`);
+        setSigningOut(null);
+        return;
+      }
+    }
+    await signOut({ callbackUrl: "/login" });
+  }
+
+  return (
+    <div className={styles.account}>
+      <Card className={styles.accountCard}>
+        <p className={styles.signedInAs}>
+          Signed in as <strong>{user.name || phone || "you"}</strong>
+        </p>
+        <p>
+          Phone number: <strong className={styles.phone}>{phone ?? "none"}</strong>
+        </p>
+        <div className={styles.actions}>
+          <Button
+            variant="secondary"
+            disabled={signingOut !== null}
+            onClick={() => {
+              setSigningOut("here");
+              void signOut({ callbackUrl: "/login" });
+            }}
+          >
+            Sign out
+          </Button>
+          <Button variant="secondary" disabled={signingOut !== null} onClick={() => void signOutEverywhere()}>
+            Sign out everywhere
+          </Button>
+        </div>
+        {signOutError ? (
+          <p role="alert" className={styles.error}>
+            {signOutError}
+          </p>
+        ) : null}
+      </Card>
+
+      <section aria-labelledby="change-phone" className={styles.section}>
+        <h2 id="change-phone">Change phone number</h2>
+        <p className="muted">
+          We send a code to the new number; your account moves to it once you enter that code. Your old number gets a
+          text telling it about the change.
+        </p>
+        <VerifyFlow
+          adapter={adapter}
+          defaultCountry={config.defaultCountry}
+          tokenMode="single"
+          sandbox={config.sandbox}
+          phoneLabel="New phone number"
+          sendLabel="Send code to new number"
+          verifyLabel="Confirm new number"
+          codeLabel="Verification code"
+          headingLevel={3}
+          renderStartError={(error) => <StartError error={error} />}
+          onVerified={async () => {
+            await update();
+          }}
+          doneMessage={(challenge) => `Your phone number is now ${formatInternational(challenge.to)}`}
+        />
+      </section>
+    </div>
+  );
+}
+
+function StartError({ error }: { error: VerifyRequestError }) {
+  if (error.status === 403 && error.code === "reauth_required") {
+    return (
+      <div role="alert" className={styles.errorBox}>
+        For your security, sign in again before changing your number. <Link href={SIGN_IN_AGAIN}>Sign in again</Link>
+      </div>
+    );
+  }
+  if (error.status === 401) {
+    return (
+      <div role="alert" className={styles.errorBox}>
+        Your session has ended. <Link href={SIGN_IN_AGAIN}>Sign in again</Link>
+      </div>
+    );
+  }
+  return (
+    <div role="alert" className={styles.errorBox}>
+      {error.message}
+    </div>
+  );
+}

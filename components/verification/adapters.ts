@@ -1,0 +1,218 @@
+/**
+ * Adapters that let <VerifyFlow> talk to a backend: `nextAuthAdapter` for sites that sign in with textgate's
+ * next-auth provider (the /api/auth/sms/* endpoints plus `signIn("sms")`), and `restAdapter` for sites that only
+ * proxy textgate's REST API (their backend adds the API key). Both map answers to the contract's shapes.
+ */
+import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
+import { parseSignInError } from "@/lib/auth/contract.ts";
+
+export interface VerifyExtra {
+  /** Display name for a new account (passwordless sign-up). */
+  name?: string;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; error: SignInError };
+
+export interface VerifyAdapter {
+  /** Sends a code to `phone` (E.164). Throws a VerifyRequestError when the server refuses. */
+  start(phone: string, country?: string): Promise<SmsChallenge>;
+  /** Checks a code. Wrong, expired and locked codes are results, not exceptions. */
+  verify(challenge: SmsChallenge, code: string, extra?: VerifyExtra): Promise<VerifyResult>;
+  /** Sends the code again. A 404 (VerifyRequestError.status) means: start a new verification. */
+  resend(challenge: SmsChallenge): Promise<SmsChallenge>;
+}
+
+/** A refused request: the textgate error code and message, and Retry-After for 429 answers. */
+export class VerifyRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: string, message: string, retryAfter?: number) {
+    super(message);
+    this.name = "VerifyRequestError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export function isVerifyRequestError(value: unknown): value is VerifyRequestError {
+  return value instanceof VerifyRequestError;
+}
+
+/** "Too many requests — try again in 42 s" (or without the time when the server did not say). */
+export function tooManyRequestsMessage(retryAfter: number | undefined): string {
+  return retryAfter && retryAfter > 0 ? `Too many requests — try again in ${retryAfter} s` : "Too many requests — try again later";
+}
+
+function retryAfterSeconds(response: Response): number | undefined {
+  const header = response.headers.get("Retry-After");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Reads a textgate error body into a VerifyRequestError. */
+export async function toRequestError(response: Response): Promise<VerifyRequestError> {
+  let code = "http_error";
+  let message = `The server answered ${response.status}.`;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // Not JSON (a proxy's error page): keep the generic message.
+  }
+  const retryAfter = response.status === 429 ? retryAfterSeconds(response) : undefined;
+  if (response.status === 429) message = tooManyRequestsMessage(retryAfter);
+  return new VerifyRequestError(response.status, code, message, retryAfter);
+}
+
+/** POSTs JSON and returns the parsed answer, or throws a VerifyRequestError. */
+export async function postJson<T>(url: string, body: unknown, headers?: HeadersInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headersObject(headers) },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new VerifyRequestError(0, "network_error", "Could not reach the server. Check your connection and try again.");
+  }
+  if (!response.ok) throw await toRequestError(response);
+  return (await response.json()) as T;
+}
+
+function headersObject(headers: HeadersInit | undefined): Record<string, string> {
+  return headers ? Object.fromEntries(new Headers(headers).entries()) : {};
+}
+
+/** The last wrong attempt locks the verification: show it as locked rather than "no attempts left". */
+export function normalizeSignInError(error: SignInError): SignInError {
+  if (error.kind === "invalid_code" && error.attemptsLeft <= 0) return { kind: "locked" };
+  // next-auth's own codes ("CredentialsSignin", "Callback") mean nothing to a person.
+  if (error.kind === "unknown" && /^[A-Z][A-Za-z]+$/.test(error.message)) {
+    return { kind: "unknown", message: "Sign-in failed. Request a new code and try again." };
+  }
+  return error;
+}
+
+/** Only same-origin paths: "/account" yes, "//evil.example", "https://…" and "/\\evil" no. */
+export function safeCallbackUrl(value: string | null | undefined, fallback = "/account"): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (/[\u0000-\u001f\\]/.test(value)) return fallback;
+  return value;
+}
+
+export interface NextAuthAdapterOptions {
+  /** Where to go after signing in; a same-origin path. */
+  callbackUrl: string;
+  /** Display name for a new account (can also be passed per call as `extra.name`). */
+  name?: string;
+  /** The next-auth provider id; "sms" by default. */
+  providerId?: string;
+  /** Navigate to `callbackUrl` after a successful sign-in; true by default. */
+  navigate?: boolean;
+}
+
+/**
+ * Signs in with textgate's next-auth provider. next-auth/react is loaded only when a code is checked, so pages
+ * that show the phone step first do not pay for it up front.
+ */
+export function nextAuthAdapter(options: NextAuthAdapterOptions): VerifyAdapter {
+  const callbackUrl = safeCallbackUrl(options.callbackUrl, "/");
+  return {
+    start: (phone, country) => postJson<SmsChallenge>("/api/auth/sms/start", country ? { phone, country } : { phone }),
+    resend: (challenge) => postJson<SmsChallenge>("/api/auth/sms/resend", { verificationId: challenge.verificationId }),
+    async verify(challenge, code, extra) {
+      const { signIn } = await import("next-auth/react");
+      const name = (extra?.name ?? options.name)?.trim();
+      let result: Awaited<ReturnType<typeof signIn>>;
+      try {
+        result = await signIn(options.providerId ?? "sms", {
+          redirect: false,
+          verificationId: challenge.verificationId,
+          code,
+          ...(name ? { name } : {}),
+          callbackUrl,
+        });
+      } catch {
+        return { ok: false, error: { kind: "unknown", message: "Could not reach the server. Check your connection and try again." } };
+      }
+      if (!result) return { ok: false, error: { kind: "unknown", message: "Sign-in failed. Try again." } };
+      if (result.error) return { ok: false, error: normalizeSignInError(parseSignInError(result.error)) };
+      if (result.status === 429) return { ok: false, error: { kind: "unknown", message: tooManyRequestsMessage(undefined) } };
+      if (!result.ok) return { ok: false, error: { kind: "unknown", message: "Sign-in failed. Try again." } };
+      if (options.navigate !== false) window.location.assign(callbackUrl);
+      return { ok: true };
+    },
+  };
+}
+
+export interface RestAdapterOptions {
+  /** Where the site proxies textgate's /api/v1, e.g. "/api/textgate". The proxy adds the API key. */
+  baseUrl: string;
+  headers?: HeadersInit;
+  /** Seconds before "Resend code" is offered (textgate's RESEND_COOLDOWN_SECONDS); 30 by default. */
+  resendCooldownSeconds?: number;
+}
+
+interface RestVerification {
+  id: string;
+  to: string;
+  channel: string;
+  codeLength: number;
+  alphanumeric: boolean;
+  attemptsLeft: number;
+  expiresAt: string;
+}
+
+interface RestCheck {
+  valid: boolean;
+  status: string;
+  attemptsLeft: number;
+}
+
+/** Verifies against textgate's REST API through the site's own proxy, without next-auth. */
+export function restAdapter(options: RestAdapterOptions): VerifyAdapter {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const cooldown = options.resendCooldownSeconds ?? 30;
+  const toChallenge = (v: RestVerification): SmsChallenge => ({
+    verificationId: v.id,
+    to: v.to,
+    channel: v.channel === "voice" ? "voice" : "sms",
+    codeLength: v.codeLength,
+    alphanumeric: v.alphanumeric,
+    attemptsLeft: v.attemptsLeft,
+    expiresAt: v.expiresAt,
+    resendAvailableAt: new Date(Date.now() + cooldown * 1000).toISOString(),
+  });
+  const path = (id: string, action: string) => `${base}/verifications/${encodeURIComponent(id)}/${action}`;
+
+  return {
+    start: async (phone) => toChallenge(await postJson<RestVerification>(`${base}/verifications`, { to: phone }, options.headers)),
+    resend: async (challenge) => toChallenge(await postJson<RestVerification>(path(challenge.verificationId, "resend"), {}, options.headers)),
+    async verify(challenge, code) {
+      let check: RestCheck;
+      try {
+        check = await postJson<RestCheck>(path(challenge.verificationId, "check"), { code }, options.headers);
+      } catch (error) {
+        if (!isVerifyRequestError(error)) throw error;
+        if (error.status === 404) return { ok: false, error: { kind: "expired_or_used" } };
+        if (error.status === 400) return { ok: false, error: { kind: "invalid_format", message: error.message } };
+        return { ok: false, error: { kind: "unknown", message: error.message } };
+      }
+      if (check.valid) return { ok: true };
+      if (check.status === "max_attempts_reached" || (check.status === "pending" && check.attemptsLeft <= 0)) {
+        return { ok: false, error: { kind: "locked" } };
+      }
+      if (check.status !== "pending") return { ok: false, error: { kind: "expired_or_used" } };
+      return { ok: false, error: { kind: "invalid_code", attemptsLeft: check.attemptsLeft } };
+    },
+  };
+}
