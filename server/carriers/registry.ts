@@ -8,16 +8,22 @@ import type { Carrier } from "./types.ts";
 /** Carriers that deliver nothing to a real phone (they show codes to whoever reads them). */
 export const DEVELOPMENT_CARRIERS = ["sandbox", "console"] as const;
 
+const VARIABLE: Record<Channel, string> = { sms: "SMS_CARRIERS", voice: "VOICE_CARRIERS" };
+
 export class CarrierRegistry {
   private readonly byChannel: Record<Channel, Carrier[]>;
+  private readonly known: ReadonlyMap<string, Carrier>;
 
   constructor(available: readonly Carrier[], preference: Record<Channel, readonly string[]>) {
     const known = new Map(available.map((c) => [c.id, c]));
+    this.known = known;
     const pick = (channel: Channel): Carrier[] =>
       preference[channel].map((id) => {
         const carrier = known.get(id);
-        if (!carrier) throw new Error(`Unknown carrier "${id}"; available: ${[...known.keys()].join(", ")}`);
-        if (!carrier.channels.includes(channel)) throw new Error(`Carrier "${id}" cannot send ${channel}`);
+        if (!carrier) throw new Error(`${VARIABLE[channel]}: unknown carrier "${id}"; available: ${[...known.keys()].join(", ")}`);
+        if (!carrier.channels.includes(channel)) {
+          throw new Error(`${VARIABLE[channel]}: carrier "${id}" cannot send ${channel}; it serves ${carrier.channels.join(", ") || "nothing"}`);
+        }
         return carrier;
       });
     this.byChannel = { sms: pick("sms"), voice: pick("voice") };
@@ -30,5 +36,10 @@ export class CarrierRegistry {
 
   supports(channel: Channel): boolean {
     return this.byChannel[channel].length > 0;
+  }
+
+  /** A configured carrier by id (webhooks find their carrier this way); undefined when not configured. */
+  byId(id: string): Carrier | undefined {
+    return this.known.get(id);
   }
 }

@@ -104,3 +104,80 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     req.on("aborted", onAborted);
   });
 }
+
+/**
+ * Reads a request body as bytes, whatever its type, with the same limits as readJsonBody (413 past
+ * `maxBytes`, 415 when content-encoded). Carrier webhooks need the exact bytes: signatures cover them.
+ * No body → an empty Buffer.
+ */
+export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (!hasBody(req)) return Promise.resolve(Buffer.alloc(0));
+  const encoding = req.headers["content-encoding"];
+  if (encoding && encoding.toLowerCase() !== "identity") {
+    return Promise.reject(new TextgateError("unsupported_media_type", "The request body must not be content-encoded."));
+  }
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes) {
+    discardRest(req);
+    return Promise.reject(new TextgateError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("aborted", onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        cleanup();
+        chunks.length = 0;
+        discardRest(req);
+        reject(new TextgateError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, received));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => {
+      cleanup();
+      reject(new Error("request aborted by the client"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("aborted", onAborted);
+  });
+}
+
+export function isFormContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const semicolon = header.indexOf(";");
+  return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase() === "application/x-www-form-urlencoded";
+}
+
+/** An application/x-www-form-urlencoded body as ordered pairs (repeated names kept); 400 when not UTF-8. */
+export function parseFormBody(bytes: Buffer): [string, string][] {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new TextgateError("invalid_request", "The form body is not valid UTF-8.");
+  }
+  return [...new URLSearchParams(text)];
+}
+
+/** A JSON body from bytes already read (webhooks), with the same errors as readJsonBody. */
+export function parseJsonBytes(bytes: Buffer): unknown {
+  return parseJson(bytes);
+}

@@ -1,8 +1,8 @@
 /**
  * The HTTP API, served straight from the custom server's request handler instead of through Next
  * (Next's pipeline costs too much per request for the API's throughput target). server.ts calls the
- * handler first; it claims /api/v1/*, /api/sandbox/* and /healthz and returns false for everything
- * else, which Next then serves.
+ * handler first; it claims /api/v1/*, /api/sandbox/*, /api/webhooks/* and /healthz and returns false
+ * for everything else, which Next then serves.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TextgateError } from "../../lib/errors.ts";
@@ -15,11 +15,12 @@ import { compileRoutes } from "./router.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 import type { ApiRoute, ApiRuntime, RequestContext } from "./types.ts";
 
 export type { ApiRuntime } from "./types.ts";
 
-export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes, ...webhookRoutes];
 
 export interface ApiHandlerOptions {
   /** Replaces the database-backed API key check (unit tests). */
@@ -28,7 +29,7 @@ export interface ApiHandlerOptions {
 
 /** Whether a path belongs to the API rather than to Next. */
 export function isApiPath(path: string): boolean {
-  return path.startsWith("/api/v1/") || path.startsWith("/api/sandbox/") || path === "/healthz";
+  return path.startsWith("/api/v1/") || path.startsWith("/api/sandbox/") || path.startsWith("/api/webhooks/") || path === "/healthz";
 }
 
 export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {

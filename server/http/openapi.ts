@@ -158,6 +158,37 @@ const publicOp: unknown[] = [];
 const BODY_ERRORS: ErrorCode[] = ["invalid_request", "invalid_json", "payload_too_large", "unsupported_media_type"];
 const verificationResponse = (description: string) => json(ref("Verification"), description);
 
+/** Carrier webhooks: called by carriers, authenticated by their signature (or URL token), not an API key. */
+function webhookPaths(): Record<string, unknown> {
+  const carrierParameter = {
+    name: "carrier",
+    in: "path",
+    required: true,
+    schema: { type: "string", enum: ["twilio", "vonage", "textlocal", "textmagic", "signalwire"] },
+  };
+  const kinds = {
+    inbound: ["Carrier webhook: a text sent to one of our numbers", "Received (empty TwiML for Twilio and SignalWire)."],
+    status: ["Carrier webhook: a delivery receipt (moves a delivery forward only)", "Received."],
+    voice: ["Carrier webhook: the call document a carrier fetches for a voice call (SignalWire)", "TwiML/cXML document."],
+  } as const;
+  const result: Record<string, unknown> = {};
+  for (const [kind, [summary, ok]] of Object.entries(kinds)) {
+    const operation = (method: string) => ({
+      operationId: `${method}CarrierWebhook${kind[0]?.toUpperCase()}${kind.slice(1)}`,
+      summary,
+      description: "See docs/carriers.md: the URL to paste into each carrier's dashboard, and how each carrier signs it.",
+      security: publicOp,
+      parameters: [carrierParameter],
+      responses: {
+        "200": { description: ok },
+        ...errors(["invalid_signature", "not_found", "payload_too_large", "unsupported_media_type"]),
+      },
+    });
+    result[`/api/webhooks/{carrier}/${kind}`] = { get: operation("get"), post: operation("post") };
+  }
+  return result;
+}
+
 const paths = {
   "/api/v1/verifications": {
     post: {
@@ -309,6 +340,7 @@ const paths = {
       },
     },
   },
+  ...webhookPaths(),
   "/api/v1/openapi.json": {
     get: {
       operationId: "getOpenApi",

@@ -6,6 +6,9 @@ import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { ApiKeyIdentity } from "../api-keys.ts";
 import type { SandboxEntry } from "../carriers/sandbox.ts";
+import type { Carrier } from "../carriers/types.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Sql } from "../store/sql.ts";
 import type { Db } from "../db/client.ts";
 import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
@@ -43,6 +46,13 @@ export interface ApiRuntime {
   engine: ApiEngine;
   sandbox: ApiSandbox | null;
   inbound: ApiInbound;
+  /**
+   * For carrier webhooks (/api/webhooks/*): the configured carriers, the SQL store (delivery receipts)
+   * and the event bus. The real runtime has all three; without them the webhook routes answer 404.
+   */
+  carriers?: { byId(id: string): Carrier | undefined };
+  sql?: Sql;
+  events?: Pick<EventBus, "publish">;
 }
 
 export interface RequestContext {

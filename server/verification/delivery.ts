@@ -60,7 +60,7 @@ export class Deliverer {
     let lastError: CarrierError | null = null;
     for (const carrier of carriers.for(d.channel)) {
       try {
-        const result = await carrier.send({ channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id });
+        const result = await carrier.send({ channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale });
         const sentAt = clock();
         if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });

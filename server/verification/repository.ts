@@ -319,4 +319,58 @@ export class VerificationRepository {
     const row = await this.sql.get<Raw>(`SELECT COUNT(*) AS n FROM deliveries WHERE verification_id = ?`, [verificationId]);
     return Number(row?.n ?? 0);
   }
+
+  // --- Carrier status callbacks (server/http/routes/webhooks.ts) -----------------------------------
+
+  /**
+   * Applies a carrier's delivery receipt to the delivery it names: by delivery id (carriers that echo
+   * our reference) or by carrier message id, always within that carrier's deliveries. Statuses only
+   * move forward (scheduled < sending < sent < delivered; failed only from sending or sent), so a late
+   * "sent" after "delivered" and a replayed receipt change nothing. Returns the delivery and its
+   * verification when this call changed it, else null.
+   */
+  async applyCarrierStatus(update: {
+    carrier: string;
+    carrierMessageId?: string;
+    deliveryId?: string;
+    status: "sent" | "delivered" | "failed";
+    errorCode?: string;
+    error?: string;
+    at: Date;
+  }): Promise<{ deliveryId: string; verificationId: string; to: string; purpose: string; surface: Surface; status: DeliveryStatus } | null> {
+    const where = update.deliveryId !== undefined ? "id = ? AND carrier = ?" : "carrier_message_id = ? AND carrier = ?";
+    const key = update.deliveryId ?? update.carrierMessageId;
+    if (key === undefined) return null;
+    let row: Raw | undefined;
+    if (update.status === "delivered") {
+      row = await this.sql.get<Raw>(
+        `UPDATE deliveries SET status = 'delivered', delivered_at = ?, sent_at = COALESCE(sent_at, ?), lease_until = NULL, updated_at = ?
+         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id`,
+        [update.at, update.at, update.at, key, update.carrier],
+      );
+    } else if (update.status === "sent") {
+      row = await this.sql.get<Raw>(
+        `UPDATE deliveries SET status = 'sent', sent_at = COALESCE(sent_at, ?), lease_until = NULL, updated_at = ?
+         WHERE ${where} AND status = 'sending' RETURNING id, verification_id`,
+        [update.at, update.at, key, update.carrier],
+      );
+    } else {
+      row = await this.sql.get<Raw>(
+        `UPDATE deliveries SET status = 'failed', failed_at = ?, error_code = ?, error = ?, lease_until = NULL, updated_at = ?
+         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id`,
+        [update.at, update.errorCode ?? "carrier_failed", update.error ?? null, update.at, key, update.carrier],
+      );
+    }
+    if (!row) return null;
+    const v = await this.sql.get<Raw>(`SELECT "to", purpose, surface FROM verifications WHERE id = ?`, [row.verification_id as string]);
+    if (!v) return null;
+    return {
+      deliveryId: row.id as string,
+      verificationId: row.verification_id as string,
+      to: v.to as string,
+      purpose: v.purpose as string,
+      surface: v.surface as Surface,
+      status: update.status,
+    };
+  }
 }
