@@ -103,6 +103,7 @@ export function withHealth(carrier: Carrier, health: CarrierHealth): Carrier {
     id: carrier.id,
     channels: carrier.channels,
     webhooks: carrier.webhooks,
+    ...(carrier.findSent ? { findSent: carrier.findSent.bind(carrier) } : {}),
     async send(message: OutboundMessage): Promise<SendResult> {
       try {
         const result = await carrier.send(message);

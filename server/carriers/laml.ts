@@ -99,6 +99,32 @@ export function sendLamlSms(
   });
 }
 
+/**
+ * GET …/Messages?To=…&DateSent>=… : a message to this number with exactly this body created since
+ * `since`, or null. The body holds the code, so it identifies the send. Lookup failures are thrown
+ * like send failures (a retryable one makes the engine try again later rather than risk a second text).
+ */
+export async function findLamlSms(account: LamlAccount, message: OutboundMessage, since: Date): Promise<SendResult | null> {
+  if (message.channel !== "sms") return null;
+  const query = new URLSearchParams({ To: message.to, "DateSent>": since.toISOString().slice(0, 10), PageSize: "50" });
+  const response = await carrierFetch(
+    account.carrier,
+    account.fetch,
+    `${account.accountUrl}/${account.messagesResource}?${query}`,
+    { method: "GET", headers: { authorization: basicAuth(account.username, account.password), accept: "application/json" } },
+    account.timeoutMs,
+  );
+  if (response.status < 200 || response.status >= 300) throw lamlError(account.carrier, response);
+  const messages = ((response.json as { messages?: unknown } | undefined)?.messages ?? []) as { sid?: unknown; body?: unknown; date_created?: unknown; direction?: unknown }[];
+  const floor = since.getTime() - 60_000; // clock skew between us and the carrier
+  for (const m of messages) {
+    const created = typeof m.date_created === "string" ? Date.parse(m.date_created) : Number.NaN;
+    const outbound = typeof m.direction !== "string" || m.direction.startsWith("outbound");
+    if (typeof m.sid === "string" && m.body === message.body && outbound && !(created < floor)) return { carrierMessageId: m.sid, status: "sent" };
+  }
+  return null;
+}
+
 /** POST …/Calls with either inline TwiML or a document URL. */
 export function createLamlCall(account: LamlAccount, to: string, from: string, document: { Twiml: string } | { Url: string; Method: "GET" | "POST" }): Promise<SendResult> {
   if (!isE164(to)) throw carrierError(account.carrier, "invalid_number", `${account.carrier}: "${to}" is not an E.164 number`);

@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { isPhoneNumber } from "./http.ts";
-import { createLamlCall, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
+import { createLamlCall, findLamlSms, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { header, verifyTwilioStyle } from "./webhooks/signatures.ts";
@@ -107,6 +107,7 @@ export function signalwireCarrier(config: SignalwireConfig, channels: readonly C
 
   return {
     id: "signalwire",
+    findSent: (message, since) => findLamlSms(account, message, since),
     channels,
     webhooks: lamlWebhooks(signingKey !== undefined, verify, voice),
     async send(message: OutboundMessage): Promise<SendResult> {

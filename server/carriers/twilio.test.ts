@@ -214,3 +214,48 @@ describe("twilio webhooks", () => {
     expect(status([["CallSid", "CA1"], ["CallStatus", "no-answer"]])).toEqual({ carrierMessageId: "CA1", status: "failed", carrierError: "no-answer" });
   });
 });
+
+describe("twilio: finding a send a crashed process already made", () => {
+  let fake: FakeCarrier;
+  beforeAll(async () => {
+    fake = await startFakeCarrier({ status: 200, body: { messages: [] } });
+  });
+  afterAll(() => fake.close());
+
+  const since = new Date("2026-11-22T10:00:00.000Z");
+  const listing = (messages: unknown[]): FakeReply => ({ status: 200, body: { messages, page: 0, page_size: 50 } });
+
+  it("lists today's messages to the number with the account's auth and matches the exact body", async () => {
+    const carrier = build(fake.url);
+    fake.requests.length = 0;
+    fake.respond(
+      listing([
+        { sid: "SMother", body: "Your code is 000000", direction: "outbound-api", date_created: "Sun, 22 Nov 2026 10:00:05 +0000" },
+        { sid: "SMmatch", body: CONTRACT_SMS.body, direction: "outbound-api", date_created: "Sun, 22 Nov 2026 10:00:06 +0000" },
+      ]),
+    );
+    expect(await carrier.findSent?.(CONTRACT_SMS, since)).toEqual({ carrierMessageId: "SMmatch", status: "sent" });
+    const request = fake.requests[0];
+    expect(request?.method).toBe("GET");
+    expect(request?.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
+    expect(request?.headers.authorization).toBe(basic(SID, TOKEN));
+    expect(Object.fromEntries(request?.query ?? [])).toEqual({ To: CONTRACT_SMS.to, "DateSent>": "2026-11-22", PageSize: "50" });
+  });
+
+  it("ignores older messages, replies from the phone and other bodies", async () => {
+    const carrier = build(fake.url);
+    fake.respond(
+      listing([
+        { sid: "SMold", body: CONTRACT_SMS.body, direction: "outbound-api", date_created: "Sun, 22 Nov 2026 09:50:00 +0000" },
+        { sid: "SMin", body: CONTRACT_SMS.body, direction: "inbound", date_created: "Sun, 22 Nov 2026 10:01:00 +0000" },
+      ]),
+    );
+    expect(await carrier.findSent?.(CONTRACT_SMS, since)).toBeNull();
+  });
+
+  it("throws a retryable error when the lookup fails, so nothing is sent blind", async () => {
+    const carrier = build(fake.url);
+    fake.respond({ status: 503, body: { code: 20503, message: "Service Unavailable", status: 503 } });
+    await expect(carrier.findSent?.(CONTRACT_SMS, since)).rejects.toMatchObject({ retryable: true });
+  });
+});

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { carrierError, isPhoneNumber } from "./http.ts";
-import { createLamlCall, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";
+import { createLamlCall, findLamlSms, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { header, verifyTwilioStyle } from "./webhooks/signatures.ts";
@@ -71,6 +71,7 @@ export function twilioCarrier(config: TwilioConfig, channels: readonly Channel[]
     id: "twilio",
     channels,
     webhooks: lamlWebhooks(true, twilioVerifier(config.TWILIO_AUTH_TOKEN)),
+    findSent: (message, since) => findLamlSms(account, message, since),
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.channel === "sms") {
         return sendLamlSms(account, message, { from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, statusCallback });

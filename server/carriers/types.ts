@@ -33,6 +33,12 @@ export interface Carrier {
   readonly id: string;
   readonly channels: readonly Channel[];
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * For carriers without an idempotency key: finds a message this exact send already produced (same
+   * destination and body, created since `since`), or null. The engine asks before re-sending a delivery
+   * that a crashed process may have handed over already.
+   */
+  findSent?(message: OutboundMessage, since: Date): Promise<SendResult | null>;
   /** Present when the carrier calls us back (inbound texts, delivery receipts). */
   readonly webhooks?: CarrierWebhooks;
 }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { CarrierRegistry } from "../carriers/registry.ts";
-import { CarrierError } from "../carriers/types.ts";
+import { CarrierError, type OutboundMessage, type SendResult } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { CodeCrypto } from "./codes.ts";
 import { renderMessage } from "./messages.ts";
@@ -31,6 +31,9 @@ export interface DelivererDeps {
   defaultBrand: string;
   defaultSender?: string;
 }
+
+/** Error code of a delivery whose "was it already sent?" lookup failed; the lookup is tried again. */
+export const LOOKUP_FAILED = "lookup_failed";
 
 export interface DeliveryOutcome {
   outcome: "sent" | "retry" | "failed" | "dropped";
@@ -57,10 +60,31 @@ export class Deliverer {
       template: v.template,
       code: codes.open(v.codeSealed, v.id),
     });
+    const outbound = { channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale };
+    // Claimed again without a recorded failure: the process that held it died mid-send. Carriers with
+    // no idempotency key are asked whether that send already happened, so the phone is not texted twice.
+    if (d.tries > 1 && (d.errorCode === null || d.errorCode === LOOKUP_FAILED)) {
+      const earlier = await this.findEarlierSend(d, outbound);
+      if (earlier === "unknown") {
+        const retryAt = new Date(clock().getTime() + retryDelayMs(d.tries));
+        await repo.markRetry(d.id, retryAt, null, LOOKUP_FAILED, "could not ask the carrier whether the message already went out", clock());
+        return { outcome: "retry", delivery: { ...d, status: "scheduled", dueAt: retryAt, leaseUntil: null, errorCode: LOOKUP_FAILED } };
+      }
+      if (earlier) {
+        const sentAt = clock();
+        if (await repo.markSent(d, { ...earlier.result, carrier: earlier.carrier }, sentAt)) {
+          events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: earlier.carrier });
+        }
+        return {
+          outcome: "sent",
+          delivery: { ...d, status: earlier.result.status, carrier: earlier.carrier, carrierMessageId: earlier.result.carrierMessageId, sentAt, leaseUntil: null },
+        };
+      }
+    }
     let lastError: CarrierError | null = null;
     for (const carrier of carriers.for(d.channel)) {
       try {
-        const result = await carrier.send({ channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale });
+        const result = await carrier.send(outbound);
         const sentAt = clock();
         if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
@@ -109,5 +133,21 @@ export class Deliverer {
       }
     }
     return { outcome: "failed", delivery, failedVerification };
+  }
+
+  /** A send a dead process already made, found through a carrier's lookup; "unknown" when a lookup failed. */
+  private async findEarlierSend(d: DeliveryRecord, message: OutboundMessage): Promise<{ carrier: string; result: SendResult } | null | "unknown"> {
+    const since = new Date(d.dueAt.getTime() - 60_000);
+    for (const carrier of this.deps.carriers.for(d.channel)) {
+      if (!carrier.findSent) continue;
+      try {
+        const result = await carrier.findSent(message, since);
+        if (result) return { carrier: carrier.id, result };
+      } catch (error) {
+        this.deps.logger.warn({ err: error, carrier: carrier.id, deliveryId: d.id }, "could not look up an earlier send");
+        return "unknown";
+      }
+    }
+    return null;
   }
 }

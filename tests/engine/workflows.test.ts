@@ -170,4 +170,79 @@ describe("carrier failover", () => {
     expect(view.deliveries[0]).toMatchObject({ status: "sent", errorCode: null });
     expect(view.status).toBe("pending");
   });
+
+  describe("a delivery a dead process left half-sent, on a carrier without idempotency", () => {
+    function lookupCarrier(found: "yes" | "no" | "fails") {
+      const sent: OutboundMessage[] = [];
+      const lookups: Date[] = [];
+      let failing = found === "fails";
+      const carrier: Carrier = {
+        id: "nokey",
+        channels: ["sms", "voice"],
+        async send(message) {
+          sent.push(message);
+          return { carrierMessageId: `nokey-${sent.length}`, status: "sent" };
+        },
+        async findSent(_message, since) {
+          lookups.push(since);
+          if (failing) {
+            failing = false;
+            throw new CarrierError("nokey", "carrier_unavailable", "lookup 503", true);
+          }
+          return found === "yes" ? { carrierMessageId: "already-there", status: "sent" } : null;
+        },
+      };
+      return { carrier, sent, lookups };
+    }
+
+    async function crashedStep(engine: VerificationEngine) {
+      const { verification } = await engine.create({ to: TO, workflow: 4 });
+      t.clock.advance(60);
+      // A process claims step 1 and dies before recording anything.
+      await engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+      t.clock.advance(31);
+      return verification.id;
+    }
+
+    it("asks the carrier and records the earlier send instead of texting again", async () => {
+      const c = lookupCarrier("yes");
+      const engine = await engineWith([c.carrier]);
+      const id = await crashedStep(engine);
+      await engine.runDueDeliveries();
+      expect(c.sent).toHaveLength(1); // step 0 only
+      expect(c.lookups).toHaveLength(1);
+      const view = await engine.get(id);
+      expect(view.deliveries[1]).toMatchObject({ status: "sent", carrierMessageId: "already-there" });
+    });
+
+    it("sends when the carrier has no such message", async () => {
+      const c = lookupCarrier("no");
+      const engine = await engineWith([c.carrier]);
+      const id = await crashedStep(engine);
+      await engine.runDueDeliveries();
+      expect(c.sent).toHaveLength(2);
+      expect((await engine.get(id)).deliveries[1]).toMatchObject({ status: "sent", carrierMessageId: "nokey-2" });
+    });
+
+    it("does not send while the lookup fails, and asks again later", async () => {
+      const c = lookupCarrier("fails");
+      const engine = await engineWith([c.carrier]);
+      const id = await crashedStep(engine);
+      await engine.runDueDeliveries();
+      expect(c.sent).toHaveLength(1);
+      expect((await engine.get(id)).deliveries[1]).toMatchObject({ status: "scheduled", errorCode: "lookup_failed" });
+      t.clock.advance(5);
+      await engine.runDueDeliveries();
+      expect(c.lookups).toHaveLength(2);
+      expect(c.sent).toHaveLength(2);
+    });
+
+    it("does not look up a first send or a retry after a recorded failure", async () => {
+      const c = lookupCarrier("yes");
+      const engine = await engineWith([c.carrier]);
+      await engine.create({ to: TO });
+      expect(c.lookups).toHaveLength(0);
+      expect(c.sent).toHaveLength(1);
+    });
+  });
 });
