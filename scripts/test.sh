@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: the whole suite. Type-check, production build (the page tests run against it), then every
-# Vitest test: unit, engine and HTTP integration tests on SQLite and PostgreSQL.
+# Vitest test: unit, engine and HTTP integration tests on SQLite and PostgreSQL; then the Playwright
+# end-to-end tests (e2e/) against that production build in the system Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -10,3 +11,5 @@ echo "== production build"
 npx next build
 echo "== tests"
 npx vitest run
+echo "== end-to-end tests"
+npx playwright test

@@ -195,7 +195,8 @@ export function restAdapter(options: RestAdapterOptions): VerifyAdapter {
   const path = (id: string, action: string) => `${base}/verifications/${encodeURIComponent(id)}/${action}`;
 
   return {
-    start: async (phone) => toChallenge(await postJson<RestVerification>(`${base}/verifications`, { to: phone }, options.headers)),
+    start: async (phone, country) =>
+      toChallenge(await postJson<RestVerification>(`${base}/verifications`, country && !phone.startsWith("+") ? { to: phone, country } : { to: phone }, options.headers)),
     resend: async (challenge) => toChallenge(await postJson<RestVerification>(path(challenge.verificationId, "resend"), {}, options.headers)),
     async verify(challenge, code) {
       let check: RestCheck;

@@ -111,10 +111,13 @@ export function VerifyFlow({
     if (busy) return;
     setStartError(null);
     setPhoneError(null);
-    if (!phone.e164) return; // PhoneInput shows why
+    // The server parses national numbers with the country and has the last word, so a number the
+    // browser has not formatted yet (its phone library loads after the page) is sent as typed.
+    const number = phone.e164 ?? (phone.raw.trim() || null);
+    if (!number) return; // PhoneInput shows why
     setBusy("start");
     try {
-      const challenge = await latest.current.adapter.start(phone.e164, phone.country);
+      const challenge = await latest.current.adapter.start(number, phone.country);
       enterCode(challenge, null);
     } catch (error) {
       const failure = describeRequestError(error);

@@ -1,0 +1,55 @@
+/** Accessibility scan (axe) of every page: no "serious" or "critical" violations. Full results are attached. */
+import { expectNoSeriousA11yViolations } from "./helpers/axe.ts";
+import { expect, test, wrongCode } from "./fixtures.ts";
+
+const STATIC_PAGES = [
+  { name: "home", path: "/", heading: undefined },
+  { name: "embed", path: "/embed", heading: "Embed textgate" },
+  { name: "docs-api", path: "/docs/api", heading: undefined },
+] as const;
+
+for (const { name, path, heading } of STATIC_PAGES) {
+  test(`${path} has no serious accessibility violations`, async ({ page }, testInfo) => {
+    await page.goto(path);
+    if (heading) await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+    else await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, testInfo, name);
+  });
+}
+
+test("/login has no serious accessibility violations, on the phone step and on the code step", async ({
+  page,
+  loginPage,
+  sandbox,
+  phone,
+}, testInfo) => {
+  await loginPage.goto();
+  await expectNoSeriousA11yViolations(page, testInfo, "login-phone");
+  const since = Date.now();
+  await loginPage.sendCode(phone);
+  await expectNoSeriousA11yViolations(page, testInfo, "login-code");
+  // With an error announced.
+  await loginPage.enterCode(wrongCode(await sandbox.latestCode(phone, { since })));
+  await expect(loginPage.alert).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "login-code-error");
+});
+
+test("/signup has no serious accessibility violations", async ({ page, signupPage }, testInfo) => {
+  await signupPage.goto();
+  await expectNoSeriousA11yViolations(page, testInfo, "signup");
+});
+
+test("/account has no serious accessibility violations", async ({ page, accountPage, signUp, phone, displayName }, testInfo) => {
+  await signUp({ name: displayName, phone });
+  await expect(accountPage.heading).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "account");
+});
+
+test("/sandbox has no serious accessibility violations, with a conversation on the handset", async ({ page, request, phone }, testInfo) => {
+  // The handset texts first (no sign-in involved), so the page shows a thread rather than an empty state.
+  const reply = await request.post("/api/sandbox/reply", { data: { from: phone, body: "Hello from the e2e handset" } });
+  expect(reply.status()).toBe(201);
+  await page.goto(`/sandbox?to=${encodeURIComponent(phone)}`);
+  await expect(page.getByText("Hello from the e2e handset")).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "sandbox");
+});

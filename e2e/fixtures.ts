@@ -1,0 +1,193 @@
+/**
+ * Fixtures for every spec: unique phone numbers, the sandbox handset (where codes arrive), page objects,
+ * and `signUp`, the whole onboarding through the pages for specs that need an existing user.
+ */
+import { type APIRequestContext, type Page, test as base, expect } from "@playwright/test";
+import { parseSignInError, type SignInError } from "../lib/auth/contract.ts";
+import { AccountPage } from "./pages/account-page.ts";
+import { LoginPage } from "./pages/login-page.ts";
+import { SignupPage } from "./pages/signup-page.ts";
+
+export { expect };
+
+export interface SandboxMessage {
+  id: string;
+  direction: "outbound" | "inbound";
+  channel: "sms" | "voice";
+  body: string;
+  createdAt: string;
+}
+
+export interface Sandbox {
+  /** What the handset of `to` shows, newest first. */
+  messages(to: string): Promise<SandboxMessage[]>;
+  /** Waits for a text with a code sent to `to` at or after `since` (ms since epoch), and returns the code. */
+  latestCode(to: string, options?: { since?: number; timeout?: number }): Promise<string>;
+  /** Waits until `count` texts sent to `to` at or after `since` are on the handset, and returns them (newest first). */
+  textsSince(to: string, since: number, count: number): Promise<SandboxMessage[]>;
+}
+
+export interface AuthApi {
+  /**
+   * Tries a code the way next-auth's signIn("sms") does, outside any browser (its own cookie jar): null
+   * when it signs in, else why not. Shows what the server decides, whatever the page lets a person do.
+   */
+  signInWithCode(verificationId: string, code: string): Promise<SignInError | null>;
+}
+
+export interface User {
+  name: string;
+  phone: string;
+}
+
+interface Fixtures {
+  /** A phone number (E.164) no other test uses. */
+  phone: string;
+  /** More numbers no other test uses. */
+  newPhone: () => string;
+  /** A display name no other test uses. */
+  displayName: string;
+  sandbox: Sandbox;
+  authApi: AuthApi;
+  loginPage: LoginPage;
+  signupPage: SignupPage;
+  accountPage: AccountPage;
+  /** Signs up `user` through /signup in `page` (default: the test's page); ends on /account. */
+  signUp: (user: User, page?: Page) => Promise<void>;
+  /** Signs in with `phone` through /login in `page` (default: the test's page); ends on /account. */
+  signIn: (phone: string, page?: Page) => Promise<void>;
+}
+
+/** The code in a text such as "Your textgate verification code is 482913" (alphanumeric codes are upper case). */
+export function codeIn(body: string): string | null {
+  return /\bcode is ([A-Z0-9]{4,20})\b/.exec(body)?.[1] ?? null;
+}
+
+/** Matches `e164`'s national digits however the page formats them: "(212) 555-0123", "212 555 0123", "+1 212…". */
+export function phonePattern(e164: string): RegExp {
+  const national = e164.replace(/^\+1/, "");
+  return new RegExp(national.split("").join("\\D*"));
+}
+
+/** A code of the same length and alphabet that is certainly wrong. */
+export function wrongCode(code: string, shift = 1): string {
+  const digits = "0123456789";
+  return [...code].map((c) => (digits.includes(c) ? digits.charAt((digits.indexOf(c) + shift) % 10) : c === "Z" ? "A" : "Z")).join("");
+}
+
+// NANP area codes libphonenumber ("max" metadata) accepts with any exchange 200–999.
+const AREA_CODES = ["212", "415", "646", "718", "917", "310", "312", "617", "206", "303"] as const;
+// Differs between runs (servers may be reused locally with their users), fixed within a worker.
+const runSeed = Math.floor(Date.now() / 1000) % 100_000;
+let counter = 0;
+
+function uniquePhone(workerIndex: number): string {
+  const area = AREA_CODES[workerIndex % AREA_CODES.length] ?? "212";
+  counter += 1;
+  // 7 digits: exchange 200–999 and line; the worker picks the area code, so workers never collide.
+  const local = 2_000_000 + ((runSeed * 7919 + Math.floor(workerIndex / AREA_CODES.length) * 100_003 + counter * 13) % 8_000_000);
+  return `+1${area}${local}`;
+}
+
+function sandboxFor(request: APIRequestContext): Sandbox {
+  const messages = async (to: string): Promise<SandboxMessage[]> => {
+    const response = await request.get(`/api/sandbox/messages?to=${encodeURIComponent(to)}`);
+    expect(response.status(), `GET /api/sandbox/messages answered ${response.status()}`).toBe(200);
+    return ((await response.json()) as { messages: SandboxMessage[] }).messages;
+  };
+  const textsSince = async (to: string, since: number) =>
+    (await messages(to)).filter((m) => m.direction === "outbound" && m.channel === "sms" && Date.parse(m.createdAt) >= since);
+  return {
+    messages,
+    async latestCode(to, { since = 0, timeout = 15_000 } = {}) {
+      const found: { code?: string } = {};
+      await expect
+        .poll(
+          async () => {
+            found.code = (await textsSince(to, since)).map((m) => codeIn(m.body)).find((c) => c !== null) ?? undefined;
+            return found.code ?? null;
+          },
+          { message: `a code texted to ${to} since ${new Date(since).toISOString()}`, timeout },
+        )
+        .not.toBeNull();
+      if (!found.code) throw new Error(`no code texted to ${to}`);
+      return found.code;
+    },
+    async textsSince(to, since, count) {
+      let texts: SandboxMessage[] = [];
+      await expect
+        .poll(
+          async () => {
+            texts = await textsSince(to, since);
+            return texts.length;
+          },
+          { message: `${count} texts to ${to} since ${new Date(since).toISOString()}` },
+        )
+        .toBeGreaterThanOrEqual(count);
+      return texts;
+    },
+  };
+}
+
+function authApiFor(request: APIRequestContext): AuthApi {
+  return {
+    async signInWithCode(verificationId, code) {
+      const csrf = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+      const response = await request.post("/api/auth/callback/sms", {
+        form: { verificationId, code, csrfToken: csrf.csrfToken, callbackUrl: "/account", json: "true" },
+      });
+      const body = (await response.json()) as { url?: string };
+      const error = body.url ? new URL(body.url, "http://e2e.invalid").searchParams.get("error") : "no url in the answer";
+      return error ? parseSignInError(error) : null;
+    },
+  };
+}
+
+export const test = base.extend<Fixtures>({
+  phone: async ({}, use, testInfo) => {
+    await use(uniquePhone(testInfo.workerIndex));
+  },
+  newPhone: async ({}, use, testInfo) => {
+    await use(() => uniquePhone(testInfo.workerIndex));
+  },
+  displayName: async ({}, use, testInfo) => {
+    await use(`Tester ${testInfo.workerIndex}-${runSeed}-${++counter}`);
+  },
+  sandbox: async ({ request }, use) => {
+    await use(sandboxFor(request));
+  },
+  authApi: async ({ request }, use) => {
+    await use(authApiFor(request));
+  },
+  loginPage: async ({ page }, use) => {
+    await use(new LoginPage(page));
+  },
+  signupPage: async ({ page }, use) => {
+    await use(new SignupPage(page));
+  },
+  accountPage: async ({ page }, use) => {
+    await use(new AccountPage(page));
+  },
+  signUp: async ({ page, sandbox }, use) => {
+    await use(async (user, onPage = page) => {
+      const signup = new SignupPage(onPage);
+      await signup.goto();
+      const since = Date.now();
+      await signup.start(user.name, user.phone);
+      await signup.enterCode(await sandbox.latestCode(user.phone, { since }));
+      await expect(onPage).toHaveURL(/\/account$/);
+      await expect(new AccountPage(onPage).signedInAs(user.name)).toBeVisible();
+    });
+  },
+  signIn: async ({ page, sandbox }, use) => {
+    await use(async (phone, onPage = page) => {
+      const login = new LoginPage(onPage);
+      await login.goto();
+      const since = Date.now();
+      await login.sendCode(phone);
+      await login.enterCode(await sandbox.latestCode(phone, { since }));
+      await expect(onPage).toHaveURL(/\/account$/);
+      await expect(new AccountPage(onPage).heading).toBeVisible();
+    });
+  },
+});

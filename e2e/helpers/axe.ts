@@ -1,0 +1,18 @@
+/**
+ * Accessibility scan of the page as it is now (axe-core through @axe-core/playwright): attaches the
+ * full results to the test report and fails on any "serious" or "critical" violation, listing each
+ * with the elements it found.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { type Page, type TestInfo, expect } from "@playwright/test";
+
+const BLOCKING = new Set(["serious", "critical"]);
+
+export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(results, null, 2), contentType: "application/json" });
+  const blocking = results.violations
+    .filter((v) => v.impact && BLOCKING.has(v.impact))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `    ${n.target.join(" ")}  ${n.failureSummary ?? ""}`.replace(/\n/g, " ")).join("\n")}`);
+  expect(blocking, `serious or critical axe violations on ${name} (${page.url()})`).toEqual([]);
+}
