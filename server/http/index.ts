@@ -12,6 +12,7 @@ import { readJsonBody } from "./body.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { sendError, sendJson, sendRawJson } from "./respond.ts";
 import { compileRoutes } from "./router.ts";
+import { compatRoutes } from "./compat/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
@@ -29,7 +30,7 @@ export interface ApiHandlerOptions {
 
 /** Whether a path belongs to the API rather than to Next. */
 export function isApiPath(path: string): boolean {
-  return path.startsWith("/api/v1/") || path.startsWith("/api/sandbox/") || path.startsWith("/api/webhooks/") || path === "/healthz";
+  return path.startsWith("/api/v1/") || path.startsWith("/api/sandbox/") || path.startsWith("/api/webhooks/") || path.startsWith("/compat/") || path === "/healthz";
 }
 
 export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -38,7 +39,8 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
   const authenticate =
     options.authenticate ??
     createApiKeyAuthenticator(runtime.prisma, { onError: (err) => logger.warn({ err }, "could not record API key use") });
-  const router = compileRoutes(API_ROUTES.map((route) => ({ method: route.method, path: route.path, value: route })));
+  // The vendor-compatible APIs (/compat/*) answer in their vendors' shapes and are left out of API_ROUTES and the OpenAPI document.
+  const router = compileRoutes([...API_ROUTES, ...compatRoutes].map((route) => ({ method: route.method, path: route.path, value: route })));
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
     try {

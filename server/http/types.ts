@@ -80,7 +80,7 @@ export interface Reply {
 export type RouteHandler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 export interface ApiRoute {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   /** Path pattern; `:name` matches one segment. */
   path: string;
   /** Whether an API key (Authorization: Bearer) is required. */

@@ -1,0 +1,119 @@
+/**
+ * Textmagic's Verify API (seed 002), mounted at /compat/textmagic: set textmagic-client's
+ * `ApiClient.instance.basePath = "https://textgate.example/compat/textmagic"`. Authentication: HTTP
+ * Basic `username:key` or the `X-TM-Username` / `X-TM-Key` headers, with a textgate API key as key.
+ *
+ * POST /api/v2/verify → `{ verifyId, price }` (price: COMPAT_TEXTMAGIC_PRICE, default 0); PUT
+ * /api/v2/verify `{ code, verifyId }` → 204 on the right code; DELETE /api/v2/verify/{verifyId} → 204,
+ * refused during the first 30 seconds. Workflows 1–7 are the engine's presets (60 s between steps);
+ * a request expires after 300 s (COMPAT_TEXTMAGIC_VALID_FOR_SECONDS). A new request to a number with
+ * one pending replaces it.
+ */
+import { z } from "zod";
+import { SEED_LOCALES } from "../../../verification/locales.ts";
+import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
+import { compatEngine, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
+import { textmagicError, textmagicNotFound, textmagicUnauthorized, toTextmagic } from "./errors.ts";
+
+export const TEXTMAGIC_PREFIX = "/compat/textmagic";
+
+const settings = z
+  .object({
+    COMPAT_TEXTMAGIC_PRICE: z.coerce.number().min(0).default(0),
+    COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: z.coerce.number().int().min(1).max(604_800).default(300),
+  })
+  .parse(process.env);
+
+const LANGUAGES = new Set<string>(SEED_LOCALES);
+
+const sendSchema = z.strictObject({
+  phone: z.string().min(1).max(64),
+  brand: z.string().regex(/^[\p{L}\p{N} ]{1,18}$/u, "up to 18 letters, digits or spaces"),
+  codeLength: z.union([z.literal(4), z.literal(6)], { message: "must be 4 or 6" }),
+  language: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .refine((v) => LANGUAGES.has(v), "not a supported language")
+    .optional(),
+  senderId: z.string().min(1).max(20).optional(),
+  country: z.string().regex(/^[A-Za-z]{2}$/, "a 2-letter ISO country code").transform((c) => c.toUpperCase()).optional(),
+  workflowId: z.number().int().min(1).max(7).default(1),
+});
+
+const checkSchema = z.strictObject({
+  code: z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]{1,10}$/)]),
+  verifyId: z.string().min(1).max(64),
+});
+
+async function authenticate(ctx: RequestContext): Promise<string> {
+  const headerUser = ctx.req.headers["x-tm-username"];
+  const headerKey = ctx.req.headers["x-tm-key"];
+  let key: string | null = null;
+  if (typeof headerUser === "string" && typeof headerKey === "string" && headerUser) key = headerKey;
+  else {
+    const basic = parseBasic(ctx.req.headers.authorization);
+    if (basic?.username) key = basic.password;
+  }
+  const identity = key ? await identify(ctx.runtime, key) : null;
+  if (!identity) throw new VendorReply(textmagicUnauthorized());
+  return identity.id;
+}
+
+const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Reply>) =>
+  guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error) => toTextmagic(error));
+
+const send = handle(async (ctx, apiKeyId) => {
+  const body = sendSchema.parse(await readJson(ctx));
+  const result = await compatEngine(ctx.runtime).create({
+    to: body.phone,
+    ...(body.country ? { country: body.country } : {}),
+    brand: body.brand,
+    codeLength: body.codeLength,
+    ...(body.language ? { locale: body.language } : {}),
+    ...(body.senderId ? { sender: body.senderId } : {}),
+    workflow: body.workflowId,
+    validFor: settings.COMPAT_TEXTMAGIC_VALID_FOR_SECONDS,
+    purpose: "textmagic",
+    onPending: "replace",
+    surface: "textmagic",
+    apiKeyId,
+  });
+  return { status: 201, body: { verifyId: result.verification.id, price: settings.COMPAT_TEXTMAGIC_PRICE } };
+});
+
+const check = handle(async (ctx) => {
+  const body = checkSchema.parse(await readJson(ctx));
+  const id = uuidParam(body.verifyId);
+  if (!id) return textmagicNotFound();
+  const engine = compatEngine(ctx.runtime);
+  // The code travels as a Number: put back the leading zeros a number drops.
+  let code = String(body.code);
+  if (typeof body.code === "number") {
+    const view = await engine.get(id);
+    code = code.padStart(view.codeLength, "0");
+  }
+  try {
+    const result = await engine.check({ id }, code);
+    if (result.valid) return NO_CONTENT;
+  } catch (error) {
+    if (textgateCode(error) !== "invalid_request") throw error;
+  }
+  return textmagicError(400, "Wrong verification code", { code: ["The verification code is not valid."] });
+});
+
+const cancel = handle(async (ctx) => {
+  const id = uuidParam(ctx.params.verifyId);
+  if (!id) return textmagicNotFound();
+  await compatEngine(ctx.runtime).cancel(id, { enforceMinimumAge: true });
+  return NO_CONTENT;
+});
+
+const P = `${TEXTMAGIC_PREFIX}/api/v2/verify`;
+
+export const textmagicRoutes: ApiRoute[] = [
+  { method: "POST", path: P, auth: false, handler: send },
+  { method: "PUT", path: P, auth: false, handler: check },
+  { method: "DELETE", path: `${P}/:verifyId`, auth: false, handler: cancel },
+];
+
+

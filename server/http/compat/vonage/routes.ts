@@ -1,0 +1,131 @@
+/**
+ * Vonage Verify v2, mounted at /compat/vonage: `new Verify2(auth, { apiHost: "https://textgate.example/compat/vonage" })`
+ * with `client.authType = AuthenticationType.BASIC`. HTTP Basic `api_key:api_secret`, any api_key, a
+ * textgate API key as api_secret (JWT is not supported).
+ *
+ * POST /v2/verify → 202 `{ request_id }`; POST /v2/verify/{id} `{ code }` → 200 `{ request_id, status:
+ * "completed" }`, 400 invalid code, 404 unknown or verified already, 410 too many wrong codes;
+ * POST /v2/verify/{id}/next_workflow → 200; DELETE /v2/verify/{id} → 204. One verification in flight
+ * per number: a second request is 409 (concurrent). Channels sms and voice only.
+ */
+import { z } from "zod";
+import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
+import { compatEngine, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
+import { problem, toVonage, vonageInvalid, vonageNotFound, vonageUnauthorized } from "./errors.ts";
+
+export const VONAGE_PREFIX = "/compat/vonage";
+/** Vonage documents no v2 check count; v1's is 3 per request. */
+const MAX_ATTEMPTS = 3;
+const OTHER_CHANNELS = new Set(["whatsapp", "whatsapp_interactive", "email", "rcs", "silent_auth"]);
+
+const stepSchema = z
+  .object({
+    channel: z.string(),
+    to: z.string().min(1).max(64),
+    from: z.string().min(1).max(20).optional(),
+  })
+  .passthrough();
+
+const requestSchema = z.strictObject({
+  brand: z.string().min(1).max(18),
+  workflow: z.array(stepSchema).min(1).max(5),
+  locale: z.string().min(2).max(10).optional(),
+  channel_timeout: z.number().int().min(15).max(900).default(180),
+  client_ref: z.string().min(1).max(16).optional(),
+  code_length: z.number().int().min(4).max(10).default(4),
+  code: z.string().regex(/^[a-zA-Z0-9]{4,10}$/, "4 to 10 letters or digits").optional(),
+  fraud_check: z.boolean().optional(),
+});
+
+const checkSchema = z.strictObject({ code: z.string().min(1).max(64) });
+
+async function authenticate(ctx: RequestContext): Promise<string> {
+  const basic = parseBasic(ctx.req.headers.authorization);
+  const identity = basic?.username ? await identify(ctx.runtime, basic.password) : null;
+  if (!identity) throw new VendorReply(vonageUnauthorized());
+  return identity.id;
+}
+
+const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Reply>) =>
+  guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error, ctx) => toVonage(error, ctx.params.id ?? ""));
+
+const start = handle(async (ctx, apiKeyId) => {
+  const body = requestSchema.parse(await readJson(ctx));
+  const refused = body.workflow.flatMap((s, i) =>
+    s.channel === "sms" || s.channel === "voice"
+      ? []
+      : [{ name: `workflow[${i}].channel`, reason: OTHER_CHANNELS.has(s.channel) ? `${s.channel} is not supported by this server: use sms or voice` : "must be sms or voice" }],
+  );
+  if (refused.length) return vonageInvalid(refused);
+  const to = body.workflow[0]?.to as string;
+  if (body.workflow.some((s) => s.to !== to)) return vonageInvalid([{ name: "workflow", reason: "every step must go to the same number" }]);
+  const sender = body.workflow.find((s) => s.from !== undefined)?.from;
+  const result = await compatEngine(ctx.runtime).create({
+    to,
+    workflow: body.workflow.map((s, i) => ({ channel: s.channel === "voice" ? "voice" : "sms", afterSeconds: i === 0 ? 0 : body.channel_timeout })),
+    brand: body.brand,
+    ...(body.code !== undefined ? { code: body.code } : { codeLength: body.code_length }),
+    ...(body.locale !== undefined ? { locale: body.locale } : {}),
+    ...(body.client_ref !== undefined ? { clientRef: body.client_ref } : {}),
+    ...(sender !== undefined ? { sender } : {}),
+    validFor: body.channel_timeout * body.workflow.length,
+    maxAttempts: MAX_ATTEMPTS,
+    purpose: "vonage",
+    onPending: "reject",
+    surface: "vonage",
+    apiKeyId,
+  });
+  return { status: 202, body: { request_id: result.verification.id } };
+});
+
+const tooMany = () => problem(410, "/verify#expired", "Invalid Code", "An incorrect code has been provided too many times. Workflow terminated.");
+const invalidCode = () => problem(400, "/verify#invalid-code", "Invalid Code", "The code you provided does not match the expected value.");
+
+const check = handle(async (ctx) => {
+  const id = uuidParam(ctx.params.id);
+  const { code } = checkSchema.parse(await readJson(ctx));
+  if (!id) return vonageNotFound(ctx.params.id ?? "");
+  const engine = compatEngine(ctx.runtime);
+  try {
+    const result = await engine.check({ id }, code);
+    if (result.valid) return { status: 200, body: { request_id: id, status: "completed" } };
+    return result.status === "max_attempts_reached" ? tooMany() : invalidCode();
+  } catch (error) {
+    const reason = textgateCode(error);
+    if (reason === "invalid_request") return invalidCode();
+    if (reason === "verification_not_found") {
+      const view = await engine.get(id).catch(() => null);
+      if (view?.status === "max_attempts_reached") return tooMany();
+      return vonageNotFound(id);
+    }
+    throw error;
+  }
+});
+
+const nextWorkflow = handle(async (ctx) => {
+  const id = uuidParam(ctx.params.id);
+  if (!id) return vonageNotFound(ctx.params.id ?? "");
+  try {
+    await compatEngine(ctx.runtime).nextStep(id);
+  } catch (error) {
+    if (textgateCode(error) === "verification_pending") return problem(409, "/verify#conflict", "Conflict", "There are no more workflow steps to move to.");
+    throw error;
+  }
+  return { status: 200, body: {} };
+});
+
+const cancel = handle(async (ctx) => {
+  const id = uuidParam(ctx.params.id);
+  if (!id) return vonageNotFound(ctx.params.id ?? "");
+  await compatEngine(ctx.runtime).cancel(id, { enforceMinimumAge: false });
+  return NO_CONTENT;
+});
+
+const P = `${VONAGE_PREFIX}/v2/verify`;
+
+export const vonageRoutes: ApiRoute[] = [
+  { method: "POST", path: P, auth: false, handler: start },
+  { method: "POST", path: `${P}/:id`, auth: false, handler: check },
+  { method: "DELETE", path: `${P}/:id`, auth: false, handler: cancel },
+  { method: "POST", path: `${P}/:id/next_workflow`, auth: false, handler: nextWorkflow },
+];
