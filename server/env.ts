@@ -46,6 +46,8 @@ const schema = z.object({
   /** At most this many codes sent to one number per window (Twilio allows 5 per 10 minutes). */
   SEND_LIMIT_PER_NUMBER: int(1, 1_000_000).default(5),
   SEND_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(600),
+  /** A verification can be canceled only this many seconds after it was created (Textmagic's rule: 30). */
+  CANCEL_MIN_AGE_SECONDS: int(0, 3600).default(30),
   /** Seconds a caller must wait between two resends of one verification. */
   RESEND_COOLDOWN_SECONDS: int(0, 3600).default(30),
   /** ISO country codes verifications may be sent to (comma-separated); empty means all. */

@@ -98,6 +98,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       pendingPolicy: config.PENDING_POLICY,
       resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
       allowedCountries: config.ALLOWED_COUNTRIES,
+      cancelMinAgeSeconds: config.CANCEL_MIN_AGE_SECONDS,
     },
   });
   const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);

@@ -36,7 +36,7 @@ import type {
 } from "./types.ts";
 import { PRESET_VALIDITY_SECONDS, resolveWorkflow, stepDueTimes } from "./workflows.ts";
 
-/** Seed 002: a verification can be canceled no earlier than 30 seconds after it was created. */
+/** Seed 002: a verification can be canceled no earlier than 30 seconds after it was created (the default). */
 export const CANCEL_MIN_AGE_SECONDS = 30;
 
 export interface EngineDefaults {
@@ -49,6 +49,8 @@ export interface EngineDefaults {
   pendingPolicy: PendingPolicy;
   resendCooldownSeconds: number;
   allowedCountries: readonly string[];
+  /** Seconds after creation before a cancel is accepted (default CANCEL_MIN_AGE_SECONDS). */
+  cancelMinAgeSeconds?: number;
 }
 
 export interface EngineDeps {
@@ -265,9 +267,10 @@ export class VerificationEngine {
     const now = this.clock();
     const record = await this.usable(id, now);
     const ageSeconds = (now.getTime() - record.createdAt.getTime()) / 1000;
-    if ((options.enforceMinimumAge ?? true) && ageSeconds < CANCEL_MIN_AGE_SECONDS) {
-      const wait = Math.ceil(CANCEL_MIN_AGE_SECONDS - ageSeconds);
-      throw new TextgateError("cancel_too_early", `A verification can be canceled only 30 seconds after it was created: wait ${wait} s.`, {
+    const minimumAge = this.deps.defaults.cancelMinAgeSeconds ?? CANCEL_MIN_AGE_SECONDS;
+    if ((options.enforceMinimumAge ?? true) && ageSeconds < minimumAge) {
+      const wait = Math.ceil(minimumAge - ageSeconds);
+      throw new TextgateError("cancel_too_early", `A verification can be canceled only ${minimumAge} seconds after it was created: wait ${wait} s.`, {
         retryAfter: wait,
       });
     }

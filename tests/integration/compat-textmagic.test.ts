@@ -132,7 +132,7 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
 describeEachDatabase(variants, "Textmagic Verify compat: expiry and cancel", (database) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ database, env: { COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: "1" } });
+    server = await startServer({ database, env: { COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: "2", CANCEL_MIN_AGE_SECONDS: "1" } });
   });
   afterAll(() => server?.stop());
 
@@ -141,7 +141,18 @@ describeEachDatabase(variants, "Textmagic Verify compat: expiry and cancel", (da
     const phone = uniquePhone();
     const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 6, workflowId: 6 });
     const code = await latestCode(server.request, phone);
-    await new Promise((r) => setTimeout(r, 1300));
+    await new Promise((r) => setTimeout(r, 2300));
+    expect(await failure(api.checkPhoneVerificationCodeTFA({ code, verifyId: sent.verifyId }))).toMatchObject({ status: 404 });
+  });
+
+  it("cancels once the minimum age has passed (204), after which the code is refused", async () => {
+    const api = apiFor(server);
+    const phone = uniquePhone();
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 6, workflowId: 6 });
+    const code = await latestCode(server.request, phone);
+    expect(await failure(api.cancelVerification(sent.verifyId))).toMatchObject({ status: 400 });
+    await new Promise((r) => setTimeout(r, 1100));
+    await api.cancelVerification(sent.verifyId);
     expect(await failure(api.checkPhoneVerificationCodeTFA({ code, verifyId: sent.verifyId }))).toMatchObject({ status: 404 });
   });
 });

@@ -143,7 +143,7 @@ describeEachDatabase(variants, "Twilio Verify compat", (database) => {
     await svc.verifications.create({ to: to2, channel: "sms", locale: "fr" });
     const [message] = await sentMessages(server.request, to2);
     expect(message?.body).toMatch(/^Votre code de vérification Custom est [0-9]{8}$/);
-    expect(await failure(svc.verifications.create({ to: uniquePhone(), channel: "sms", locale: "xx" }))).toMatchObject({ status: 400, code: 60200 });
+    expect(await failure(svc.verifications.create({ to: uniquePhone(), channel: "sms", locale: "xx" }))).toMatchObject({ status: 404, code: 20404 });
   });
 
   it("Status=canceled and Status=approved update a pending verification at once", async () => {

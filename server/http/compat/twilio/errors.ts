@@ -39,7 +39,8 @@ export function toTwilio(error: unknown, resource: string): Reply {
     case "invalid_phone_number":
       return twilioInvalid("To", "not a valid phone number in E.164 format");
     case "unsupported_locale":
-      return twilioInvalid("Locale", error.message);
+      // Twilio answers an unsupported Locale with 404 (verify-apis.md, "Locale and message templates").
+      return twilioError(404, 20404, `Locale not supported: ${error.message}`);
     case "channel_unavailable":
       return twilioError(400, 60223, `Delivery channel disabled: ${error.message}`);
     case "send_limit_reached":
