@@ -48,61 +48,13 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  if (!hasBody(req)) return Promise.resolve(undefined);
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  if (!hasBody(req)) return undefined;
   const encoding = req.headers["content-encoding"];
   if ((encoding && encoding.toLowerCase() !== "identity") || !isJsonContentType(req.headers["content-type"])) {
-    return Promise.reject(new TextgateError("unsupported_media_type"));
+    throw new TextgateError("unsupported_media_type");
   }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) {
-    discardRest(req);
-    return Promise.reject(new TextgateError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`));
-  }
-
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("aborted", onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes) {
-        cleanup();
-        chunks.length = 0;
-        discardRest(req);
-        reject(new TextgateError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      try {
-        resolve(parseJson(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received)));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onAborted = () => {
-      cleanup();
-      reject(new Error("request aborted by the client"));
-    };
-
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("aborted", onAborted);
-  });
+  return parseJson(await readRawBody(req, maxBytes));
 }
 
 /**
@@ -143,7 +95,7 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, received));
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
     };
     const onError = (error: Error) => {
       cleanup();
