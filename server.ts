@@ -9,6 +9,8 @@ import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
+import { socketDefinitions } from "./server/ws/definitions.ts";
+import { createSocketServer, type SocketServer } from "./server/ws/index.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
   const runtime = await startRuntime(config);
   const api = createApiHandler(runtime);
+  const sockets = createSocketServer(runtime, socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }));
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
@@ -44,9 +47,14 @@ async function main(): Promise<void> {
     res.end(JSON.stringify({ error: { code: "not_found", message: "This node serves only the API (SERVE_PAGES=false)." } }));
   });
   server.on("upgrade", (req, socket, head) => {
-    // Sockets come with the session-units issue; until then only Next's own upgrades (dev reload) are served.
-    if (upgrade && req.url?.startsWith("/_next/")) void upgrade(req, socket, head);
-    else socket.destroy();
+    // Next's own upgrades (dev reload) go to Next in development; in production Next serves none (it would
+    // leave them hanging), so they are destroyed. Everything else is a textgate socket (or 404).
+    if (req.url?.startsWith("/_next/")) {
+      if (upgrade && !config.production) void upgrade(req, socket, head);
+      else socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
@@ -56,21 +64,27 @@ async function main(): Promise<void> {
     { port, database: config.database.provider, sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS, pages: config.SERVE_PAGES },
     `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
   );
-  installShutdown(server, runtime);
+  installShutdown(server, runtime, sockets);
 }
 
-function installShutdown(server: http.Server, runtime: Runtime): void {
+function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketServer): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, "shutting down");
+    sockets.close();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     void runtime.close().then(() => process.exit(0));
   };
+  // Memory figures for `npm run bench:ws` (on stderr, never over HTTP); with --expose-gc, after a full GC.
+  process.on("SIGUSR2", () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stderr.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+  });
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

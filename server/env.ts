@@ -78,6 +78,16 @@ const schema = z.object({
   REDIS_URL: z.string().optional(),
   /** PostgreSQL connection pool size per process. */
   DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /** Origins allowed to open WebSockets (comma-separated, exact match); empty means PUBLIC_URL's origin. */
+  WS_ALLOWED_ORIGINS: list.default([]),
+  /** Open sockets (pending or admitted) per user; more are refused with 429. */
+  WS_MAX_CONNECTIONS_PER_USER: int(1, 10_000).default(5),
+  /** Messages per second one socket may send; more close it with 4008. */
+  WS_MESSAGES_PER_SECOND: int(1, 10_000).default(20),
+  /** Heartbeat: ping every socket and re-check its session this often, in milliseconds. */
+  WS_HEARTBEAT_MS: int(100, 600_000).default(15_000),
+  /** How long the demo socket endpoints (/ws/demo/*) wait for a unit (code, SMS reply), in milliseconds. */
+  WS_DEMO_UNIT_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
 });
 
 export type RawEnv = z.infer<typeof schema>;

@@ -1,0 +1,41 @@
+/** The open sockets of this process, by user: connection caps, and closing a user's sockets. */
+import type { Connection } from "./connection.ts";
+
+export class Hub {
+  private readonly byUser = new Map<string, Set<Connection>>();
+
+  add(connection: Connection): void {
+    const set = this.byUser.get(connection.user.id) ?? new Set();
+    set.add(connection);
+    this.byUser.set(connection.user.id, set);
+  }
+
+  remove(connection: Connection): void {
+    const set = this.byUser.get(connection.user.id);
+    if (!set) return;
+    set.delete(connection);
+    if (!set.size) this.byUser.delete(connection.user.id);
+  }
+
+  count(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Closes every socket of a user (e.g. 1008 "signed out"). */
+  closeUser(userId: string, code: number, reason: string): number {
+    const set = this.byUser.get(userId);
+    if (!set) return 0;
+    for (const connection of [...set]) connection.close(code, reason);
+    return set.size;
+  }
+
+  *all(): IterableIterator<Connection> {
+    for (const set of this.byUser.values()) yield* set;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Socket session definitions: a path, the connect units a socket must pass (in order) before it is
+ * admitted, and the application's handlers, which only ever see admitted sockets.
+ *
+ *   defineSession({ path: "/ws/chat", connect: [confirmReply(), confirm()], onMessage: (socket, data) => … })
+ */
+import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
+import type { SessionUser } from "../auth/sessions.ts";
+import type { VerificationEngine } from "../verification/engine.ts";
+
+/** What a unit sees of its socket and of the server. */
+export interface UnitContext {
+  user: SessionUser & { phone: string };
+  connectionId: string;
+  /** Aborted when the unit times out or the socket closes. */
+  signal: AbortSignal;
+  pending(message: PendingMessage): void;
+  send(message: ServerMessage): void;
+  /** The next `token` frame of the client; rejects when `signal` aborts. */
+  nextToken(): Promise<string>;
+  /**
+   * Waits for a text from the user's phone, received after this call, that `match` accepts ("accept" or
+   * "deny"); texts it returns null for are ignored. Rejects when `signal` aborts.
+   */
+  waitForReply(match: (body: string) => "accept" | "deny" | null): Promise<"accept" | "deny">;
+  /** Texts the user (a plain notice); false when no carrier took it. */
+  sendText(body: string): Promise<boolean>;
+  engine: Pick<VerificationEngine, "create" | "check">;
+  /** Keys hashes of shared secrets (derived from TEXTGATE_SECRET). */
+  secretKey: Buffer;
+}
+
+export type UnitResult = { ok: true } | { ok: false; code: CloseCode; reason: string };
+
+export interface SessionUnit {
+  name: UnitName;
+  /** The connect step; absent for units that only act after admission. */
+  run?(ctx: UnitContext): Promise<UnitResult>;
+  /** Runs once the socket is admitted (fire and forget). */
+  afterAdmit?(ctx: UnitContext): Promise<void>;
+  /** The connect step fails with 4002 after this long. */
+  timeoutMs: number;
+}
+
+/** What the application's handlers get: an admitted socket. */
+export interface AdmittedSocket {
+  id: string;
+  user: SessionUser;
+  send(data: unknown): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface SessionDefinition {
+  path: string;
+  connect: SessionUnit[];
+  onAdmit?(socket: AdmittedSocket): void;
+  onMessage?(socket: AdmittedSocket, data: unknown): void;
+}
+
+export function defineSession(definition: SessionDefinition): SessionDefinition {
+  if (!definition.path.startsWith("/") || definition.path.startsWith("/_next/")) throw new Error(`invalid socket path: ${definition.path}`);
+  return definition;
+}
+
+/** Case- and space-insensitive form of an SMS answer. */
+export function normalizeAnswer(body: string): string {
+  return body.replace(/\s+/g, "").toUpperCase();
+}

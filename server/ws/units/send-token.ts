@@ -1,0 +1,66 @@
+/**
+ * Send Token: a code is texted to the user through the verification engine (purpose "socket", surface
+ * "socket": hashed, attempt-limited, single-use); the client sends it back as `{ type: "token", code }`.
+ * Wrong codes use attempts; the last wrong one closes with 4003.
+ */
+import { TextgateError } from "../../../lib/errors.ts";
+import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
+import type { SessionUnit } from "../sessions.ts";
+
+export interface SendTokenOptions {
+  /** Default 6. */
+  codeLength?: number;
+  /** Default 3. */
+  maxAttempts?: number;
+  /** Default 300 s (also the code's validity). */
+  timeoutMs?: number;
+  /** Verification purpose; default "socket". */
+  purpose?: string;
+}
+
+export function sendToken(options: SendTokenOptions = {}): SessionUnit {
+  const codeLength = options.codeLength ?? 6;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  return {
+    name: "send-token",
+    timeoutMs,
+    async run(ctx) {
+      const created = await ctx.engine
+        .create({
+        to: ctx.user.phone,
+        channel: "sms",
+        purpose: options.purpose ?? "socket",
+        surface: "socket",
+        codeLength,
+        maxAttempts,
+        validFor: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        })
+        .catch((error: unknown) => {
+          // Too many codes to this number lately: the socket is refused like a flood, not as a server error.
+          if (error instanceof TextgateError && (error.code === "send_limit_reached" || error.code === "rate_limited")) return null;
+          throw error;
+        });
+      if (!created) return { ok: false, code: CLOSE.rateLimited, reason: "too many codes sent" };
+      const { verification } = created;
+      ctx.pending({ type: "pending", unit: "send-token", codeLength, attemptsLeft: verification.attemptsLeft });
+      for (;;) {
+        const code = await ctx.nextToken();
+        try {
+          const result = await ctx.engine.check({ id: verification.id }, code);
+          if (result.valid) return { ok: true };
+          if (result.attemptsLeft === 0) return { ok: false, code: CLOSE.noAttemptsLeft, reason: CLOSE_REASON.noAttemptsLeft };
+          ctx.send({ type: "token_rejected", attemptsLeft: result.attemptsLeft });
+        } catch (error) {
+          if (!(error instanceof TextgateError)) throw error;
+          if (error.code === "invalid_request") {
+            ctx.send({ type: "error", code: "invalid_token", message: error.message });
+            continue;
+          }
+          // expired, canceled (replaced by a newer code) or otherwise no longer checkable
+          return { ok: false, code: CLOSE.timedOut, reason: CLOSE_REASON.timedOut };
+        }
+      }
+    },
+  };
+}

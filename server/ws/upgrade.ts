@@ -1,0 +1,60 @@
+/**
+ * Authenticates an upgrade before the handshake: a flat list of guard clauses, each refusing with one
+ * HTTP status through `rejectUpgrade`. No `connection` happens for a refused upgrade.
+ */
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import { decode } from "next-auth/jwt";
+import type { SessionStore, ValidSession } from "../auth/sessions.ts";
+import type { SessionDefinition } from "./sessions.ts";
+
+export function rejectUpgrade(socket: Duplex, status: number): void {
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
+}
+
+export function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export interface UpgradeGuards {
+  definitions: Map<string, SessionDefinition>;
+  allowedOrigins: Set<string>;
+  cookieName: string;
+  secret: string;
+  sessions: Pick<SessionStore, "validate">;
+  maxConnectionsPerUser: number;
+  count(userId: string): number;
+}
+
+export type Admission = { ok: true; definition: SessionDefinition; session: ValidSession } | { ok: false; status: number };
+
+/** Decides whether an upgrade may proceed (async: reads the session row). */
+export async function admitUpgrade(req: http.IncomingMessage, guards: UpgradeGuards): Promise<Admission> {
+  const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname;
+  const definition = pathname ? guards.definitions.get(pathname) : undefined;
+  if (!definition) return { ok: false, status: 404 };
+  const origin = req.headers.origin;
+  if (!origin || !guards.allowedOrigins.has(origin)) return { ok: false, status: 403 };
+  const token = cookieValue(req.headers.cookie, guards.cookieName);
+  if (!token) return { ok: false, status: 401 };
+  const jwt = await decode({ token, secret: guards.secret }).catch(() => null);
+  if (!jwt || typeof jwt.sid !== "string") return { ok: false, status: 401 };
+  const session = await guards.sessions.validate(jwt.sid);
+  if (!session) return { ok: false, status: 401 };
+  if (definition.connect.length && !session.user.phone) return { ok: false, status: 403 };
+  if (guards.count(session.user.id) >= guards.maxConnectionsPerUser) return { ok: false, status: 429 };
+  return { ok: true, definition, session };
+}

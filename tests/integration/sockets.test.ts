@@ -1,0 +1,448 @@
+/**
+ * SMS-gated WebSocket sessions against a real server process, with real `ws` clients: the upgrade's
+ * guards (cookie, Origin, path, caps), the frame rules, each connect unit (pass, wrong answer, timeout,
+ * replay of an old answer, answer from another number) and sign-out closing sockets. Users sign in over
+ * HTTP the way the pages do, so this needs the production build.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { CLOSE } from "../../lib/socket/protocol.ts";
+import { createDb } from "../../server/db/client.ts";
+import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
+import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
+
+const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
+if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
+
+const ORIGIN = "https://app.example.com";
+const COOKIE = "next-auth.session-token";
+const UNIT_TIMEOUT_MS = 2500;
+
+let counter = 0;
+const phone = () => `+1212555${String(2000 + ((process.pid * 13 + 4000 + counter++) % 8000)).padStart(4, "0")}`;
+
+interface Message {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A `ws` client that queues what it receives. */
+class Client {
+  readonly messages: Message[] = [];
+  private waiters: (() => void)[] = [];
+  readonly opened: Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** The HTTP status when the upgrade was refused. */
+  readonly refused: Promise<number | null>;
+  pings = 0;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on("message", (raw) => {
+      this.messages.push(JSON.parse(raw.toString()) as Message);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    ws.on("ping", () => this.pings++);
+    ws.on("error", () => {});
+    this.opened = new Promise((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    this.opened.catch(() => {});
+    this.refused = new Promise((resolve) => {
+      ws.once("open", () => resolve(null));
+      ws.once("unexpected-response", (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        ws.terminate();
+      });
+      ws.once("error", () => resolve(-1));
+    });
+    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** The next message of this type (messages of other types before it are kept). */
+  async next(type: string, timeoutMs = 5000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.messages.findIndex((m) => m.type === type);
+      if (index >= 0) return this.messages.splice(index, 1)[0] as Message;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no "${type}" message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === "string" ? value : JSON.stringify(value));
+  }
+}
+
+const variants = await databaseVariants();
+
+describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gated WebSocket sessions", (database) => {
+  let server: TestServer;
+  let wsUrl: string;
+
+  const connect = (pathname: string, options: { cookie?: string | null; origin?: string | null } = {}) => {
+    const headers: Record<string, string> = {};
+    const origin = options.origin === undefined ? ORIGIN : options.origin;
+    if (origin !== null) headers.origin = origin;
+    if (options.cookie) headers.cookie = `${COOKIE}=${options.cookie}`;
+    return new Client(new WebSocket(`${wsUrl}${pathname}`, { headers }));
+  };
+
+  const sandbox = async (to: string) => {
+    const res = await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`);
+    return ((await res.json()) as { messages: { body: string; direction?: string }[] }).messages.filter((m) => m.direction !== "inbound");
+  };
+  /** Waits for a text to `to` matching `pattern`; returns it. */
+  const textTo = async (to: string, pattern: RegExp, timeoutMs = 5000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = (await sandbox(to)).find((m) => pattern.test(m.body));
+      if (found) return found.body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no text to ${to} matching ${pattern}: ${JSON.stringify(await sandbox(to))}`);
+  };
+  const replyFrom = async (from: string, body: string) => {
+    const res = await fetch(`${server.url}/api/sandbox/reply`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, body }) });
+    expect(res.status).toBe(201);
+  };
+
+  /** Signs a new user in over HTTP (start → code from the sandbox → next-auth callback); returns the session cookie. */
+  type Call = (pathname: string, init?: RequestInit) => Promise<Response>;
+  const signIn = async (to = phone()): Promise<{ phone: string; cookie: string; call: Call }> => {
+    const jar = new Map<string, string>();
+    const call = async (pathname: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+      const res = await fetch(`${server.url}${pathname}`, { ...init, headers, redirect: "manual" });
+      for (const line of res.headers.getSetCookie()) {
+        const pair = line.split(";")[0] as string;
+        const eq = pair.indexOf("=");
+        jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+      }
+      return res;
+    };
+    const start = await call("/api/auth/sms/start", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: to }) });
+    expect(start.status).toBe(200);
+    const { verificationId } = (await start.json()) as { verificationId: string };
+    const code = /([0-9]{6})$/.exec(await textTo(to, /[0-9]{6}$/))?.[1] ?? "";
+    const { csrfToken } = (await (await call("/api/auth/csrf")).json()) as { csrfToken: string };
+    const form = new URLSearchParams({ verificationId, code, csrfToken, json: "true", callbackUrl: "/account" });
+    await call("/api/auth/callback/sms", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+    const cookie = jar.get(COOKIE);
+    if (!cookie) throw new Error("sign-in gave no session cookie");
+    return { phone: to, cookie, call };
+  };
+
+  beforeAll(async () => {
+    server = await startServer({
+      database,
+      env: {
+        NODE_ENV: "production",
+        SERVE_PAGES: "true",
+        SANDBOX_IN_PRODUCTION: "true",
+        AUTH_START_LIMIT_PER_NUMBER: "1000",
+        AUTH_START_LIMIT_PER_IP: "1000",
+        WS_ALLOWED_ORIGINS: `${ORIGIN},https://other.example.com`,
+        WS_HEARTBEAT_MS: "500",
+        WS_DEMO_UNIT_TIMEOUT_MS: String(UNIT_TIMEOUT_MS),
+        WS_MAX_CONNECTIONS_PER_USER: "3",
+        WS_MESSAGES_PER_SECOND: "20",
+      },
+    });
+    wsUrl = server.url.replace("http://", "ws://");
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describe("upgrade", () => {
+    it("refuses no cookie and forged cookies with 401", async () => {
+      expect(await connect("/ws/echo").refused).toBe(401);
+      expect(await connect("/ws/echo", { cookie: "not-a-jwt" }).refused).toBe(401);
+      const forged = await encode({ token: { sid: "01a20111-e0a3-72c7-ab4d-7a8cce67f3f9", sub: "x" }, secret: "a".repeat(43) });
+      expect(await connect("/ws/echo", { cookie: forged }).refused).toBe(401);
+    });
+
+    it("refuses a wrong, look-alike, null or missing Origin with 403", async () => {
+      const { cookie } = await signIn();
+      for (const origin of ["https://evil.example.com", "https://app.example.com.evil.com", "http://app.example.com", "null", null]) {
+        expect(await connect("/ws/echo", { cookie, origin }).refused, String(origin)).toBe(403);
+      }
+      const other = connect("/ws/echo", { cookie, origin: "https://other.example.com" });
+      expect(await other.refused).toBeNull();
+      other.ws.close();
+    });
+
+    it("refuses unknown paths with 404", async () => {
+      const { cookie } = await signIn();
+      expect(await connect("/ws/nope", { cookie }).refused).toBe(404);
+      expect(await connect("/api/v1/verifications", { cookie }).refused).toBe(404);
+    });
+
+    it("does not leave Next's upgrade paths hanging in production", async () => {
+      const client = connect("/_next/webpack-hmr");
+      const started = Date.now();
+      expect(await client.refused).toBe(-1);
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it("refuses an expired session with 401", async () => {
+      const { cookie, phone: to } = await signIn();
+      const prisma = createDb(resolveDatabaseTarget(server.env.DATABASE_URL as string));
+      try {
+        const user = await prisma.user.findUniqueOrThrow({ where: { phone: to } });
+        await prisma.authSession.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      } finally {
+        await prisma.$disconnect();
+      }
+      expect(await connect("/ws/echo", { cookie }).refused).toBe(401);
+    });
+
+    it("closes an open socket with 1008 when its session expires", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      const prisma = createDb(resolveDatabaseTarget(server.env.DATABASE_URL as string));
+      try {
+        const user = await prisma.user.findUniqueOrThrow({ where: { phone: to } });
+        await prisma.authSession.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      } finally {
+        await prisma.$disconnect();
+      }
+      expect(await client.closed).toEqual({ code: CLOSE.policy, reason: "signed out" });
+    });
+
+    it("caps sockets per user with 429", async () => {
+      const { cookie } = await signIn();
+      const open = [connect("/ws/echo", { cookie }), connect("/ws/echo", { cookie }), connect("/ws/echo", { cookie })];
+      for (const c of open) await c.next("admitted");
+      expect(await connect("/ws/echo", { cookie }).refused).toBe(429);
+      open[0]?.ws.close();
+      await open[0]?.closed;
+      await new Promise((r) => setTimeout(r, 100));
+      const again = connect("/ws/echo", { cookie });
+      await again.next("admitted");
+      for (const c of [...open, again]) c.ws.close();
+    });
+  });
+
+  describe("frames", () => {
+    it("admits /ws/echo at once and echoes messages; heartbeats ping", async () => {
+      const { cookie } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      client.send({ type: "message", data: { hello: "world" } });
+      expect(await client.next("message")).toEqual({ type: "message", data: { hello: "world" } });
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(client.pings).toBeGreaterThan(0);
+      client.ws.close();
+    });
+
+    it("terminates a peer that stops answering pings", async () => {
+      const { cookie } = await signIn();
+      const client = new Client(new WebSocket(`${wsUrl}/ws/echo`, { headers: { origin: ORIGIN, cookie: `${COOKIE}=${cookie}` }, autoPong: false }));
+      await client.next("admitted");
+      const started = Date.now();
+      expect((await client.closed).code).toBe(1006);
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
+    it("closes an oversized frame with 1009", async () => {
+      const { cookie } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      client.send({ type: "message", data: "x".repeat(17 * 1024) });
+      expect((await client.closed).code).toBe(CLOSE.tooBig);
+    });
+
+    it("closes non-JSON and unknown messages with 1008 after an error, binary with 1003", async () => {
+      const { cookie } = await signIn();
+      const a = connect("/ws/echo", { cookie });
+      await a.next("admitted");
+      a.send("not json");
+      expect(await a.next("error")).toMatchObject({ code: "invalid_frame" });
+      expect(await a.closed).toEqual({ code: CLOSE.policy, reason: "invalid frame" });
+      const b = connect("/ws/echo", { cookie });
+      await b.next("admitted");
+      b.send({ type: "shout", data: 1 });
+      expect((await b.closed).code).toBe(CLOSE.policy);
+      const c = connect("/ws/echo", { cookie });
+      await c.next("admitted");
+      c.ws.send(Buffer.from([1, 2, 3]));
+      expect((await c.closed).code).toBe(CLOSE.unsupported);
+    });
+
+    it("closes a text frame that is not UTF-8 with 1007", async () => {
+      const { cookie } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      client.ws.send(Buffer.from([0x22, 0xff, 0xfe, 0x22]), { binary: false });
+      expect((await client.closed).code).toBe(CLOSE.invalidData);
+    });
+
+    it("closes a socket sending too many messages per second with 4008", async () => {
+      const { cookie } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      for (let i = 0; i < 40; i++) client.send({ type: "message", data: i });
+      expect(await client.closed).toEqual({ code: CLOSE.rateLimited, reason: "rate limited" });
+    });
+  });
+
+  describe("Send Token", () => {
+    it("admits with the texted code, refuses messages before, and texts the Confirm notice after", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/token", { cookie });
+      expect(await client.next("pending")).toEqual({ type: "pending", unit: "send-token", codeLength: 6, attemptsLeft: 3 });
+      client.send({ type: "message", data: "too early" });
+      expect(await client.next("error")).toMatchObject({ code: "not_admitted" });
+      const code = /([0-9]{6})/.exec(await textTo(to, /code/i))?.[1] as string;
+      client.send({ type: "token", code });
+      expect(await client.next("unit_passed")).toEqual({ type: "unit_passed", unit: "send-token" });
+      await client.next("admitted");
+      client.send({ type: "message", data: "hi" });
+      expect(await client.next("message")).toEqual({ type: "message", data: "hi" });
+      expect(await textTo(to, /^You've just logged in$/)).toBe("You've just logged in");
+      client.ws.close();
+    });
+
+    it("uses attempts for wrong codes and closes with 4003 at the last one; the code does not work twice", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/token", { cookie });
+      await client.next("pending");
+      const code = /([0-9]{6})/.exec(await textTo(to, /code/i))?.[1] as string;
+      const wrong = code === "111111" ? "222222" : "111111";
+      client.send({ type: "token", code: "12" });
+      expect(await client.next("error")).toMatchObject({ code: "invalid_token" });
+      client.send({ type: "token", code: wrong });
+      expect(await client.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 2 });
+      client.send({ type: "token", code: wrong });
+      expect(await client.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 1 });
+      client.send({ type: "token", code: wrong });
+      expect(await client.closed).toEqual({ code: CLOSE.noAttemptsLeft, reason: "no attempts left" });
+      expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
+    });
+  });
+
+  describe("Confirm Reply", () => {
+    const question = /^Is that you logging in\? Reply YES to accept\.$/;
+
+    it("admits when the user answers yes from their number", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/confirm-reply", { cookie });
+      expect(await client.next("pending")).toEqual({ type: "pending", unit: "confirm-reply" });
+      await textTo(to, question);
+      await replyFrom(to, " yes ");
+      expect(await client.next("unit_passed")).toEqual({ type: "unit_passed", unit: "confirm-reply" });
+      await client.next("admitted");
+      client.ws.close();
+    });
+
+    it("denies with 4001 on NO", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/confirm-reply", { cookie });
+      await client.next("pending");
+      await textTo(to, question);
+      await replyFrom(to, "No");
+      expect(await client.closed).toEqual({ code: CLOSE.denied, reason: "denied" });
+    });
+
+    it("ignores answers from another number and unrelated texts", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/confirm-reply", { cookie });
+      await client.next("pending");
+      await textTo(to, question);
+      await replyFrom(phone(), "YES");
+      await replyFrom(to, "what is this?");
+      await new Promise((r) => setTimeout(r, 400));
+      expect(client.messages).toEqual([]);
+      await replyFrom(to, "YES");
+      await client.next("admitted");
+      client.ws.close();
+    });
+
+    it("does not count a YES sent before the unit started, and times out with 4002", async () => {
+      const { cookie, phone: to } = await signIn();
+      await replyFrom(to, "YES");
+      const started = Date.now();
+      const client = connect("/ws/demo/confirm-reply", { cookie });
+      await client.next("pending");
+      expect(await client.closed).toEqual({ code: CLOSE.timedOut, reason: "timed out" });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(UNIT_TIMEOUT_MS - 100);
+      expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
+    });
+  });
+
+  describe("Reply", () => {
+    it("admits when the user texts the on-screen code from their number", async () => {
+      const { cookie, phone: to } = await signIn();
+      const client = connect("/ws/demo/reply", { cookie });
+      const pending = await client.next("pending");
+      expect(pending).toMatchObject({ type: "pending", unit: "reply", code: expect.stringMatching(/^[0-9]{4}$/) });
+      await textTo(to, /^Hi, what's on the screen\?$/);
+      const wrong = pending.code === "0000" ? "1111" : "0000";
+      await replyFrom(to, wrong);
+      await replyFrom(phone(), pending.code as string);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(client.messages).toEqual([]);
+      await replyFrom(to, ` ${pending.code as string} `);
+      await client.next("admitted");
+      client.ws.close();
+    });
+  });
+
+  describe("sign-out", () => {
+    it("closes only the signed-out session's sockets with 1008", async () => {
+      const first = await signIn();
+      const second = await signIn(first.phone);
+      const a = connect("/ws/echo", { cookie: first.cookie });
+      const b = connect("/ws/echo", { cookie: second.cookie });
+      await a.next("admitted");
+      await b.next("admitted");
+      const { csrfToken } = (await (await first.call("/api/auth/csrf")).json()) as { csrfToken: string };
+      await first.call("/api/auth/signout", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrfToken, json: "true" }),
+      });
+      expect(await a.closed).toEqual({ code: CLOSE.policy, reason: "signed out" });
+      b.send({ type: "message", data: "still here" });
+      expect(await b.next("message")).toEqual({ type: "message", data: "still here" });
+      expect(await connect("/ws/echo", { cookie: first.cookie }).refused).toBe(401);
+      b.ws.close();
+    });
+
+    it("closes the user's sockets with 1008 after sign out everywhere, and the old cookie gets 401", async () => {
+      const { cookie } = await signIn();
+      const a = connect("/ws/echo", { cookie });
+      const b = connect("/ws/demo/confirm-reply", { cookie });
+      await a.next("admitted");
+      await b.next("pending");
+      const res = await fetch(`${server.url}/api/account/sessions/revoke-all`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: `${COOKIE}=${cookie}` },
+        body: "{}",
+      });
+      expect(res.status).toBe(200);
+      const started = Date.now();
+      expect(await a.closed).toEqual({ code: CLOSE.policy, reason: "signed out" });
+      expect(await b.closed).toEqual({ code: CLOSE.policy, reason: "signed out" });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await connect("/ws/echo", { cookie }).refused).toBe(401);
+    });
+  });
+}));
