@@ -53,3 +53,13 @@ test("/sandbox has no serious accessibility violations, with a conversation on t
   await expect(page.getByText("Hello from the e2e handset")).toBeVisible();
   await expectNoSeriousA11yViolations(page, testInfo, "sandbox");
 });
+
+test("/demo has no serious accessibility violations, with a pending Reply socket", async ({ page, signUp, phone, displayName }, testInfo) => {
+  await signUp({ name: displayName, phone });
+  await page.goto("/demo");
+  await expect(page.getByRole("heading", { name: "Socket demo" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "demo");
+  await page.getByRole("button", { name: "Connect with Reply" }).click();
+  await expect(page.getByText(/to the text we just sent you/)).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "demo-reply");
+});

@@ -8,6 +8,7 @@ const NAV_ITEMS = [
   { href: "/sandbox", label: "Sandbox" },
   { href: "/docs/api", label: "API" },
   { href: "/embed", label: "Embed" },
+  { href: "/demo", label: "Demo" },
   { href: "/login", label: "Sign in" },
 ] as const;
 
