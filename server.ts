@@ -1,6 +1,7 @@
 /**
  * textgate's one process: the API (lean router), the Next.js pages and, later, WebSockets, on one port.
- * Usage: npm run dev | npm start (NODE_ENV=production) | SERVE_PAGES=false for an API-only node.
+ * Usage: npm run dev | npm start (NODE_ENV=production) | SERVE_PAGES=false for an API-only node |
+ * SERVE_API=false SERVE_PAGES=false (npm run start:ws) for a sockets-only node: upgrades and /healthz.
  */
 import http from "node:http";
 import path from "node:path";
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   process.env.NEXTAUTH_URL ??= config.PUBLIC_URL;
   process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
   const runtime = await startRuntime(config);
-  const api = createApiHandler(runtime);
+  const api = config.SERVE_API ? createApiHandler(runtime) : socketsOnlyHandler;
   const sockets = createSocketServer(runtime, socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }));
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
       return;
     }
     res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify({ error: { code: "not_found", message: "This node serves only the API (SERVE_PAGES=false)." } }));
+    const message = config.SERVE_API ? "This node serves only the API (SERVE_PAGES=false)." : "This node serves only WebSockets (SERVE_API=false, SERVE_PAGES=false).";
+    res.end(JSON.stringify({ error: { code: "not_found", message } }));
   });
   server.on("upgrade", (req, socket, head) => {
     // Next's own upgrades (dev reload) go to Next in development; in production Next serves none (it would
@@ -61,10 +63,18 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   runtime.logger.info(
-    { port, database: config.database.provider, sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS, pages: config.SERVE_PAGES },
+    { port, database: config.database.provider, sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS, pages: config.SERVE_PAGES, api: config.SERVE_API, redis: Boolean(config.REDIS_URL) },
     `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
   );
   installShutdown(server, runtime, sockets);
+}
+
+/** The HTTP side of a sockets-only node (SERVE_API=false): only GET /healthz, for load balancers. */
+function socketsOnlyHandler(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.url?.split("?")[0] !== "/healthz") return false;
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : JSON.stringify({ ok: true }));
+  return true;
 }
 
 function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketServer): void {

@@ -2,6 +2,7 @@
  * The audit log: every published event becomes a row in `audit_events`. Rows are written in batches
  * (every 100 ms or 200 events) so the log costs the hot path one queue push; on a crash at most the
  * last batch of the log is lost, never a verification's state, which is written before its event.
+ * With several nodes, each node writes only the events it published itself (never remote ones).
  */
 import type { Logger } from "pino";
 import type { EventBus } from "./events/bus.ts";
@@ -28,7 +29,10 @@ export class AuditLog {
     events: EventBus,
     private readonly logger: Logger,
   ) {
-    this.unsubscribe = events.subscribe("*", (event) => this.push(event));
+    // Events from other nodes (Redis bridge) were written by the node that published them.
+    this.unsubscribe = events.subscribe("*", (event, meta) => {
+      if (!meta.remote) this.push(event);
+    });
   }
 
   private push(event: TextgateEvent): void {

@@ -74,6 +74,8 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
   /** Serve the Next.js pages from this process; false serves only the API (tests, API-only nodes). */
   SERVE_PAGES: bool.default(true),
+  /** Serve the HTTP API from this process; false (with SERVE_PAGES=false) leaves a sockets-only node (`npm run start:ws`): upgrades and /healthz. */
+  SERVE_API: bool.default(true),
   /** Redis for events across several nodes (optional). */
   REDIS_URL: z.string().optional(),
   /** PostgreSQL connection pool size per process. */

@@ -12,6 +12,7 @@ import { createDb, type Db } from "./db/client.ts";
 import { migrateIfNeeded, pendingMigrations } from "./db/migrations.ts";
 import type { Config } from "./env.ts";
 import { EventBus } from "./events/bus.ts";
+import { RedisEventBridge } from "./events/redis-bridge.ts";
 import { InboundService } from "./inbound/receive.ts";
 import { createLogger } from "./logger.ts";
 import { openSql, type Sql } from "./store/sql.ts";
@@ -71,12 +72,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
+  // Several nodes: with REDIS_URL, events cross processes over Redis pub/sub (redis-bridge.ts).
+  const bridge = config.REDIS_URL ? new RedisEventBridge({ url: config.REDIS_URL, events, logger }) : null;
   let carriers: CarrierRegistry;
   let sandbox: SandboxCarrier | null;
   try {
     ({ registry: carriers, sandbox } = buildCarriers({ config, sql, logger, clock }));
   } catch (error) {
-    await sql.close();
+    await Promise.allSettled([sql.close(), bridge?.close()]);
     throw new StartupError((error as Error).message);
   }
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
@@ -119,6 +122,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     audit,
     async close() {
       await scheduler.stop();
+      await bridge?.close();
       await audit.close();
       await Promise.allSettled([sql.close(), prisma.$disconnect(), redis?.quit()]);
       if (globalThis.__textgateRuntime === runtime) globalThis.__textgateRuntime = undefined;

@@ -5,7 +5,15 @@
 import { uuidv7 } from "../../lib/ids.ts";
 import type { EventPayloads, EventType, TextgateEvent } from "./types.ts";
 
-type Listener<T extends EventType> = (event: TextgateEvent<T>) => void;
+/** How an event reached this process: `remote` when another node published it (see redis-bridge.ts). */
+export interface EventMeta {
+  remote: boolean;
+}
+
+type Listener<T extends EventType> = (event: TextgateEvent<T>, meta: EventMeta) => void;
+
+const LOCAL: EventMeta = Object.freeze({ remote: false });
+const REMOTE: EventMeta = Object.freeze({ remote: true });
 
 export class EventBus {
   private readonly listeners = new Map<EventType | "*", Set<Listener<never>>>();
@@ -14,16 +22,28 @@ export class EventBus {
 
   publish<T extends EventType>(type: T, data: EventPayloads[T], at = new Date()): TextgateEvent<T> {
     const event: TextgateEvent<T> = { id: uuidv7(), type, at: at.toISOString(), data };
-    for (const key of [type, "*"] as const) {
+    this.dispatch(event, LOCAL);
+    return event;
+  }
+
+  /**
+   * Delivers an event another node published (same id and time) to this process's listeners, marked
+   * `remote: true`: listeners that record or forward events (audit log, Redis bridge) skip it.
+   */
+  deliverRemote(event: TextgateEvent): void {
+    this.dispatch(event, REMOTE);
+  }
+
+  private dispatch<T extends EventType>(event: TextgateEvent<T>, meta: EventMeta): void {
+    for (const key of [event.type, "*"] as const) {
       for (const listener of this.listeners.get(key) ?? []) {
         try {
-          (listener as Listener<T>)(event);
+          (listener as Listener<T>)(event, meta);
         } catch (error) {
           this.onError(error, event as TextgateEvent);
         }
       }
     }
-    return event;
   }
 
   /** Subscribes to one event type, or to all with "*". Returns the unsubscribe function. */

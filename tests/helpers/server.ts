@@ -40,7 +40,7 @@ export interface TestServer {
    * only, and waits until /healthz answers.
    */
   restart(env?: Record<string, string>): Promise<void>;
-  /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes its database. */
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s) and removes its database (unless it was given as `databaseUrl`). */
   stop(): Promise<void>;
 }
 
@@ -48,6 +48,11 @@ export interface StartServerOptions {
   database?: DatabaseKind;
   /** Extra or overriding environment variables. */
   env?: Record<string, string>;
+  /**
+   * Use this existing database instead of creating one (a second node on the same database): it is
+   * neither created nor dropped by this server, and `database` should name its kind.
+   */
+  databaseUrl?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -98,8 +103,8 @@ async function createKey(databaseUrl: string): Promise<string> {
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? "sqlite";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-it-"));
-  const postgres = database === "postgresql" ? await createPostgresDatabase() : null;
-  const databaseUrl = postgres ? postgres.url : `file:${path.join(dir, "t.db")}`;
+  const postgres = database === "postgresql" && !options.databaseUrl ? await createPostgresDatabase() : null;
+  const databaseUrl = options.databaseUrl ?? (postgres ? postgres.url : `file:${path.join(dir, "t.db")}`);
   const cleanup = async () => {
     await postgres?.drop().catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
