@@ -90,6 +90,10 @@ const schema = z.object({
   WS_HEARTBEAT_MS: int(100, 600_000).default(15_000),
   /** How long the demo socket endpoints (/ws/demo/*) wait for a unit (code, SMS reply), in milliseconds. */
   WS_DEMO_UNIT_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  /** Owners' numbers (comma-separated E.164): texted by the owner-alert unit, and allowed on /owner. */
+  OWNER_PHONES: list
+    .default([])
+    .refine((phones) => phones.every((p) => /^\+[1-9][0-9]{6,14}$/.test(p)), "must be E.164 numbers, e.g. +12125550100"),
 });
 
 export type RawEnv = z.infer<typeof schema>;

@@ -17,6 +17,7 @@ const ENDPOINTS = [
   { path: "/ws/demo/token", label: "Send Token" },
   { path: "/ws/demo/confirm-reply", label: "Confirm Reply" },
   { path: "/ws/demo/reply", label: "Reply" },
+  { path: "/ws/demo/owner-alert", label: "Owner alert" },
   { path: "/ws/echo", label: "no unit" },
 ] as const;
 
@@ -35,6 +36,8 @@ function describePending(pending: PendingUnit | null): string {
       return "Pending: reply to our text with your shared secret";
     case "confirm-reply":
       return "Pending: reply YES to our text";
+    case "owner-approval":
+      return `Pending: waiting for an owner to accept request ${pending.reference}`;
   }
 }
 

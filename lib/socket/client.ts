@@ -57,7 +57,7 @@ export interface VerifiedSocket {
   close(code?: number, reason?: string): void;
 }
 
-const PENDING_UNITS = new Set(["send-token", "reply", "reply-secret", "confirm-reply"]);
+const PENDING_UNITS = new Set(["send-token", "reply", "reply-secret", "confirm-reply", "owner-approval"]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -82,6 +82,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
       }
       if (unit === "reply") return typeof value.code === "string" ? { type: "pending", unit, code: value.code } : null;
       if (unit === "reply-secret" || unit === "confirm-reply") return { type: "pending", unit };
+      if (unit === "owner-approval") return typeof value.reference === "string" ? { type: "pending", unit, reference: value.reference } : null;
       return null;
     }
     case "unit_passed":

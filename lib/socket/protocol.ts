@@ -16,6 +16,8 @@
  * - `{ type: "pending", unit: "reply", code }`: show `code`; the user texts it in answer to the SMS.
  * - `{ type: "pending", unit: "reply-secret" }`: the user answers the SMS with their shared secret.
  * - `{ type: "pending", unit: "confirm-reply" }`: the user answers the SMS with YES.
+ * - `{ type: "pending", unit: "owner-approval", reference }`: an owner (OWNER_PHONES) was texted about this
+ *   socket and must answer ACCEPT/DENY `reference` (or decide on /owner); a denial closes with 4001.
  * - `{ type: "unit_passed", unit }`, `{ type: "token_rejected", attemptsLeft }`, `{ type: "admitted" }`.
  * - `{ type: "message", data }`: application data (admitted sockets only).
  * - `{ type: "error", code, message }`: a frame was refused; fatal ones are followed by a close.
@@ -27,7 +29,7 @@
  * sockets for this user.
  */
 
-export const UNIT_NAMES = ["confirm", "confirm-reply", "send-token", "reply", "reply-secret"] as const;
+export const UNIT_NAMES = ["confirm", "confirm-reply", "send-token", "reply", "reply-secret", "owner-alert"] as const;
 export type UnitName = (typeof UNIT_NAMES)[number];
 
 /** Close codes and the reasons the server sends with them. */
@@ -62,6 +64,8 @@ export const CLOSE_REASON = {
   invalidFrame: "invalid frame",
   binary: "binary frames are not accepted",
   denied: "denied",
+  deniedByOwner: "denied by owner",
+  noOwner: "no owner to approve",
   timedOut: "timed out",
   noAttemptsLeft: "no attempts left",
   rateLimited: "rate limited",
@@ -72,7 +76,8 @@ export type PendingMessage =
   | { type: "pending"; unit: "send-token"; codeLength: number; attemptsLeft: number }
   | { type: "pending"; unit: "reply"; code: string }
   | { type: "pending"; unit: "reply-secret" }
-  | { type: "pending"; unit: "confirm-reply" };
+  | { type: "pending"; unit: "confirm-reply" }
+  | { type: "pending"; unit: "owner-approval"; reference: string };
 
 export type ErrorCode = "invalid_frame" | "not_admitted" | "unexpected_token" | "invalid_token";
 

@@ -15,6 +15,7 @@ import type { Runtime } from "../runtime.ts";
 import { Connection } from "./connection.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
+import { OwnerDesk, setOwnerConsole } from "./owner.ts";
 import { ReplyRouter } from "./replies.ts";
 import type { SessionDefinition, UnitContext } from "./sessions.ts";
 import { admitUpgrade, rejectUpgrade, type UpgradeGuards } from "./upgrade.ts";
@@ -45,6 +46,13 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
   const hub = new Hub();
   const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
+  const owners = new OwnerDesk(runtime.events, config.OWNER_PHONES, (to, body) => sendNotice(runtime, to, body));
+  // The /owner page and /api/owner/* (Next route handlers in this process) reach the desk and the hub here.
+  setOwnerConsole({
+    requests: () => owners.requests(),
+    decide: (reference, decision) => owners.decide(reference, decision),
+    sockets: () => [...hub.all()].map((c) => ({ id: c.id, userId: c.user.id, path: c.definition.path, state: c.state })),
+  });
   const byPath = new Map<string, SessionDefinition>();
   for (const definition of definitions) {
     if (byPath.has(definition.path)) throw new Error(`socket path defined twice: ${definition.path}`);
@@ -66,6 +74,8 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
     return {
       user: { ...connection.user, phone },
       connectionId: connection.id,
+      path: connection.definition.path,
+      owners,
       signal,
       pending: (message) => connection.send(message),
       send: (message) => connection.send(message),
@@ -126,6 +136,8 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
     close() {
       stopHeartbeat();
       replies.close();
+      owners.close();
+      setOwnerConsole(undefined);
       for (const connection of [...hub.all()]) connection.close(1001, "server shutting down");
       wss.close();
     },

@@ -7,11 +7,16 @@
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
+import type { OwnerDesk } from "./owner.ts";
 
 /** What a unit sees of its socket and of the server. */
 export interface UnitContext {
   user: SessionUser & { phone: string };
   connectionId: string;
+  /** The socket's path (its session definition). */
+  path: string;
+  /** Owners (OWNER_PHONES): alerts and requests waiting for their decision. */
+  owners: Pick<OwnerDesk, "ownerCount" | "alert" | "open">;
   /** Aborted when the unit times out or the socket closes. */
   signal: AbortSignal;
   pending(message: PendingMessage): void;

@@ -30,6 +30,10 @@ function setup() {
     sendText: async (body) => (texts.push(body), true),
     engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
     secretKey: key,
+    path: "/ws/test",
+    owners: { ownerCount: 0, alert: async () => 0, open: () => {
+      throw new Error("unused");
+    } },
   };
   let n = 0;
   const inbound = (from: string, body: string) => events.publish("inbound.received", { inboundId: `in${++n}`, carrier: "sandbox", from, to: null, body });

@@ -1,0 +1,21 @@
+/**
+ * POST /api/owner/requests/{reference}/decision { decision: "accept" | "deny" } — owner only: decides a
+ * pending socket request of this process. Errors: 400; 401 signed out; 403 not an owner; 404 no pending
+ * request with this reference (already decided, timed out, closed, or held by another node).
+ */
+import { z } from "zod";
+import { TextgateError } from "@/lib/errors.ts";
+import { handler, json, readJson } from "@/server/auth/route-helpers.ts";
+import { requireOwner } from "@/server/owner-access.ts";
+import { getOwnerConsole } from "@/server/ws/owner.ts";
+
+const schema = z.strictObject({ decision: z.enum(["accept", "deny"]) });
+
+export const POST = handler(async (request, runtime) => {
+  await requireOwner(runtime);
+  const { decision } = await readJson(request, schema);
+  // …/requests/{reference}/decision
+  const reference = decodeURIComponent(new URL(request.url).pathname.split("/").at(-2) ?? "");
+  if (!getOwnerConsole()?.decide(reference, decision)) throw new TextgateError("not_found", "No pending request with this reference.");
+  return json({ reference: reference.toUpperCase(), decision });
+});

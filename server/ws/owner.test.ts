@@ -1,0 +1,130 @@
+/** The owner desk and the owner-alert unit, in process: a real event bus, fake texts and socket. */
+import { describe, expect, it } from "vitest";
+import type { PendingMessage, ServerMessage } from "../../lib/socket/protocol.ts";
+import { EventBus } from "../events/bus.ts";
+import { describeUser, maskPhone, OwnerDesk, parseOwnerReply } from "./owner.ts";
+import type { UnitContext } from "./sessions.ts";
+import { ownerAlert } from "./units/owner-alert.ts";
+
+const OWNER = "+12125559001";
+const USER = { id: "u1", name: "Ada", phone: "+12125550123" };
+let inboundId = 0;
+
+function setup(owners: string[] = [OWNER]) {
+  const events = new EventBus();
+  const texts: { to: string; body: string }[] = [];
+  const desk = new OwnerDesk(events, owners, async (to, body) => (texts.push({ to, body }), true));
+  const inbound = (from: string, body: string) => events.publish("inbound.received", { inboundId: String(++inboundId), carrier: "sandbox", from, to: null, body });
+  return { events, desk, texts, inbound };
+}
+
+function context(desk: OwnerDesk, connectionId: string, abort: AbortController) {
+  const sent: (PendingMessage | ServerMessage)[] = [];
+  const ctx: UnitContext = {
+    user: USER,
+    connectionId,
+    path: "/ws/demo/owner-alert",
+    owners: desk,
+    signal: abort.signal,
+    pending: (m) => sent.push(m),
+    send: (m) => sent.push(m),
+    nextToken: () => new Promise(() => {}),
+    waitForReply: () => new Promise(() => {}),
+    sendText: async () => true,
+    engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
+    secretKey: Buffer.alloc(32),
+  };
+  return { ctx, sent };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe("owner replies", () => {
+  it("parses ACCEPT/DENY with an optional reference, case and spaces ignored", () => {
+    expect(parseOwnerReply(" accept  k7q2 ")).toEqual({ decision: "accept", reference: "K7Q2" });
+    expect(parseOwnerReply("DENY K7Q2")).toEqual({ decision: "deny", reference: "K7Q2" });
+    expect(parseOwnerReply("Accept")).toEqual({ decision: "accept", reference: null });
+    expect(parseOwnerReply("yes")).toBeNull();
+    expect(parseOwnerReply("accept k7q2 now")).toBeNull();
+    expect(parseOwnerReply("")).toBeNull();
+  });
+
+  it("masks the number and names the user", () => {
+    expect(maskPhone("+12125550123")).toBe("+1•••123");
+    expect(describeUser(USER)).toBe("Ada (+1•••123)");
+    expect(describeUser({ name: null, phone: "+12125550123" })).toBe("+1•••123");
+  });
+});
+
+describe("owner-alert unit", () => {
+  it("alert only: texts every owner and passes at once", async () => {
+    const { desk, texts } = setup([OWNER, "+12125559002"]);
+    const { ctx, sent } = context(desk, "c1", new AbortController());
+    expect(await ownerAlert().run?.(ctx)).toEqual({ ok: true });
+    expect(texts).toEqual([OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert." })));
+    expect(sent).toEqual([]);
+    expect(desk.requests()).toEqual([]);
+  });
+
+  it("waits for ACCEPT <ref> from an owner; other numbers and other references are ignored", async () => {
+    const { desk, texts, inbound } = setup();
+    const { ctx, sent } = context(desk, "c1", new AbortController());
+    const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
+    await tick();
+    const reference = (sent[0] as { reference: string }).reference;
+    expect(sent).toEqual([{ type: "pending", unit: "owner-approval", reference }]);
+    expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
+    expect(desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••123)" })]);
+    inbound(USER.phone, `ACCEPT ${reference}`);
+    inbound(OWNER, "ACCEPT ZZZZ");
+    await tick();
+    expect(desk.requests()).toHaveLength(1);
+    inbound(OWNER, `accept ${reference.toLowerCase()}`);
+    expect(await result).toEqual({ ok: true });
+    expect(desk.requests()).toEqual([]);
+  });
+
+  it("DENY closes with 4001; a bare answer decides only when exactly one request waits", async () => {
+    const { desk, inbound } = setup();
+    const a = context(desk, "a", new AbortController());
+    const b = context(desk, "b", new AbortController());
+    const unit = ownerAlert({ waitForDecision: true });
+    const ra = unit.run?.(a.ctx);
+    const rb = unit.run?.(b.ctx);
+    await tick();
+    const refB = (b.sent[0] as { reference: string }).reference;
+    inbound(OWNER, "DENY");
+    await tick();
+    expect(desk.requests()).toHaveLength(2);
+    inbound(OWNER, `DENY ${refB}`);
+    expect(await rb).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
+    inbound(OWNER, "ACCEPT");
+    expect(await ra).toEqual({ ok: true });
+  });
+
+  it("withdraws the request when the unit is aborted (timeout, socket closed), and denies at once without owners", async () => {
+    const { desk } = setup();
+    const abort = new AbortController();
+    const { ctx } = context(desk, "c1", abort);
+    const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
+    await tick();
+    expect(desk.requests()).toHaveLength(1);
+    abort.abort(new Error("timed out"));
+    await expect(result).rejects.toThrow("timed out");
+    expect(desk.requests()).toEqual([]);
+    const none = setup([]);
+    expect(await ownerAlert({ waitForDecision: true }).run?.(context(none.desk, "c2", new AbortController()).ctx)).toEqual({ ok: false, code: 4001, reason: "no owner to approve" });
+  });
+
+  it("decides by reference over HTTP (desk.decide); unknown references are refused", async () => {
+    const { desk } = setup();
+    const { ctx, sent } = context(desk, "c1", new AbortController());
+    const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
+    await tick();
+    const reference = (sent[0] as { reference: string }).reference;
+    expect(desk.decide("NOPE", "accept")).toBe(false);
+    expect(desk.decide(reference, "accept")).toBe(true);
+    expect(desk.decide(reference, "deny")).toBe(false);
+    expect(await result).toEqual({ ok: true });
+  });
+});
