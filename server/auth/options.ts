@@ -16,7 +16,10 @@ import { SmsProvider } from "./sms-provider.ts";
 const cache = new WeakMap<Runtime, NextAuthOptions>();
 
 export function sessionStoreOf(runtime: Runtime): SessionStore {
-  return new SessionStore(runtime.prisma, runtime.config.AUTH_SESSION_MAX_AGE_SECONDS);
+  // Revocations are published so sockets close at once, on every node when REDIS_URL is set.
+  return new SessionStore(runtime.prisma, runtime.config.AUTH_SESSION_MAX_AGE_SECONDS, undefined, (revoked) =>
+    runtime.events.publish("session.revoked", revoked),
+  );
 }
 
 export function authOptionsFor(runtime: Runtime): NextAuthOptions {

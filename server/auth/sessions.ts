@@ -26,6 +26,8 @@ export class SessionStore {
     private readonly prisma: Db,
     private readonly maxAgeSeconds: number,
     private readonly clock: () => Date = () => new Date(),
+    /** Told after sessions are revoked, so open sockets can be closed at once. */
+    private readonly onRevoke: (revoked: { userId: string; sessionId: string | null }) => void = () => {},
   ) {}
 
   async create(userId: string): Promise<{ id: string; createdAt: Date }> {
@@ -54,12 +56,16 @@ export class SessionStore {
 
   async revoke(sessionId: string | undefined | null): Promise<void> {
     if (!sessionId) return;
+    const row = await this.prisma.authSession.findUnique({ where: { id: sessionId }, select: { userId: true } });
+    if (!row) return;
     await this.prisma.authSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: this.clock() } });
+    this.onRevoke({ userId: row.userId, sessionId });
   }
 
   /** Ends every session of a user; returns how many were still open. */
   async revokeAll(userId: string): Promise<number> {
     const { count } = await this.prisma.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: this.clock() } });
+    this.onRevoke({ userId, sessionId: null });
     return count;
   }
 }

@@ -18,6 +18,8 @@ export interface EventPayloads {
   "verification.canceled": VerificationRef & { reason: "request" | "replaced" };
   "verification.max_attempts_reached": VerificationRef & { attempts: number };
   "verification.failed": VerificationRef & { reason: string };
+  /** Sessions ended on the server: one (`sessionId`) or every session of the user (`sessionId: null`). */
+  "session.revoked": { userId: string; sessionId: string | null };
   "inbound.received": { inboundId: string; carrier: string; from: string; to: string | null; body: string };
 }
 

@@ -21,6 +21,19 @@ export class Hub {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
+  /** Closes the sockets of one session of a user, or all of the user's (sessionId null). */
+  closeSessions(userId: string, sessionId: string | null, code: number, reason: string): number {
+    const set = this.byUser.get(userId);
+    if (!set) return 0;
+    let closed = 0;
+    for (const connection of [...set]) {
+      if (sessionId !== null && connection.sessionId !== sessionId) continue;
+      connection.close(code, reason);
+      closed++;
+    }
+    return closed;
+  }
+
   /** Closes every socket of a user (e.g. 1008 "signed out"). */
   closeUser(userId: string, code: number, reason: string): number {
     const set = this.byUser.get(userId);

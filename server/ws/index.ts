@@ -8,7 +8,7 @@ import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { uuidv7 } from "../../lib/ids.ts";
-import { MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
+import { CLOSE, CLOSE_REASON, MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
 import { sessionStoreOf } from "../auth/options.ts";
 import { sendNotice } from "../notifications.ts";
 import type { Runtime } from "../runtime.ts";
@@ -93,6 +93,10 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
     onError: (error: unknown, connection: Connection) => logger.warn({ err: error, socket: connection.id }, "socket error"),
   };
 
+  // A revoked session closes its sockets at once (the heartbeat's session check is the backstop).
+  const stopRevocations = runtime.events.subscribe("session.revoked", (event) => {
+    hub.closeSessions(event.data.userId, event.data.sessionId, CLOSE.policy, CLOSE_REASON.signedOut);
+  });
   const stopHeartbeat = startHeartbeat(hub, {
     intervalMs: config.WS_HEARTBEAT_MS,
     validSessions: async (ids) => {
@@ -134,6 +138,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
         });
     },
     close() {
+      stopRevocations();
       stopHeartbeat();
       replies.close();
       owners.close();
