@@ -13,79 +13,17 @@ import { CLOSE } from "../../lib/socket/protocol.ts";
 import { createDb } from "../../server/db/client.ts";
 import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { Client, SESSION_COOKIE as COOKIE, socketTools } from "../helpers/sockets.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
 const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
 if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
 
 const ORIGIN = "https://app.example.com";
-const COOKIE = "next-auth.session-token";
 const UNIT_TIMEOUT_MS = 2500;
 
 let counter = 0;
 const phone = () => `+1212555${String(2000 + ((process.pid * 13 + 4000 + counter++) % 8000)).padStart(4, "0")}`;
-
-interface Message {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** A `ws` client that queues what it receives. */
-class Client {
-  readonly messages: Message[] = [];
-  private waiters: (() => void)[] = [];
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  /** The HTTP status when the upgrade was refused. */
-  readonly refused: Promise<number | null>;
-  pings = 0;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on("message", (raw) => {
-      this.messages.push(JSON.parse(raw.toString()) as Message);
-      for (const w of this.waiters.splice(0)) w();
-    });
-    ws.on("ping", () => this.pings++);
-    ws.on("error", () => {});
-    this.opened = new Promise((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    });
-    this.opened.catch(() => {});
-    this.refused = new Promise((resolve) => {
-      ws.once("open", () => resolve(null));
-      ws.once("unexpected-response", (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-        ws.terminate();
-      });
-      ws.once("error", () => resolve(-1));
-    });
-    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-  }
-
-  /** The next message of this type (messages of other types before it are kept). */
-  async next(type: string, timeoutMs = 5000): Promise<Message> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.messages.findIndex((m) => m.type === type);
-      if (index >= 0) return this.messages.splice(index, 1)[0] as Message;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no "${type}" message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-
-  send(value: unknown): void {
-    this.ws.send(typeof value === "string" ? value : JSON.stringify(value));
-  }
-}
 
 const variants = await databaseVariants();
 
@@ -93,59 +31,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
   let server: TestServer;
   let wsUrl: string;
 
-  const connect = (pathname: string, options: { cookie?: string | null; origin?: string | null } = {}) => {
-    const headers: Record<string, string> = {};
-    const origin = options.origin === undefined ? ORIGIN : options.origin;
-    if (origin !== null) headers.origin = origin;
-    if (options.cookie) headers.cookie = `${COOKIE}=${options.cookie}`;
-    return new Client(new WebSocket(`${wsUrl}${pathname}`, { headers }));
-  };
-
-  const sandbox = async (to: string) => {
-    const res = await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`);
-    return ((await res.json()) as { messages: { body: string; direction?: string }[] }).messages.filter((m) => m.direction !== "inbound");
-  };
-  /** Waits for a text to `to` matching `pattern`; returns it. */
-  const textTo = async (to: string, pattern: RegExp, timeoutMs = 5000): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = (await sandbox(to)).find((m) => pattern.test(m.body));
-      if (found) return found.body;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no text to ${to} matching ${pattern}: ${JSON.stringify(await sandbox(to))}`);
-  };
-  const replyFrom = async (from: string, body: string) => {
-    const res = await fetch(`${server.url}/api/sandbox/reply`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, body }) });
-    expect(res.status).toBe(201);
-  };
-
-  /** Signs a new user in over HTTP (start → code from the sandbox → next-auth callback); returns the session cookie. */
-  type Call = (pathname: string, init?: RequestInit) => Promise<Response>;
-  const signIn = async (to = phone()): Promise<{ phone: string; cookie: string; call: Call }> => {
-    const jar = new Map<string, string>();
-    const call = async (pathname: string, init: RequestInit = {}) => {
-      const headers = new Headers(init.headers);
-      if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-      const res = await fetch(`${server.url}${pathname}`, { ...init, headers, redirect: "manual" });
-      for (const line of res.headers.getSetCookie()) {
-        const pair = line.split(";")[0] as string;
-        const eq = pair.indexOf("=");
-        jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-      }
-      return res;
-    };
-    const start = await call("/api/auth/sms/start", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: to }) });
-    expect(start.status).toBe(200);
-    const { verificationId } = (await start.json()) as { verificationId: string };
-    const code = /([0-9]{6})$/.exec(await textTo(to, /[0-9]{6}$/))?.[1] ?? "";
-    const { csrfToken } = (await (await call("/api/auth/csrf")).json()) as { csrfToken: string };
-    const form = new URLSearchParams({ verificationId, code, csrfToken, json: "true", callbackUrl: "/account" });
-    await call("/api/auth/callback/sms", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
-    const cookie = jar.get(COOKIE);
-    if (!cookie) throw new Error("sign-in gave no session cookie");
-    return { phone: to, cookie, call };
-  };
+  const { connect, sandbox, textTo, replyFrom, signIn } = socketTools(() => server, { origin: ORIGIN, phone });
 
   beforeAll(async () => {
     server = await startServer({
