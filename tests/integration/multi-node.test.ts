@@ -12,19 +12,18 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import pino from "pino";
 import { EventBus } from "../../server/events/bus.ts";
 import { RedisEventBridge } from "../../server/events/redis-bridge.ts";
 import type { TextgateEvent } from "../../server/events/types.ts";
 import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { type Client, socketTools } from "../helpers/sockets.ts";
 import { createPostgresDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireService, type TestPostgresDatabase } from "../helpers/services.ts";
 
 const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
 if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
 
 const ORIGIN = "https://app.example.com";
-const COOKIE = "next-auth.session-token";
 const QUESTION = /^Is that you logging in\? Reply YES to accept\.$/;
 
 const hasPostgres = await requireService("PostgreSQL", postgresAvailable());
@@ -32,43 +31,6 @@ const hasRedis = hasPostgres && (await requireService("Redis", redisAvailable())
 
 let counter = 0;
 const phone = () => `+1212556${String(((process.pid * 17 + counter++) % 9000) + 1000).padStart(4, "0")}`;
-
-interface Message {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** A `ws` client that queues what it receives. */
-class Client {
-  readonly messages: Message[] = [];
-  private waiters: (() => void)[] = [];
-
-  constructor(readonly ws: WebSocket) {
-    ws.on("message", (raw) => {
-      this.messages.push(JSON.parse(raw.toString()) as Message);
-      for (const w of this.waiters.splice(0)) w();
-    });
-    ws.on("error", () => {});
-  }
-
-  /** The next message of this type, or null after `timeoutMs`. */
-  async next(type: string, timeoutMs = 5000): Promise<Message | null> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.messages.findIndex((m) => m.type === type);
-      if (index >= 0) return this.messages.splice(index, 1)[0] as Message;
-      const left = deadline - Date.now();
-      if (left <= 0) return null;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-}
 
 /** Two nodes on one fresh PostgreSQL database, with the same secret; `redis` adds REDIS_URL to both. */
 async function startNodes(redis: boolean): Promise<{ a: TestServer; b: TestServer; db: TestPostgresDatabase }> {
@@ -96,66 +58,18 @@ async function startNodes(redis: boolean): Promise<{ a: TestServer; b: TestServe
   }
 }
 
-async function sandboxTexts(node: TestServer, to: string): Promise<string[]> {
-  const res = await fetch(`${node.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`);
-  const { messages } = (await res.json()) as { messages: { body: string; direction?: string }[] };
-  return messages.filter((m) => m.direction !== "inbound").map((m) => m.body);
-}
-
-async function textTo(node: TestServer, to: string, pattern: RegExp, timeoutMs = 5000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = (await sandboxTexts(node, to)).find((body) => pattern.test(body));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no text to ${to} matching ${pattern}: ${JSON.stringify(await sandboxTexts(node, to))}`);
-}
-
-async function replyFrom(node: TestServer, from: string, body: string): Promise<void> {
-  const res = await fetch(`${node.url}/api/sandbox/reply`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, body }) });
-  expect(res.status).toBe(201);
-}
-
-/** Signs a new user in over HTTP on `node` (start → code from the sandbox → next-auth callback); returns the session cookie. */
-async function signIn(node: TestServer, to: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const call = async (pathname: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(`${node.url}${pathname}`, { ...init, headers, redirect: "manual" });
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(";")[0] as string;
-      const eq = pair.indexOf("=");
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return res;
-  };
-  const start = await call("/api/auth/sms/start", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: to }) });
-  expect(start.status).toBe(200);
-  const { verificationId } = (await start.json()) as { verificationId: string };
-  const code = /([0-9]{6})$/.exec(await textTo(node, to, /[0-9]{6}$/))?.[1] ?? "";
-  const { csrfToken } = (await (await call("/api/auth/csrf")).json()) as { csrfToken: string };
-  const form = new URLSearchParams({ verificationId, code, csrfToken, json: "true", callbackUrl: "/account" });
-  await call("/api/auth/callback/sms", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
-  const cookie = jar.get(COOKIE);
-  if (!cookie) throw new Error("sign-in gave no session cookie");
-  return cookie;
-}
-
-function connect(node: TestServer, pathname: string, cookie: string): Client {
-  return new Client(new WebSocket(`${node.url.replace("http://", "ws://")}${pathname}`, { headers: { origin: ORIGIN, cookie: `${COOKIE}=${cookie}` } }));
-}
+/** The shared socket helpers, bound to one node. */
+const tools = (node: TestServer) => socketTools(() => node, { origin: ORIGIN, phone });
 
 /** Signs in on A, opens a Confirm Reply socket on B, and answers YES through A's sandbox handset. */
 async function crossNodeConfirmReply(a: TestServer, b: TestServer, admitWithinMs: number): Promise<{ to: string; admitted: boolean; client: Client }> {
   const to = phone();
-  const cookie = await signIn(a, to);
-  const client = connect(b, "/ws/demo/confirm-reply", cookie);
+  const { cookie } = await tools(a).signIn(to);
+  const client = tools(b).connect("/ws/demo/confirm-reply", { cookie });
   expect(await client.next("pending")).toEqual({ type: "pending", unit: "confirm-reply" });
-  await textTo(a, to, QUESTION);
-  await replyFrom(a, to, "YES");
-  const admitted = (await client.next("admitted", admitWithinMs)) !== null;
+  await tools(a).textTo(to, QUESTION);
+  await tools(a).replyFrom(to, "YES");
+  const admitted = await client.next("admitted", admitWithinMs).then(() => true, () => false);
   return { to, admitted, client };
 }
 
