@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts", "server/**/*.test.ts", "lib/**/*.test.ts"],
+    include: ["tests/**/*.test.ts", "server/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -93,3 +93,34 @@ test("pasting the whole code fills the boxes and signs in", async ({ page, login
   await loginPage.pasteCode(await sandbox.latestCode(phone, { since }));
   await expect(page).toHaveURL(/\/account$/);
 });
+
+test("/login ships one small script and none of Next's or React's", async ({ page, loginPage }) => {
+  const scripts: string[] = [];
+  page.on("request", (request) => {
+    if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+  });
+  await loginPage.goto();
+  expect(scripts[0]).toBe("/_textgate/login.js");
+  expect(scripts.filter((path) => path.startsWith("/_next/"))).toEqual([]);
+});
+
+test("an impossible number is explained on submit and nothing is sent", async ({ page, loginPage }) => {
+  await loginPage.goto();
+  let starts = 0;
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/auth/sms/start") starts++;
+  });
+  await loginPage.country.selectOption("US");
+  await loginPage.phoneNumber.fill("212555");
+  await loginPage.sendCodeButton.click();
+  await expect(loginPage.alert).toHaveText("This phone number is too short.");
+  await expect(loginPage.phoneNumber).toHaveAttribute("aria-invalid", "true");
+  await expect(loginPage.codeHeading).toBeHidden();
+  expect(starts).toBe(0);
+
+  // Typing on until the number is possible takes the message away.
+  await loginPage.phoneNumber.press("End");
+  await loginPage.phoneNumber.pressSequentially("0123");
+  await expect(loginPage.alert).toHaveCount(0);
+  await expect(loginPage.phoneNumber).toHaveValue("(212) 555-0123");
+});

@@ -22,7 +22,8 @@ const POLL_MS = 1000;
  */
 export function Handset() {
   const searchParams = useSearchParams();
-  const rawTo = searchParams.get("to");
+  // Nullable only in the types (they allow for the Pages Router); on this App Router page it is always set.
+  const rawTo = searchParams?.get("to") ?? null;
   const selected = parsePhoneParam(rawTo);
   const invalidParam = rawTo !== null && rawTo.trim() !== "" && selected === null ? rawTo : null;
 

@@ -8,7 +8,8 @@ import styles from "./site.module.css";
 
 /** A header link that marks itself aria-current="page" on its own section. */
 export function NavLink({ href, children }: { href: string; children: ReactNode }) {
-  const pathname = usePathname();
+  // null only outside a router (the types allow for the Pages Router, which also sets it).
+  const pathname = usePathname() ?? "";
   const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
   return (
     <Link href={href} className={styles.navLink} aria-current={active ? "page" : undefined}>

@@ -118,7 +118,23 @@ export interface NextAuthAdapterOptions {
   providerId?: string;
   /** Navigate to `callbackUrl` after a successful sign-in; true by default. */
   navigate?: boolean;
+  /**
+   * How to post the code to next-auth: `signIn` from next-auth/react (loaded when a code is checked) by
+   * default. The /login page passes `postCredentials` (credentials-sign-in.ts), which needs no React.
+   */
+  signIn?: CredentialsSignIn;
 }
+
+/** The part of next-auth/react's `signIn(provider, { redirect: false, … })` the adapter uses. */
+export type CredentialsSignIn = (
+  providerId: string,
+  fields: Record<string, string>,
+) => Promise<{ ok: boolean; status: number; error: string | null | undefined } | undefined>;
+
+const nextAuthReactSignIn: CredentialsSignIn = async (providerId, fields) => {
+  const { signIn } = await import("next-auth/react");
+  return signIn(providerId, { redirect: false, ...fields });
+};
 
 /**
  * Signs in with textgate's next-auth provider. next-auth/react is loaded only when a code is checked, so pages
@@ -130,12 +146,11 @@ export function nextAuthAdapter(options: NextAuthAdapterOptions): VerifyAdapter 
     start: (phone, country) => postJson<SmsChallenge>("/api/auth/sms/start", country ? { phone, country } : { phone }),
     resend: (challenge) => postJson<SmsChallenge>("/api/auth/sms/resend", { verificationId: challenge.verificationId }),
     async verify(challenge, code, extra) {
-      const { signIn } = await import("next-auth/react");
+      const signIn = options.signIn ?? nextAuthReactSignIn;
       const name = (extra?.name ?? options.name)?.trim();
-      let result: Awaited<ReturnType<typeof signIn>>;
+      let result: Awaited<ReturnType<CredentialsSignIn>>;
       try {
         result = await signIn(options.providerId ?? "sms", {
-          redirect: false,
           verificationId: challenge.verificationId,
           code,
           ...(name ? { name } : {}),

@@ -1,30 +1,13 @@
-/**
- * Browser-side phone helpers on libphonenumber-js's "min" metadata (the smallest set: lengths and formats, no
- * per-type patterns). The client only checks that a number is *possible* and formats it; the server parses with
- * the full metadata (lib/phone.ts) and has the last word on validity.
- *
- * The library (about 30 KB gzip with its metadata) is loaded with a dynamic import when a phone field mounts, so
- * it is not part of the sign-in page's first-load JavaScript. Until it arrives, a number typed with "+" and the
- * country code still works (E.164 by a plain check); formatting and country detection start once it is there.
- */
+/** React hooks over the phone helpers of phone-analysis.ts (which this module re-exports). */
 import { useEffect, useState } from "react";
 
-export type PhoneLib = typeof import("libphonenumber-js/min");
+import { formatInternational, loadedPhoneLib, loadPhoneLib, type PhoneLib } from "./phone-analysis.ts";
 
-let loaded: PhoneLib | null = null;
-let loading: Promise<PhoneLib> | null = null;
-
-export function loadPhoneLib(): Promise<PhoneLib> {
-  loading ??= import("libphonenumber-js/min").then((lib) => {
-    loaded = lib;
-    return lib;
-  });
-  return loading;
-}
+export { analysePhone, formatInternational, loadPhoneLib, type PhoneAnalysis, type PhoneLib } from "./phone-analysis.ts";
 
 /** The phone library once loaded (starts loading on first use); null until then. */
 export function usePhoneLib(): PhoneLib | null {
-  const [lib, setLib] = useState<PhoneLib | null>(loaded);
+  const [lib, setLib] = useState<PhoneLib | null>(loadedPhoneLib);
   useEffect(() => {
     if (lib) return;
     let live = true;
@@ -40,61 +23,6 @@ export function usePhoneLib(): PhoneLib | null {
     };
   }, [lib]);
   return lib;
-}
-
-export interface PhoneAnalysis {
-  /** What the field should show. */
-  formatted: string;
-  /** E.164 when the number is possible, otherwise null. */
-  e164: string | null;
-  /** The country the number belongs to when it was typed with a "+" and the prefix says so. */
-  detectedCountry: string | undefined;
-  /** Why the number cannot be right, or null (also null for an empty field). */
-  problem: string | null;
-}
-
-/** Characters a person may type into a phone field; anything else is dropped. */
-const TYPED = /[^0-9+ ()./-]/g;
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-export function analysePhone(lib: PhoneLib | null, raw: string, country: string | undefined): PhoneAnalysis {
-  const text = raw.replace(TYPED, "");
-  const international = text.trimStart().startsWith("+");
-  const digits = text.replace(/\D/g, "");
-  if (!lib) {
-    const compact = `+${digits}`;
-    const e164 = international && E164.test(compact) ? compact : null;
-    const problem = digits === "" || e164 ? null : "Enter the number with + and the country code, e.g. +1 415 555 0123.";
-    return { formatted: text, e164, detectedCountry: undefined, problem };
-  }
-
-  const defaultCountry = country && lib.isSupportedCountry(country) ? country : undefined;
-  const typer = new lib.AsYouType(international ? undefined : defaultCountry);
-  const formatted = text.trim() === "" ? "" : typer.input(text);
-  const detectedCountry = international ? typer.getCountry() : undefined;
-  if (digits === "") return { formatted, e164: null, detectedCountry, problem: null };
-
-  if (!international && !defaultCountry) {
-    return { formatted, e164: null, detectedCountry, problem: "Choose a country or start the number with + and the country code." };
-  }
-  const parsed = lib.parsePhoneNumberFromString(text, defaultCountry ? { defaultCountry } : undefined);
-  if (parsed?.isPossible()) return { formatted, e164: parsed.number, detectedCountry, problem: null };
-
-  let problem = "This is not a possible phone number.";
-  try {
-    const length = lib.validatePhoneNumberLength(text, defaultCountry ? { defaultCountry } : undefined);
-    if (length === "TOO_SHORT" || length === "NOT_A_NUMBER") problem = "This phone number is too short.";
-    else if (length === "TOO_LONG") problem = "This phone number is too long.";
-    else if (length === "INVALID_COUNTRY") problem = "That country code does not exist.";
-  } catch {
-    // validatePhoneNumberLength throws on input it cannot read at all; the generic message fits.
-  }
-  return { formatted, e164: null, detectedCountry, problem };
-}
-
-/** "+447860021130" → "+44 7860 021130"; the E.164 form until the library has loaded. */
-export function formatInternational(e164: string, lib: PhoneLib | null = loaded): string {
-  return lib?.parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
 /** Formats `e164` for display, re-rendering once the library has loaded. */

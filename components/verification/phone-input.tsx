@@ -4,7 +4,8 @@ import { type ChangeEvent, useEffect, useId, useRef, useState } from "react";
 
 import { FieldMessage, Input, Label } from "@/components/ui/input.tsx";
 
-import { COUNTRIES, countryOptionLabel, findCountry } from "./countries.ts";
+import { findCountry } from "./countries.ts";
+import { CountryOptions } from "./country-options.tsx";
 import { analysePhone, usePhoneLib } from "./phone-format.ts";
 import styles from "./verification.module.css";
 
@@ -149,11 +150,7 @@ export function PhoneInput({
           autoComplete="tel-country-code"
           onChange={handleCountry}
         >
-          {COUNTRIES.map((option) => (
-            <option key={option.code} value={option.code}>
-              {countryOptionLabel(option)}
-            </option>
-          ))}
+          <CountryOptions />
         </select>
       </div>
       <div className={styles.numberField}>

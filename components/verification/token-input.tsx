@@ -12,6 +12,7 @@ import {
 
 import { Button } from "@/components/ui/button.tsx";
 
+import { attemptsLeftText, codeCharacters, listenForWebOtp } from "./token-text.ts";
 import { useCountdown } from "./use-countdown.ts";
 import styles from "./verification.module.css";
 
@@ -50,10 +51,6 @@ export interface TokenInputProps {
   /** Form field name of the code (the single field, or a hidden field in boxes mode). */
   name?: string;
   className?: string;
-}
-
-interface OtpCredential extends Credential {
-  code: string;
 }
 
 /**
@@ -98,13 +95,7 @@ export function TokenInput({
   // A new length (another challenge) starts from empty boxes.
   if (chars.length !== length) setChars(Array.from({ length }, () => ""));
 
-  function sanitize(text: string): string {
-    if (!alphanumeric) return text.replace(/\D/g, "");
-    const upper = text.toUpperCase();
-    // "Your code is 7KQ4MA": prefer a word of exactly the right length over every letter of the message.
-    const word = upper.match(new RegExp(`(?:^|[^A-Z0-9])([A-Z0-9]{${length}})(?:$|[^A-Z0-9])`));
-    return word?.[1] ?? upper.replace(/[^A-Z0-9]/g, "");
-  }
+  const sanitize = (text: string) => codeCharacters(text, length, alphanumeric);
 
   function focusBox(index: number) {
     const box = boxes.current[Math.max(0, Math.min(length - 1, index))];
@@ -164,21 +155,9 @@ export function TokenInput({
 
   // WebOTP: Chrome on Android can read the code from an SMS that ends with "@host #code".
   useEffect(() => {
-    if (!webOtp || disabled || typeof window === "undefined" || !("OTPCredential" in window)) return;
+    if (!webOtp || disabled) return;
     const controller = new AbortController();
-    const options = { otp: { transport: ["sms"] }, signal: controller.signal } as CredentialRequestOptions;
-    navigator.credentials
-      .get(options)
-      .then((credential) => {
-        const otp = credential as OtpCredential | null;
-        if (!otp?.code || controller.signal.aborted) return;
-        const clean = sanitize(otp.code).slice(0, length);
-        if (clean.length !== length) return;
-        commit(clean.split(""));
-      })
-      .catch(() => {
-        // Aborted, dismissed or not allowed: typing still works.
-      });
+    listenForWebOtp({ length, alphanumeric, signal: controller.signal, onCode: (code) => commit(code.split("")) });
     return () => controller.abort();
   }, [webOtp, disabled, length, alphanumeric]);
 
@@ -263,7 +242,7 @@ export function TokenInput({
 
   const info =
     attemptsLeft !== null && attemptsLeft !== undefined
-      ? `${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`
+      ? attemptsLeftText(attemptsLeft)
       : null;
   const waiting = secondsLeft === null || secondsLeft > 0;
 

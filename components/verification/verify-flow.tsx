@@ -8,6 +8,7 @@ import { describeSignInError } from "@/lib/auth/contract.ts";
 
 import { isVerifyRequestError, type VerifyAdapter, type VerifyExtra, VerifyRequestError } from "./adapters.ts";
 import { PhoneInput } from "./phone-input.tsx";
+import { SandboxHandsetLink } from "./sandbox-handset-link.tsx";
 import { formatInternational, usePhoneLib } from "./phone-format.ts";
 import { TokenInput } from "./token-input.tsx";
 import styles from "./verification.module.css";
@@ -255,14 +256,7 @@ export function VerifyFlow({
               Use a different number
             </Button>
           </div>
-          {sandbox ? (
-            <p className={styles.sandboxLink}>
-              <a href={`/sandbox?to=${encodeURIComponent(challenge.to)}`} target="_blank" rel="noopener noreferrer">
-                Open the sandbox handset
-              </a>{" "}
-              <span className="muted">(opens in a new tab; the sandbox carrier delivers the code there)</span>
-            </p>
-          ) : null}
+          {sandbox ? <SandboxHandsetLink to={challenge.to} /> : null}
         </form>
       </div>
     );

@@ -1,4 +1,4 @@
-/** /login: phone, then code, then back to `callbackUrl` (default /account). */
+/** /login: phone, then code, then back to `callbackUrl` (default /account). Same parts as /signup's form. */
 import { type Locator, type Page, expect } from "@playwright/test";
 import { PhoneCodeForm } from "./phone-code-form.ts";
 
@@ -12,8 +12,14 @@ export class LoginPage extends PhoneCodeForm {
     this.createAccountLink = page.getByRole("link", { name: "Create an account" });
   }
 
+  /**
+   * Opens /login and waits until its script has wired the form (it marks the form's root `data-ready`):
+   * this page ships no React, so there is no config request to wait for as on /signup.
+   */
   async goto(callbackUrl?: string): Promise<void> {
-    await this.open(callbackUrl ? `/login?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/login");
+    await this.page.goto(callbackUrl ? `/login?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/login");
+    await expect(this.page.locator('[data-login-root][data-ready="true"]')).toBeAttached();
     await expect(this.heading).toBeVisible();
+    await expect(this.codeHeading, "the code step stays hidden until a code is sent").toBeHidden();
   }
 }

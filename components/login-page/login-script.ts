@@ -1,0 +1,195 @@
+/**
+ * The /login page's script: phone → code → signed in, like <VerifyFlow> with `nextAuthAdapter`, on the
+ * server-rendered markup of login-view.tsx and without React (the page's JavaScript budget is 100 KB gzip;
+ * React and Next's client runtime alone are about 138 KB). Bundled by scripts/build-login-script.ts.
+ */
+import {
+  isVerifyRequestError,
+  nextAuthAdapter,
+  VerifyRequestError,
+} from "@/components/verification/adapters.ts";
+import { postCredentials } from "@/components/verification/credentials-sign-in.ts";
+import { formatInternational, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
+import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
+import { describeSignInError } from "@/lib/auth/contract.ts";
+
+import { CodeBoxes } from "./code-boxes.ts";
+import { part, showMessage } from "./dom.ts";
+import { LOGIN_DATA_ID, type LoginPageData } from "./login-data.ts";
+import { PhoneField } from "./phone-field.ts";
+
+/** A code that can no longer be used: the person must ask for a new one. */
+function isDeadEnd(error: SignInError): boolean {
+  return error.kind === "locked" || error.kind === "expired_or_used";
+}
+
+function asRequestError(error: unknown): VerifyRequestError {
+  return isVerifyRequestError(error) ? error : new VerifyRequestError(0, "internal_error", "Something went wrong. Try again.");
+}
+
+function start(root: HTMLElement, data: LoginPageData): void {
+  const adapter = nextAuthAdapter({ callbackUrl: data.callbackUrl, signIn: postCredentials });
+
+  const phoneStep = part<HTMLFormElement>(root, "phone-step");
+  const codeStep = part<HTMLFormElement>(root, "code-step");
+  const done = part(root, "done");
+  const sendButton = part<HTMLButtonElement>(root, "send");
+  const verifyButton = part<HTMLButtonElement>(root, "verify");
+  const differentNumber = part<HTMLButtonElement>(root, "different-number");
+  const startErrorSlot = part(root, "start-error-slot");
+  const noticeSlot = part(root, "notice-slot");
+  const sandboxLink = root.querySelector<HTMLAnchorElement>('[data-part="sandbox-link"]');
+
+  const phone = new PhoneField(
+    root,
+    phoneStep.querySelector<HTMLSelectElement>("select")!,
+    phoneStep.querySelector<HTMLInputElement>('input[type="tel"]')!,
+    part(root, "phone-message-slot"),
+  );
+
+  let challenge: SmsChallenge | null = null;
+  let busy: "start" | "verify" | "resend" | null = null;
+  /** The code can no longer be used (locked or expired): only "Resend code" helps. */
+  let dead = false;
+
+  const codes = new CodeBoxes(root, part(root, "boxes"), part(root, "code-message-slot"), part<HTMLButtonElement>(root, "resend"), "login-sent", {
+    complete: (code) => void check(code),
+    resend: () => void resend(),
+  });
+
+  function setBusy(next: typeof busy): void {
+    busy = next;
+    sendButton.disabled = busy !== null;
+    sendButton.textContent = busy === "start" ? "Sending…" : "Send code";
+    verifyButton.disabled = dead || busy !== null;
+    verifyButton.textContent = busy === "verify" ? "Verifying…" : "Verify";
+    differentNumber.disabled = busy === "verify";
+    codes.setResending(busy === "resend");
+  }
+
+  function showStep(step: "phone" | "code" | "done"): void {
+    phoneStep.hidden = step !== "phone";
+    codeStep.hidden = step !== "code";
+    done.hidden = step !== "done";
+  }
+
+  function enterCode(next: SmsChallenge, notice: string | null): void {
+    challenge = next;
+    dead = false;
+    const voice = next.channel === "voice";
+    part(root, "sent-before").textContent = voice ? "We are calling " : "We sent a code to ";
+    part(root, "sent-number").textContent = formatInternational(next.to);
+    part(root, "sent-after").textContent = voice ? " to read you a code." : ".";
+    if (sandboxLink) sandboxLink.href = `/sandbox?to=${encodeURIComponent(next.to)}`;
+    showMessage(root, noticeSlot, "notice", notice, true);
+    codes.reset({ length: next.codeLength, alphanumeric: next.alphanumeric, attemptsLeft: next.attemptsLeft, resendAvailableAt: next.resendAvailableAt });
+    showStep("code");
+    setBusy(busy);
+    codes.focusFirst();
+  }
+
+  async function sendCode(): Promise<void> {
+    if (busy) return;
+    showMessage(root, startErrorSlot, "form-error", null);
+    phone.touch();
+    const value = phone.value();
+    if (value.raw.trim() !== "" && value.e164 === null && loadedPhoneLib()) {
+      phone.focus(); // impossible as typed: the field says why, and the server would refuse it too
+      return;
+    }
+    // The server parses national numbers with the country and has the last word, so a number the phone
+    // library has not formatted yet is sent as typed.
+    const number = value.e164 ?? (value.raw.trim() || null);
+    if (!number) {
+      phone.focus(); // the field says why
+      return;
+    }
+    setBusy("start");
+    try {
+      enterCode(await adapter.start(number, value.country), null);
+    } catch (error) {
+      const failure = asRequestError(error);
+      if (failure.code === "invalid_phone_number") phone.setServerError(failure.message);
+      else showMessage(root, startErrorSlot, "form-error", failure.message, true);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function check(code: string): Promise<void> {
+    if (!challenge || busy || dead) return;
+    setBusy("verify");
+    showMessage(root, noticeSlot, "notice", null);
+    try {
+      const result = await adapter.verify(challenge, code);
+      if (result.ok) {
+        showStep("done");
+        done.focus();
+        return; // the adapter navigates to the callback URL
+      }
+      const { error } = result;
+      dead = isDeadEnd(error);
+      codes.fail(describeSignInError(error), { attemptsLeft: error.kind === "invalid_code" ? error.attemptsLeft : undefined, dead });
+    } catch (error) {
+      codes.fail(asRequestError(error).message);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function resend(): Promise<void> {
+    if (!challenge || busy) return;
+    const current = challenge;
+    setBusy("resend");
+    try {
+      let next: SmsChallenge;
+      if (dead) {
+        // A locked or expired verification cannot be resent: start a new one.
+        next = await adapter.start(current.to);
+      } else {
+        try {
+          next = await adapter.resend(current);
+        } catch (error) {
+          if (!isVerifyRequestError(error) || error.status !== 404) throw error;
+          next = await adapter.start(current.to);
+        }
+      }
+      busy = null;
+      enterCode(next, `We sent a new code to ${formatInternational(next.to)}.`);
+    } catch (error) {
+      codes.fail(asRequestError(error).message, { dead });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  phoneStep.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void sendCode();
+  });
+  codeStep.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!challenge) return;
+    const code = codes.value();
+    if (code.length !== codes.size) {
+      codes.fail(`Enter all ${codes.size} characters of the code.`);
+      return;
+    }
+    void check(code);
+  });
+  differentNumber.addEventListener("click", () => {
+    showMessage(root, noticeSlot, "notice", null);
+    showMessage(root, startErrorSlot, "form-error", null);
+    challenge = null;
+    showStep("phone");
+    phone.focus();
+  });
+
+  // The number's international format needs the phone library; fetch it while the person types.
+  void loadPhoneLib().catch(() => undefined);
+  root.dataset.ready = "true";
+}
+
+const root = document.querySelector<HTMLElement>("[data-login-root]");
+const dataElement = document.getElementById(LOGIN_DATA_ID);
+if (root && dataElement?.textContent) start(root, JSON.parse(dataElement.textContent) as LoginPageData);

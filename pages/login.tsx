@@ -1,0 +1,68 @@
+/**
+ * /login, the drop-in sign-in page: phone, then code, then back to `callbackUrl`.
+ *
+ * A Pages Router page with `unstable_runtimeJS: false`, unlike every other page: Next sends its HTML and CSS
+ * but none of its own JavaScript, and the page's script (components/login-page/login-script.ts) does the
+ * rest without React. That keeps the first-load JavaScript of the page most people see first under its
+ * 100 KB gzip budget; an App Router page always ships React and Next's router (about 138 KB). The decision
+ * is written down in docs/architecture.md.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+import type { GetServerSideProps } from "next";
+import Head from "next/head";
+
+import { LOGIN_SCRIPT_PATH, type LoginPageData } from "@/components/login-page/login-data.ts";
+import { LoginView } from "@/components/login-page/login-view.tsx";
+import { safeCallbackUrl } from "@/components/verification/adapters.ts";
+import { authClientConfig } from "@/server/auth/client-config.ts";
+import { getRuntime } from "@/server/runtime.ts";
+
+// `runtime` is the default; it is named because Next's page-config type has no `unstable_runtimeJS`.
+export const config = { runtime: "nodejs", unstable_runtimeJS: false };
+
+interface LoginProps extends LoginPageData {
+  scriptSrc: string | null;
+}
+
+let scriptVersion: string | null | undefined;
+
+/** `/_textgate/login.js?v=<mtime>`, or null when the build did not make the script. */
+function scriptSrc(): string | null {
+  if (scriptVersion === undefined || scriptVersion === null) {
+    try {
+      scriptVersion = fs.statSync(path.join(process.cwd(), "public", LOGIN_SCRIPT_PATH)).mtimeMs.toString(36);
+    } catch {
+      scriptVersion = null;
+    }
+  }
+  return scriptVersion === null ? null : `${LOGIN_SCRIPT_PATH}?v=${scriptVersion}`;
+}
+
+export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query, res }) => {
+  res.setHeader("Cache-Control", "private, no-store");
+  const raw = query.callbackUrl;
+  return {
+    props: {
+      auth: authClientConfig(getRuntime()),
+      callbackUrl: safeCallbackUrl(Array.isArray(raw) ? raw[0] : raw, "/account"),
+      scriptSrc: scriptSrc(),
+    },
+  };
+};
+
+export default function LoginPage(props: LoginProps) {
+  return (
+    <>
+      <Head>
+        <title>Sign in · textgate</title>
+        <meta name="description" content="Sign in to textgate with your phone number and a one-time code." />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+      </Head>
+      <LoginView {...props} />
+    </>
+  );
+}
