@@ -222,6 +222,30 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       expect(await client.closed).toEqual({ code: CLOSE.noAttemptsLeft, reason: "no attempts left" });
       expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
     });
+
+    it("gives each pending socket of one user its own code: a second socket neither cancels the first's code nor accepts it", async () => {
+      const { cookie, phone: to } = await signIn();
+      const newestCode = async () => /([0-9]{6})/.exec(await textTo(to, /code/i))?.[1] as string;
+      const a = connect("/ws/demo/token", { cookie });
+      await a.next("pending");
+      const codeA = await newestCode();
+      const b = connect("/ws/demo/token", { cookie });
+      await b.next("pending");
+      // The code is texted before `pending` is sent, and the sandbox lists the newest text first.
+      const codeB = await newestCode();
+      expect(codeB).not.toBe(codeA);
+
+      a.send({ type: "token", code: codeB });
+      expect(await a.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 2 });
+      b.send({ type: "token", code: codeA });
+      expect(await b.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 2 });
+      a.send({ type: "token", code: codeA });
+      await a.next("admitted");
+      b.send({ type: "token", code: codeB });
+      await b.next("admitted");
+      a.ws.close();
+      b.ws.close();
+    });
   });
 
   describe("Confirm Reply", () => {
