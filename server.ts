@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     sockets.handleUpgrade(req, socket, head);
   });
   server.keepAliveTimeout = 65_000;
+  // Keep every header (Node would drop those past ~1,000 silently; the 16 KB header size limit still bounds
+  // them), so the socket server's upgrade guard counts them all (MAX_UPGRADE_HEADERS, server/ws/upgrade.ts).
+  server.maxHeadersCount = 0;
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -8,7 +8,7 @@ import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { uuidv7 } from "../../lib/ids.ts";
-import { CLOSE, CLOSE_REASON, MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
+import { CLOSE, CLOSE_REASON, MAX_FRAGMENTS, MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
 import { sessionStoreOf } from "../auth/options.ts";
 import { sendNotice } from "../notifications.ts";
 import type { Runtime } from "../runtime.ts";
@@ -42,7 +42,7 @@ export function sharedSecretKey(secret: string): Buffer {
 
 export function createSocketServer(runtime: Runtime, definitions: SessionDefinition[]): SocketServer {
   const { config, logger } = runtime;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false });
   const hub = new Hub();
   const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
