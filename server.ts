@@ -86,12 +86,12 @@ function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketS
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, "shutting down");
-    sockets.close();
+    const closingSockets = sockets.close();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    void runtime.close().then(() => process.exit(0));
+    void closingSockets.then(() => runtime.close()).then(() => process.exit(0));
   };
   // Memory figures for `npm run bench:ws` (on stderr, never over HTTP); with --expose-gc, after a full GC.
   process.on("SIGUSR2", () => {

@@ -5,6 +5,7 @@
  */
 import crypto from "node:crypto";
 import type http from "node:http";
+import os from "node:os";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -16,14 +17,17 @@ import { Connection } from "./connection.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
 import { OwnerDesk, setOwnerConsole } from "./owner.ts";
+import { databaseOwnerRequests } from "./owner-requests.ts";
 import { ReplyRouter } from "./replies.ts";
 import type { SessionDefinition, UnitContext } from "./sessions.ts";
+import { startSocketCensus } from "./socket-census.ts";
 import { admitUpgrade, rejectUpgrade, type UpgradeGuards } from "./upgrade.ts";
 
 export interface SocketServer {
   hub: Hub;
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-  close(): void;
+  /** Closes every socket and withdraws this node from the socket census. */
+  close(): Promise<void>;
 }
 
 /** Where sockets may come from: WS_ALLOWED_ORIGINS, or PUBLIC_URL's origin. */
@@ -33,6 +37,11 @@ export function allowedOrigins(config: Runtime["config"]): Set<string> {
 
 export function sessionCookieName(publicUrl: string): string {
   return publicUrl.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
+/** This process among the socket nodes: host, pid and a random suffix (shown on /owner). */
+export function newNodeId(): string {
+  return `${os.hostname()}-${process.pid}-${crypto.randomBytes(2).toString("hex")}`;
 }
 
 /** Key for shared-secret hashes, derived from TEXTGATE_SECRET. */
@@ -46,12 +55,27 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
   const hub = new Hub();
   const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
-  const owners = new OwnerDesk(runtime.events, config.OWNER_PHONES, (to, body) => sendNotice(runtime, to, body));
-  // The /owner page and /api/owner/* (Next route handlers in this process) reach the desk and the hub here.
+  const node = newNodeId();
+  const owners = new OwnerDesk({
+    events: runtime.events,
+    owners: config.OWNER_PHONES,
+    notify: (to, body) => sendNotice(runtime, to, body),
+    store: databaseOwnerRequests(runtime.prisma),
+    node,
+    onError: (error) => logger.warn({ err: error }, "owner request bookkeeping failed"),
+  });
+  const census = startSocketCensus({
+    prisma: runtime.prisma,
+    node,
+    intervalMs: config.WS_HEARTBEAT_MS,
+    counts: () => ({ sockets: hub.size, pending: hub.pendingCount() }),
+    onError: (error) => logger.warn({ err: error }, "socket census write failed"),
+  });
+  // The /owner page and /api/owner/* (Next route handlers in this process) see every node's requests and sockets here.
   setOwnerConsole({
     requests: () => owners.requests(),
     decide: (reference, decision) => owners.decide(reference, decision),
-    sockets: () => [...hub.all()].map((c) => ({ id: c.id, userId: c.user.id, path: c.definition.path, state: c.state })),
+    sockets: () => census.summary(),
   });
   const byPath = new Map<string, SessionDefinition>();
   for (const definition of definitions) {
@@ -137,7 +161,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
           rejectUpgrade(socket, 500);
         });
     },
-    close() {
+    async close() {
       stopRevocations();
       stopHeartbeat();
       replies.close();
@@ -145,6 +169,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
       setOwnerConsole(undefined);
       for (const connection of [...hub.all()]) connection.close(1001, "server shutting down");
       wss.close();
+      await census.close();
     },
   };
 }
