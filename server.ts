@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     sockets.handleUpgrade(req, socket, head);
   });
   server.keepAliveTimeout = 65_000;
+  // Keep every header (Node would drop those past ~1,000 silently; the 16 KB header size limit still bounds
+  // them), so the socket server's upgrade guard counts them all (MAX_UPGRADE_HEADERS, server/ws/upgrade.ts).
+  server.maxHeadersCount = 0;
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -83,12 +86,12 @@ function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketS
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, "shutting down");
-    sockets.close();
+    const closingSockets = sockets.close();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    void runtime.close().then(() => process.exit(0));
+    void closingSockets.then(() => runtime.close()).then(() => process.exit(0));
   };
   // Memory figures for `npm run bench:ws` (on stderr, never over HTTP); with --expose-gc, after a full GC.
   process.on("SIGUSR2", () => {

@@ -56,6 +56,8 @@ interface Fixtures {
   signUp: (user: User, page?: Page) => Promise<void>;
   /** Signs in with `phone` through /login in `page` (default: the test's page); ends on /account. */
   signIn: (phone: string, page?: Page) => Promise<void>;
+  /** A page in a second browser context (its own cookies: another person), on the same server. */
+  otherPage: Page;
 }
 
 /** The code in a text such as "Your textgate verification code is 482913" (alphanumeric codes are upper case). */
@@ -178,6 +180,11 @@ export const test = base.extend<Fixtures>({
       await expect(onPage).toHaveURL(/\/account$/);
       await expect(new AccountPage(onPage).signedInAs(user.name)).toBeVisible();
     });
+  },
+  otherPage: async ({ browser, baseURL }, use) => {
+    const context = await browser.newContext({ baseURL });
+    await use(await context.newPage());
+    await context.close();
   },
   signIn: async ({ page, sandbox }, use) => {
     await use(async (phone, onPage = page) => {

@@ -3,14 +3,15 @@
  * user's number, the socket is admitted, and the echo endpoint answers a chat message.
  */
 import { expect, test } from "./fixtures.ts";
+import { DemoPage } from "./pages/demo-page.ts";
 
 test("the Reply unit admits the socket once the handset texts the on-screen code", async ({ page, signUp, phone, displayName }) => {
   await signUp({ name: displayName, phone });
-  await page.goto("/demo");
-  await expect(page.getByRole("heading", { name: "Socket demo" })).toBeVisible();
+  const demo = new DemoPage(page);
+  await demo.goto();
 
-  await page.getByRole("button", { name: "Connect with Reply" }).click();
-  const status = page.getByRole("status").filter({ hasText: /^(Pending|Admitted|Closed)/ });
+  await demo.connect("Reply");
+  const { status } = demo;
   await expect(status).toHaveText(/^Pending: reply \d{4} to our text$/);
   const code = /\d{4}/.exec((await status.textContent()) ?? "")?.[0];
   expect(code).toBeTruthy();

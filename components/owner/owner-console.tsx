@@ -15,7 +15,8 @@ interface OwnerRequest {
 
 interface Listing {
   requests: OwnerRequest[];
-  sockets: { count: number };
+  /** Every node's sockets (see GET /api/owner/requests). */
+  sockets: { count: number; pending: number; nodes: unknown[] };
 }
 
 type View = { state: "loading" } | { state: "signed-out" } | { state: "forbidden" } | { state: "error" } | { state: "ready"; listing: Listing };
@@ -24,11 +25,11 @@ const POLL_MS = 1000;
 
 function isListing(value: unknown): value is Listing {
   if (typeof value !== "object" || value === null) return false;
-  const v = value as { requests?: unknown; sockets?: { count?: unknown } };
-  return Array.isArray(v.requests) && typeof v.sockets?.count === "number";
+  const v = value as { requests?: unknown; sockets?: { count?: unknown; pending?: unknown; nodes?: unknown } };
+  return Array.isArray(v.requests) && typeof v.sockets?.count === "number" && typeof v.sockets.pending === "number" && Array.isArray(v.sockets.nodes);
 }
 
-/** The owner's view: pending requests (polled every second) with Accept / Deny, and the open sockets count. */
+/** The owner's view: every node's pending requests (polled every second) with Accept / Deny, and the open sockets. */
 export function OwnerConsole() {
   const [view, setView] = useState<View>({ state: "loading" });
   const [busy, setBusy] = useState<string | null>(null);
@@ -83,7 +84,8 @@ export function OwnerConsole() {
       return (
         <>
           <p>
-            Open sockets: <strong data-testid="socket-count">{sockets.count}</strong>
+            Open sockets: <strong data-testid="socket-count">{sockets.count}</strong> ({sockets.pending} pending) on{" "}
+            {sockets.nodes.length === 1 ? "1 node" : `${sockets.nodes.length} nodes`}
           </p>
           <h2>Pending requests</h2>
           {requests.length === 0 ? (

@@ -26,7 +26,7 @@
  *
  * Upgrade refusals (before any handshake, plain HTTP): 401 no/invalid/revoked session, 403 Origin not
  * allowed or no phone number for a session that needs one, 404 no such socket path, 429 too many
- * sockets for this user.
+ * sockets for this user, 431 too many (or too large) request headers.
  */
 
 export const UNIT_NAMES = ["confirm", "confirm-reply", "send-token", "reply", "reply-secret", "owner-alert"] as const;
@@ -40,7 +40,10 @@ export const CLOSE = {
   unsupported: 1003,
   /** A text frame that is not valid UTF-8 (sent by `ws` itself). */
   invalidData: 1007,
-  /** Policy violation: signed out / session revoked or expired, a frame that is not valid JSON of this protocol. */
+  /**
+   * Policy violation: signed out / session revoked or expired, a frame that is not valid JSON of this
+   * protocol, a message in more than MAX_FRAGMENTS fragments (sent by `ws` itself).
+   */
   policy: 1008,
   /** Frame larger than the server's maxPayload (sent by `ws` itself). */
   tooBig: 1009,
@@ -93,3 +96,9 @@ export type ClientMessage = { type: "token"; code: string } | { type: "message";
 
 /** Largest frame the server accepts, in bytes (bigger ones close with 1009). */
 export const MAX_FRAME_BYTES = 16 * 1024;
+
+/**
+ * Most fragments one message may arrive in (more close with 1008). Browsers send a message in one frame;
+ * thousands of tiny fragments only cost the server work per frame (`ws` would allow 16,384).
+ */
+export const MAX_FRAGMENTS = 64;

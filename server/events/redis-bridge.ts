@@ -1,6 +1,7 @@
 /**
  * Carries the event bus across server processes (nodes) over Redis pub/sub, so that an SMS reply
- * received by one node (`inbound.received`) reaches the socket unit waiting on another.
+ * received by one node (`inbound.received`) reaches the socket unit waiting on another, and an owner's
+ * decision taken on one node (`owner.decided`) reaches the node holding the socket.
  *
  * - Every event published on this node's bus goes out on one channel as JSON `{ node, event }`, with a
  *   per-process node id; ids and times are kept.
@@ -33,6 +34,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   "verification.failed": true,
   "session.revoked": true,
   "inbound.received": true,
+  "owner.decided": true,
 };
 
 interface Envelope {

@@ -21,6 +21,8 @@ export interface EventPayloads {
   /** Sessions ended on the server: one (`sessionId`) or every session of the user (`sessionId: null`). */
   "session.revoked": { userId: string; sessionId: string | null };
   "inbound.received": { inboundId: string; carrier: string; from: string; to: string | null; body: string };
+  /** An owner decided a pending socket request (server/ws/owner.ts); the node holding the socket acts on it. */
+  "owner.decided": { reference: string; connectionId: string; decision: "accept" | "deny" };
 }
 
 export type EventType = keyof EventPayloads;

@@ -46,6 +46,13 @@ export class Hub {
     for (const set of this.byUser.values()) yield* set;
   }
 
+  /** Sockets still running their connect units. */
+  pendingCount(): number {
+    let n = 0;
+    for (const connection of this.all()) if (connection.state === "pending") n++;
+    return n;
+  }
+
   get size(): number {
     let n = 0;
     for (const set of this.byUser.values()) n += set.size;

@@ -5,10 +5,11 @@
  */
 import crypto from "node:crypto";
 import type http from "node:http";
+import os from "node:os";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { uuidv7 } from "../../lib/ids.ts";
-import { CLOSE, CLOSE_REASON, MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
+import { CLOSE, CLOSE_REASON, MAX_FRAGMENTS, MAX_FRAME_BYTES } from "../../lib/socket/protocol.ts";
 import { sessionStoreOf } from "../auth/options.ts";
 import { sendNotice } from "../notifications.ts";
 import type { Runtime } from "../runtime.ts";
@@ -16,14 +17,17 @@ import { Connection } from "./connection.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { Hub } from "./hub.ts";
 import { OwnerDesk, setOwnerConsole } from "./owner.ts";
+import { databaseOwnerRequests } from "./owner-requests.ts";
 import { ReplyRouter } from "./replies.ts";
 import type { SessionDefinition, UnitContext } from "./sessions.ts";
+import { startSocketCensus } from "./socket-census.ts";
 import { admitUpgrade, rejectUpgrade, type UpgradeGuards } from "./upgrade.ts";
 
 export interface SocketServer {
   hub: Hub;
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-  close(): void;
+  /** Closes every socket and withdraws this node from the socket census. */
+  close(): Promise<void>;
 }
 
 /** Where sockets may come from: WS_ALLOWED_ORIGINS, or PUBLIC_URL's origin. */
@@ -35,6 +39,11 @@ export function sessionCookieName(publicUrl: string): string {
   return publicUrl.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
+/** This process among the socket nodes: host, pid and a random suffix (shown on /owner). */
+export function newNodeId(): string {
+  return `${os.hostname()}-${process.pid}-${crypto.randomBytes(2).toString("hex")}`;
+}
+
 /** Key for shared-secret hashes, derived from TEXTGATE_SECRET. */
 export function sharedSecretKey(secret: string): Buffer {
   return Buffer.from(crypto.hkdfSync("sha256", Buffer.from(secret), Buffer.alloc(0), "textgate/socket-shared-secret/v1", 32));
@@ -42,16 +51,31 @@ export function sharedSecretKey(secret: string): Buffer {
 
 export function createSocketServer(runtime: Runtime, definitions: SessionDefinition[]): SocketServer {
   const { config, logger } = runtime;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false });
   const hub = new Hub();
   const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
-  const owners = new OwnerDesk(runtime.events, config.OWNER_PHONES, (to, body) => sendNotice(runtime, to, body));
-  // The /owner page and /api/owner/* (Next route handlers in this process) reach the desk and the hub here.
+  const node = newNodeId();
+  const owners = new OwnerDesk({
+    events: runtime.events,
+    owners: config.OWNER_PHONES,
+    notify: (to, body) => sendNotice(runtime, to, body),
+    store: databaseOwnerRequests(runtime.prisma),
+    node,
+    onError: (error) => logger.warn({ err: error }, "owner request bookkeeping failed"),
+  });
+  const census = startSocketCensus({
+    prisma: runtime.prisma,
+    node,
+    intervalMs: config.WS_HEARTBEAT_MS,
+    counts: () => ({ sockets: hub.size, pending: hub.pendingCount() }),
+    onError: (error) => logger.warn({ err: error }, "socket census write failed"),
+  });
+  // The /owner page and /api/owner/* (Next route handlers in this process) see every node's requests and sockets here.
   setOwnerConsole({
     requests: () => owners.requests(),
     decide: (reference, decision) => owners.decide(reference, decision),
-    sockets: () => [...hub.all()].map((c) => ({ id: c.id, userId: c.user.id, path: c.definition.path, state: c.state })),
+    sockets: () => census.summary(),
   });
   const byPath = new Map<string, SessionDefinition>();
   for (const definition of definitions) {
@@ -137,7 +161,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
           rejectUpgrade(socket, 500);
         });
     },
-    close() {
+    async close() {
       stopRevocations();
       stopHeartbeat();
       replies.close();
@@ -145,6 +169,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
       setOwnerConsole(undefined);
       for (const connection of [...hub.all()]) connection.close(1001, "server shutting down");
       wss.close();
+      await census.close();
     },
   };
 }

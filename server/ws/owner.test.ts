@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../lib/socket/protocol.ts";
 import { EventBus } from "../events/bus.ts";
 import { describeUser, maskPhone, OwnerDesk, parseOwnerReply } from "./owner.ts";
+import type { OwnerRequestStore, StoredOwnerRequest } from "./owner-requests.ts";
 import type { UnitContext } from "./sessions.ts";
 import { ownerAlert } from "./units/owner-alert.ts";
 
@@ -10,12 +11,35 @@ const OWNER = "+12125559001";
 const USER = { id: "u1", name: "Ada", phone: "+12125550123" };
 let inboundId = 0;
 
-function setup(owners: string[] = [OWNER]) {
+/** The database table's semantics in memory: one row per pending reference, `take` deletes it once. */
+function memoryStore(): OwnerRequestStore {
+  const rows = new Map<string, StoredOwnerRequest>();
+  return {
+    add: async (request) => (rows.has(request.reference) ? false : (rows.set(request.reference, request), true)),
+    remove: async (reference, connectionId) => {
+      if (rows.get(reference)?.connectionId === connectionId) rows.delete(reference);
+    },
+    take: async (reference, now) => {
+      const row = rows.get(reference);
+      if (!row || row.expiresAt <= now) return null;
+      rows.delete(reference);
+      return row;
+    },
+    list: async (now) => [...rows.values()].filter((row) => row.expiresAt > now),
+  };
+}
+
+/** One desk per node, all on one event bus (what the Redis bridge gives several nodes) and one store. */
+function setup(owners: string[] = [OWNER], nodes = 1) {
   const events = new EventBus();
+  const store = memoryStore();
   const texts: { to: string; body: string }[] = [];
-  const desk = new OwnerDesk(events, owners, async (to, body) => (texts.push({ to, body }), true));
+  const desks = Array.from({ length: nodes }, (_, i) =>
+    new OwnerDesk({ events, owners, notify: async (to, body) => (texts.push({ to, body }), true), store, node: `node-${i}`, onError: (error) => { throw error; } }),
+  );
+  const desk = desks[0] as OwnerDesk;
   const inbound = (from: string, body: string) => events.publish("inbound.received", { inboundId: String(++inboundId), carrier: "sandbox", from, to: null, body });
-  return { events, desk, texts, inbound };
+  return { events, desk, desks, texts, inbound };
 }
 
 function context(desk: OwnerDesk, connectionId: string, abort: AbortController) {
@@ -63,7 +87,7 @@ describe("owner-alert unit", () => {
     expect(await ownerAlert().run?.(ctx)).toEqual({ ok: true });
     expect(texts).toEqual([OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert." })));
     expect(sent).toEqual([]);
-    expect(desk.requests()).toEqual([]);
+    expect(await desk.requests()).toEqual([]);
   });
 
   it("waits for ACCEPT <ref> from an owner; other numbers and other references are ignored", async () => {
@@ -74,14 +98,14 @@ describe("owner-alert unit", () => {
     const reference = (sent[0] as { reference: string }).reference;
     expect(sent).toEqual([{ type: "pending", unit: "owner-approval", reference }]);
     expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
-    expect(desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••123)" })]);
+    expect(await desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••123)" })]);
     inbound(USER.phone, `ACCEPT ${reference}`);
     inbound(OWNER, "ACCEPT ZZZZ");
     await tick();
-    expect(desk.requests()).toHaveLength(1);
+    expect(await desk.requests()).toHaveLength(1);
     inbound(OWNER, `accept ${reference.toLowerCase()}`);
     expect(await result).toEqual({ ok: true });
-    expect(desk.requests()).toEqual([]);
+    expect(await desk.requests()).toEqual([]);
   });
 
   it("DENY closes with 4001; a bare answer decides only when exactly one request waits", async () => {
@@ -95,7 +119,7 @@ describe("owner-alert unit", () => {
     const refB = (b.sent[0] as { reference: string }).reference;
     inbound(OWNER, "DENY");
     await tick();
-    expect(desk.requests()).toHaveLength(2);
+    expect(await desk.requests()).toHaveLength(2);
     inbound(OWNER, `DENY ${refB}`);
     expect(await rb).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
     inbound(OWNER, "ACCEPT");
@@ -108,10 +132,10 @@ describe("owner-alert unit", () => {
     const { ctx } = context(desk, "c1", abort);
     const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
     await tick();
-    expect(desk.requests()).toHaveLength(1);
+    expect(await desk.requests()).toHaveLength(1);
     abort.abort(new Error("timed out"));
     await expect(result).rejects.toThrow("timed out");
-    expect(desk.requests()).toEqual([]);
+    expect(await desk.requests()).toEqual([]);
     const none = setup([]);
     expect(await ownerAlert({ waitForDecision: true }).run?.(context(none.desk, "c2", new AbortController()).ctx)).toEqual({ ok: false, code: 4001, reason: "no owner to approve" });
   });
@@ -122,9 +146,42 @@ describe("owner-alert unit", () => {
     const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
     await tick();
     const reference = (sent[0] as { reference: string }).reference;
-    expect(desk.decide("NOPE", "accept")).toBe(false);
-    expect(desk.decide(reference, "accept")).toBe(true);
-    expect(desk.decide(reference, "deny")).toBe(false);
+    expect(await desk.decide("NOPE", "accept")).toBe(false);
+    expect(await desk.decide(reference, "accept")).toBe(true);
+    expect(await desk.decide(reference, "deny")).toBe(false);
     expect(await result).toEqual({ ok: true });
+  });
+
+  it("several nodes: lists every node's requests; a decision taken on one node reaches the node holding the socket", async () => {
+    const { desks, inbound } = setup([OWNER], 2);
+    const [a, b] = desks as [OwnerDesk, OwnerDesk];
+    const heldByB = context(b, "on-b", new AbortController());
+    const heldByA = context(a, "on-a", new AbortController());
+    const unit = ownerAlert({ waitForDecision: true });
+    const resultB = unit.run?.(heldByB.ctx);
+    const resultA = unit.run?.(heldByA.ctx);
+    await tick();
+    const refB = (heldByB.sent[0] as { reference: string }).reference;
+    const refA = (heldByA.sent[0] as { reference: string }).reference;
+    expect((await a.requests()).map((r) => [r.reference, r.node])).toEqual([[refB, "node-1"], [refA, "node-0"]]);
+    expect(await a.decide(refB, "accept")).toBe(true);
+    expect(await resultB).toEqual({ ok: true });
+    // Only the desk of the node that received the text decides (others see it marked remote over Redis).
+    inbound(OWNER, "DENY");
+    expect(await resultA).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
+    expect(await b.requests()).toEqual([]);
+  });
+
+  it("does not resolve a newer request that reuses the reference of one decided on another node", async () => {
+    const { desk, events } = setup();
+    const { ctx, sent } = context(desk, "newer", new AbortController());
+    const result = ownerAlert({ waitForDecision: true }).run?.(ctx);
+    await tick();
+    const reference = (sent[0] as { reference: string }).reference;
+    events.publish("owner.decided", { reference, connectionId: "older", decision: "accept" });
+    await tick();
+    expect(await desk.requests()).toHaveLength(1);
+    expect(await desk.decide(reference, "deny")).toBe(true);
+    expect(await result).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
   });
 });

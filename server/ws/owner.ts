@@ -3,15 +3,19 @@
  * with `waitForDecision`), decided by an SMS from an owner's number (OWNER_PHONES) — "ACCEPT K7Q2" /
  * "DENY K7Q2" — or over HTTP from the /owner page.
  *
- * References are 4 characters (no look-alikes such as 0/O, 1/I), unique among the pending requests of this
- * process. A bare "ACCEPT"/"DENY" without a reference decides the request only when exactly one is pending;
- * with several it is ignored (it would be ambiguous). Texts from other numbers, and references that match
- * nothing, are ignored. Inbound texts reach every node through the event bus (Redis bridge), so an SMS
- * decision works whichever node holds the socket; HTTP decisions and the /owner list see only this
- * process's requests and sockets (the socket server registers them with `setOwnerConsole`).
+ * Several nodes: pending requests live in the database (`owner-requests.ts`), so every node lists them all
+ * and references are unique among all pending requests. A decision is taken where it arrives: the node
+ * that receives the owner's SMS (not the copies of `inbound.received` other nodes get over Redis) or the
+ * /owner request deletes the row (one winner) and publishes `owner.decided`; the node holding the socket
+ * (this one, or another through the Redis bridge) resolves its waiting unit.
+ *
+ * References are 4 characters (no look-alikes such as 0/O, 1/I). A bare "ACCEPT"/"DENY" without a reference
+ * decides the request only when exactly one is pending (on any node); with several it is ignored (it would
+ * be ambiguous). Texts from other numbers, and references that match nothing, are ignored.
  */
 import crypto from "node:crypto";
 import type { EventBus } from "../events/bus.ts";
+import type { OwnerRequestStore } from "./owner-requests.ts";
 
 export type OwnerDecision = "accept" | "deny";
 
@@ -25,18 +29,31 @@ export interface OwnerRequest {
   createdAt: string;
 }
 
-export interface SocketSummary {
-  id: string;
-  userId: string;
-  path: string;
-  state: "pending" | "admitted" | "closed";
+/** A pending request as the /owner page lists it: with the node holding the socket. */
+export interface ListedOwnerRequest extends OwnerRequest {
+  node: string;
 }
 
-/** What Next's route handlers see of the socket server of this process. */
+/** The open sockets of one node (its last report, or live for this node). */
+export interface NodeSockets {
+  node: string;
+  sockets: number;
+  pending: number;
+  /** This process. */
+  local: boolean;
+}
+
+export interface SocketsSummary {
+  count: number;
+  pending: number;
+  nodes: NodeSockets[];
+}
+
+/** What Next's route handlers see of the socket server of this process (every node's requests and sockets). */
 export interface OwnerConsole {
-  requests(): OwnerRequest[];
-  decide(reference: string, decision: OwnerDecision): boolean;
-  sockets(): SocketSummary[];
+  requests(): Promise<ListedOwnerRequest[]>;
+  decide(reference: string, decision: OwnerDecision): Promise<boolean>;
+  sockets(): Promise<SocketsSummary>;
 }
 
 declare global {
@@ -80,18 +97,36 @@ interface Entry {
   resolve(decision: OwnerDecision): void;
 }
 
+export interface OwnerDeskOptions {
+  events: EventBus;
+  owners: readonly string[];
+  /** Texts one owner; false when no carrier took it. */
+  notify(to: string, body: string): Promise<boolean>;
+  store: OwnerRequestStore;
+  /** This process's id among the nodes. */
+  node: string;
+  /** Failures of the store while withdrawing a request or reading an owner's SMS (never thrown). */
+  onError(error: unknown): void;
+  clock?: () => Date;
+}
+
 export class OwnerDesk {
+  /** The requests whose sockets this process holds, by reference. */
   private readonly pending = new Map<string, Entry>();
   private readonly owners: ReadonlySet<string>;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
+  private readonly clock: () => Date;
 
-  constructor(
-    events: EventBus,
-    owners: readonly string[],
-    private readonly notify: (to: string, body: string) => Promise<boolean>,
-  ) {
-    this.owners = new Set(owners);
-    this.unsubscribe = events.subscribe("inbound.received", (event) => this.received(event.data.from, event.data.body));
+  constructor(private readonly options: OwnerDeskOptions) {
+    this.owners = new Set(options.owners);
+    this.clock = options.clock ?? (() => new Date());
+    this.unsubscribe = [
+      options.events.subscribe("owner.decided", (event) => this.decided(event.data.reference, event.data.connectionId, event.data.decision)),
+      options.events.subscribe("inbound.received", (event, meta) => {
+        // Only the node that received the text acts on it; the others get the decision as `owner.decided`.
+        if (!meta.remote) this.received(event.data.from, event.data.body).catch(options.onError);
+      }),
+    ];
   }
 
   get ownerCount(): number {
@@ -104,64 +139,98 @@ export class OwnerDesk {
 
   /** Texts every owner; resolves with the number of owners a carrier took the text for. */
   async alert(body: string): Promise<number> {
-    const sent = await Promise.all([...this.owners].map((to) => this.notify(to, body)));
+    const sent = await Promise.all([...this.owners].map((to) => this.options.notify(to, body)));
     return sent.filter(Boolean).length;
   }
 
   /**
-   * Registers a request with a fresh reference. `decision` resolves with the first decision; it rejects
-   * (and the request is withdrawn) when `signal` aborts (timeout, socket closed).
+   * Registers a request with a fresh reference, stored for every node until `ttlMs` has passed. `decision`
+   * resolves with the first decision; it rejects (and the request is withdrawn) when `signal` aborts
+   * (timeout, socket closed).
    */
-  open(fields: Omit<OwnerRequest, "reference" | "createdAt">, signal: AbortSignal): { reference: string; decision: Promise<OwnerDecision> } {
-    const reference = this.newReference();
-    const request: OwnerRequest = { ...fields, reference, createdAt: new Date().toISOString() };
-    const decision = new Promise<OwnerDecision>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
+  async open(fields: Omit<OwnerRequest, "reference" | "createdAt">, signal: AbortSignal, ttlMs: number): Promise<{ reference: string; decision: Promise<OwnerDecision> }> {
+    for (;;) {
+      signal.throwIfAborted();
+      const reference = this.newReference();
+      const createdAt = this.clock();
+      const request: OwnerRequest = { ...fields, reference, createdAt: createdAt.toISOString() };
+      // Listening before the row exists, so a decision taken the moment it is stored is not missed.
+      const decision = this.listen(request, signal);
+      decision.catch(() => {});
+      if (await this.options.store.add({ ...request, node: this.options.node, expiresAt: new Date(createdAt.getTime() + ttlMs) })) {
+        if (signal.aborted) this.withdraw(request);
+        return { reference, decision };
+      }
+      this.pending.delete(reference);
+    }
+  }
+
+  /**
+   * Decides a pending request of any node; false when no request has this reference (decided, withdrawn,
+   * timed out, unknown).
+   */
+  async decide(reference: string, decision: OwnerDecision): Promise<boolean> {
+    const request = await this.options.store.take(reference.toUpperCase(), this.clock());
+    if (!request) return false;
+    this.options.events.publish("owner.decided", { reference: request.reference, connectionId: request.connectionId, decision });
+    return true;
+  }
+
+  /** Every node's pending requests, oldest first. */
+  async requests(): Promise<ListedOwnerRequest[]> {
+    const stored = await this.options.store.list(this.clock());
+    return stored.map(({ expiresAt: _expiresAt, ...request }) => request);
+  }
+
+  /** The number of requests this process holds. */
+  get localCount(): number {
+    return this.pending.size;
+  }
+
+  close(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  private listen(request: OwnerRequest, signal: AbortSignal): Promise<OwnerDecision> {
+    return new Promise<OwnerDecision>((resolve, reject) => {
       const onAbort = () => {
-        this.pending.delete(reference);
+        this.withdraw(request);
         reject(signal.reason);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.pending.set(reference, {
+      this.pending.set(request.reference, {
         request,
         resolve: (outcome) => {
           signal.removeEventListener("abort", onAbort);
-          this.pending.delete(reference);
+          this.pending.delete(request.reference);
           resolve(outcome);
         },
       });
     });
-    return { reference, decision };
   }
 
-  /** Decides a pending request; false when no request has this reference (decided, withdrawn, unknown). */
-  decide(reference: string, decision: OwnerDecision): boolean {
-    const entry = this.pending.get(reference.toUpperCase());
-    if (!entry) return false;
-    entry.resolve(decision);
-    return true;
+  private withdraw(request: OwnerRequest): void {
+    if (this.pending.get(request.reference)?.request === request) this.pending.delete(request.reference);
+    this.options.store.remove(request.reference, request.connectionId).catch(this.options.onError);
   }
 
-  requests(): OwnerRequest[] {
-    return [...this.pending.values()].map((entry) => entry.request);
+  /** A decision taken on any node: resolves the request if this process holds that very socket. */
+  private decided(reference: string, connectionId: string, decision: OwnerDecision): void {
+    const entry = this.pending.get(reference);
+    if (entry?.request.connectionId === connectionId) entry.resolve(decision);
   }
 
-  close(): void {
-    this.unsubscribe();
-  }
-
-  private received(from: string, body: string): void {
+  private async received(from: string, body: string): Promise<void> {
     if (!this.owners.has(from)) return;
     const reply = parseOwnerReply(body);
     if (!reply) return;
     if (reply.reference) {
-      this.decide(reply.reference, reply.decision);
+      await this.decide(reply.reference, reply.decision);
       return;
     }
-    if (this.pending.size === 1) {
-      const [only] = this.pending.keys();
-      if (only) this.decide(only, reply.decision);
-    }
+    const waiting = await this.options.store.list(this.clock());
+    const [only] = waiting;
+    if (waiting.length === 1 && only) await this.decide(only.reference, reply.decision);
   }
 
   private newReference(): string {

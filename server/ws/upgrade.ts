@@ -39,10 +39,19 @@ export interface UpgradeGuards {
   count(userId: string): number;
 }
 
+/**
+ * Most headers an upgrade may carry (more → 431). Node's HTTP parser drops headers past its
+ * `maxHeadersCount` without a word, so server.ts lifts that count (the 16 KB header size limit still bounds
+ * a request to a few thousand headers) and this guard sees the true number: an upgrade is never judged on
+ * a truncated set of headers (CVE-2024-37890 was a `ws` crash on one; `ws` ≥ 8.17.1 is fixed).
+ */
+export const MAX_UPGRADE_HEADERS = 2000;
+
 export type Admission = { ok: true; definition: SessionDefinition; session: ValidSession } | { ok: false; status: number };
 
 /** Decides whether an upgrade may proceed (async: reads the session row). */
 export async function admitUpgrade(req: http.IncomingMessage, guards: UpgradeGuards): Promise<Admission> {
+  if (req.rawHeaders.length / 2 > MAX_UPGRADE_HEADERS) return { ok: false, status: 431 };
   const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname;
   const definition = pathname ? guards.definitions.get(pathname) : undefined;
   if (!definition) return { ok: false, status: 404 };

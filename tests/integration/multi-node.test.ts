@@ -3,7 +3,9 @@
  * the API and pages (sign-in, sandbox handset); node B is a sockets-only node (`npm run start:ws`'s
  * SERVE_API=false SERVE_PAGES=false). With REDIS_URL, an SMS reply received by node A admits the socket
  * held by node B, and the audit log holds the inbound event once. The negative control runs the same
- * flow without REDIS_URL and shows that node B is then NOT admitted (so the first test can fail).
+ * flow without REDIS_URL and shows that node B is then NOT admitted (so the first test can fail). Owner
+ * decisions cross nodes too: node A's /owner API lists the requests and sockets node B holds, and an
+ * owner's decision taken on node A (over HTTP, or by an SMS node A receives) admits or closes B's socket.
  * Needs the production build, PostgreSQL and (for the first part) Redis: skipped locally when one is
  * missing, a failure with CI=true.
  */
@@ -17,6 +19,8 @@ import { EventBus } from "../../server/events/bus.ts";
 import { RedisEventBridge } from "../../server/events/redis-bridge.ts";
 import type { TextgateEvent } from "../../server/events/types.ts";
 import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { CLOSE } from "../../lib/socket/protocol.ts";
+import { decideOverHttp, type OwnerListing } from "../helpers/owner.ts";
 import { type Client, socketTools } from "../helpers/sockets.ts";
 import { createPostgresDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireService, type TestPostgresDatabase } from "../helpers/services.ts";
 
@@ -24,6 +28,7 @@ const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
 if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
 
 const ORIGIN = "https://app.example.com";
+const OWNER = "+12125579001";
 const QUESTION = /^Is that you logging in\? Reply YES to accept\.$/;
 
 const hasPostgres = await requireService("PostgreSQL", postgresAvailable());
@@ -43,6 +48,8 @@ async function startNodes(redis: boolean): Promise<{ a: TestServer; b: TestServe
     AUTH_START_LIMIT_PER_IP: "1000",
     WS_ALLOWED_ORIGINS: ORIGIN,
     WS_DEMO_UNIT_TIMEOUT_MS: "15000",
+    WS_HEARTBEAT_MS: "500",
+    OWNER_PHONES: OWNER,
     ...(redis ? { REDIS_URL } : {}),
   };
   let a: TestServer | undefined;
@@ -116,6 +123,33 @@ describe.skipIf(!built || !hasRedis)("several nodes over Redis", () => {
     expect(audit).toHaveLength(1);
     const logs = nodes.a.stdout() + nodes.a.stderr() + nodes.b.stdout() + nodes.b.stderr();
     expect(logs).not.toMatch(/audit log write failed/);
+  }, 30_000);
+
+  it("node A's /owner API lists node B's requests and sockets; owner decisions on node A reach node B's sockets", async () => {
+    const { a, b } = nodes;
+    const owner = await tools(a).signIn(OWNER);
+    const requestOnB = async () => {
+      const { cookie } = await tools(a).signIn();
+      const client = tools(b).connect("/ws/demo/owner-alert", { cookie });
+      const pending = await client.next("pending");
+      return { client, reference: pending.reference as string };
+    };
+    const first = await requestOnB();
+    const second = await requestOnB();
+    const listing = async () => (await (await owner.call("/api/owner/requests")).json()) as OwnerListing;
+    // Node B reports its sockets every heartbeat (500 ms here).
+    await expect.poll(async () => (await listing()).sockets.nodes.find((n) => !n.local), { timeout: 5000 }).toMatchObject({ sockets: 2, pending: 2 });
+    const { requests, sockets } = await listing();
+    const nodeB = sockets.nodes.find((n) => !n.local)?.node;
+    expect(requests.map((r) => [r.reference, r.node])).toEqual([[first.reference, nodeB], [second.reference, nodeB]]);
+    expect(sockets.count).toBe(2);
+
+    expect((await decideOverHttp(owner.call, first.reference, "accept")).status).toBe(200);
+    await first.client.next("admitted");
+    await tools(a).replyFrom(OWNER, `DENY ${second.reference}`);
+    expect(await second.client.closed).toEqual({ code: CLOSE.denied, reason: "denied by owner" });
+    expect((await listing()).requests).toEqual([]);
+    first.client.ws.close();
   }, 30_000);
 });
 

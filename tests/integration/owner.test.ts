@@ -11,6 +11,7 @@ import WebSocket from "ws";
 import { CLOSE } from "../../lib/socket/protocol.ts";
 import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
 import { Client, SESSION_COOKIE as COOKIE, socketTools } from "../helpers/sockets.ts";
+import { decideOverHttp, type OwnerListing } from "../helpers/owner.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
 const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
@@ -132,25 +133,24 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       const { client, reference } = await request();
       const list = await call("/api/owner/requests");
       expect(list.status).toBe(200);
-      const body = (await list.json()) as { requests: { reference: string; path: string; who: string }[]; sockets: { count: number; list: { path: string; state: string }[] } };
+      const body = (await list.json()) as OwnerListing;
       expect(body.requests).toContainEqual(expect.objectContaining({ reference, path: PATH, who: expect.stringMatching(/^\+1•••[0-9]{3}$/) }));
       expect(body.sockets.count).toBeGreaterThanOrEqual(1);
-      expect(body.sockets.list).toContainEqual(expect.objectContaining({ path: PATH, state: "pending" }));
-      const decide = (ref: string, decision: string) =>
-        call(`/api/owner/requests/${ref}/decision`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ decision }) });
-      expect((await decide(reference, "maybe")).status).toBe(400);
-      const decided = await decide(reference, "accept");
+      expect(body.sockets.pending).toBeGreaterThanOrEqual(1);
+      expect(body.sockets.nodes).toEqual([expect.objectContaining({ local: true, sockets: body.sockets.count, pending: body.sockets.pending })]);
+      expect((await decideOverHttp(call, reference, "maybe")).status).toBe(400);
+      const decided = await decideOverHttp(call, reference, "accept");
       expect(decided.status).toBe(200);
       expect(await decided.json()).toEqual({ reference, decision: "accept" });
       await client.next("admitted");
-      expect((await decide(reference, "deny")).status).toBe(404);
+      expect((await decideOverHttp(call, reference, "deny")).status).toBe(404);
       client.ws.close();
     });
 
     it("denies over HTTP with 4001", async () => {
       const { call } = await signInOwner();
       const { client, reference } = await request();
-      const res = await call(`/api/owner/requests/${reference}/decision`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ decision: "deny" }) });
+      const res = await decideOverHttp(call, reference, "deny");
       expect(res.status).toBe(200);
       expect(await client.closed).toEqual({ code: CLOSE.denied, reason: "denied by owner" });
     });
@@ -159,7 +159,7 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       expect((await fetch(`${server.url}/api/owner/requests`)).status).toBe(401);
       const { call } = await signIn();
       expect((await call("/api/owner/requests")).status).toBe(403);
-      const res = await call("/api/owner/requests/ABCD/decision", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ decision: "accept" }) });
+      const res = await decideOverHttp(call, "ABCD", "accept");
       expect(res.status).toBe(403);
     });
 

@@ -4,7 +4,9 @@
  * replay of an old answer, answer from another number) and sign-out closing sockets. Users sign in over
  * HTTP the way the pages do, so this needs the production build.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +126,40 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       await again.next("admitted");
       for (const c of [...open, again]) c.ws.close();
     });
+
+    /** Writes a raw upgrade request with `extra` header lines; resolves with the HTTP status of the answer. */
+    const rawUpgrade = (cookie: string, extra: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const socket = net.connect(Number(port), "127.0.0.1");
+        let answer = "";
+        socket.on("data", (chunk) => {
+          answer += chunk.toString("latin1");
+          const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+          if (status) {
+            socket.destroy();
+            resolve(Number(status[1]));
+          }
+        });
+        socket.on("error", reject);
+        socket.write(
+          `GET /ws/echo HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+            `Origin: ${ORIGIN}\r\nCookie: ${COOKIE}=${cookie}\r\nSec-WebSocket-Version: 13\r\n` +
+            `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString("base64")}\r\n${extra}\r\n`,
+        );
+      });
+
+    it("refuses upgrades with more than 2000 headers (431, CVE-2024-37890) or oversized headers, and keeps serving", async () => {
+      const { cookie } = await signIn();
+      expect(await rawUpgrade(cookie, "")).toBe(101);
+      // 2,100 tiny headers stay under Node's 16 KB header size limit, so only their count refuses them.
+      expect(await rawUpgrade(cookie, "a:1\r\n".repeat(2100))).toBe(431);
+      expect(await rawUpgrade(cookie, `X-Big: ${"b".repeat(20 * 1024)}\r\n`)).toBe(431);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      client.ws.close();
+    });
   });
 
   describe("frames", () => {
@@ -153,6 +189,21 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       await client.next("admitted");
       client.send({ type: "message", data: "x".repeat(17 * 1024) });
       expect((await client.closed).code).toBe(CLOSE.tooBig);
+    });
+
+    it("accepts a message in a few fragments and closes one sent as very many tiny fragments with 1008", async () => {
+      const { cookie } = await signIn();
+      const client = connect("/ws/echo", { cookie });
+      await client.next("admitted");
+      const sendInFragments = (text: string, count: number) => {
+        const size = Math.ceil(text.length / count);
+        for (let i = 0; i < text.length; i += size) client.ws.send(text.slice(i, i + size), { fin: i + size >= text.length });
+      };
+      sendInFragments(JSON.stringify({ type: "message", data: "a".repeat(40) }), 4);
+      expect(await client.next("message")).toEqual({ type: "message", data: "a".repeat(40) });
+      sendInFragments(JSON.stringify({ type: "message", data: "b".repeat(2000) }), 2000);
+      expect((await client.closed).code).toBe(CLOSE.policy);
+      expect(client.messages).toEqual([]);
     });
 
     it("closes non-JSON and unknown messages with 1008 after an error, binary with 1003", async () => {
@@ -221,6 +272,30 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       client.send({ type: "token", code: wrong });
       expect(await client.closed).toEqual({ code: CLOSE.noAttemptsLeft, reason: "no attempts left" });
       expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
+    });
+
+    it("gives each pending socket of one user its own code: a second socket neither cancels the first's code nor accepts it", async () => {
+      const { cookie, phone: to } = await signIn();
+      const newestCode = async () => /([0-9]{6})/.exec(await textTo(to, /code/i))?.[1] as string;
+      const a = connect("/ws/demo/token", { cookie });
+      await a.next("pending");
+      const codeA = await newestCode();
+      const b = connect("/ws/demo/token", { cookie });
+      await b.next("pending");
+      // The code is texted before `pending` is sent, and the sandbox lists the newest text first.
+      const codeB = await newestCode();
+      expect(codeB).not.toBe(codeA);
+
+      a.send({ type: "token", code: codeB });
+      expect(await a.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 2 });
+      b.send({ type: "token", code: codeA });
+      expect(await b.next("token_rejected")).toEqual({ type: "token_rejected", attemptsLeft: 2 });
+      a.send({ type: "token", code: codeA });
+      await a.next("admitted");
+      b.send({ type: "token", code: codeB });
+      await b.next("admitted");
+      a.ws.close();
+      b.ws.close();
     });
   });
 

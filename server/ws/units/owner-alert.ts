@@ -3,7 +3,7 @@
  * and the socket path. Alone (`waitForDecision` false) it only informs and passes at once. With
  * `waitForDecision` the socket stays pending (`{ type: "pending", unit: "owner-approval", reference }`) until
  * an owner answers "ACCEPT <ref>" (passes) or "DENY <ref>" (closes 4001 "denied by owner") by SMS, or decides
- * on /owner; the timeout closes 4002. A bare ACCEPT/DENY counts only when exactly one request is pending
+ * on /owner (on any node); the timeout closes 4002. A bare ACCEPT/DENY counts only when exactly one request is pending
  * (see server/ws/owner.ts). With no owner configured, a socket that needs a decision is denied at once.
  */
 import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
@@ -21,9 +21,10 @@ export interface OwnerAlertOptions {
 
 export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
   const template = options.text ?? "textgate: {who} is connecting to {path}.";
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return {
     name: "owner-alert",
-    timeoutMs: options.timeoutMs ?? 120_000,
+    timeoutMs,
     async run(ctx) {
       const who = describeUser(ctx.user);
       const lead = template.replaceAll("{who}", who).replaceAll("{path}", ctx.path);
@@ -32,7 +33,7 @@ export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
         return { ok: true };
       }
       if (!ctx.owners.ownerCount) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
-      const { reference, decision } = ctx.owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal);
+      const { reference, decision } = await ctx.owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal, timeoutMs);
       ctx.pending({ type: "pending", unit: "owner-approval", reference });
       await ctx.owners.alert(`${lead} Reply ACCEPT ${reference} or DENY ${reference}.`);
       return (await decision) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.deniedByOwner };

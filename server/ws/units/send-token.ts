@@ -1,7 +1,11 @@
 /**
- * Send Token: a code is texted to the user through the verification engine (purpose "socket", surface
+ * Send Token: a code is texted to the user through the verification engine (purpose "socket:<id>", surface
  * "socket": hashed, attempt-limited, single-use); the client sends it back as `{ type: "token", code }`.
  * Wrong codes use attempts; the last wrong one closes with 4003.
+ *
+ * Each socket has its own code: the verification's purpose names the socket ("socket:<connection id>"), so
+ * the engine's pending policy (a new code replaces the pending one of the same number and purpose) never
+ * cancels the code of another socket of the same user, and the code's HMAC is bound to this socket.
  */
 import { TextgateError } from "../../../lib/errors.ts";
 import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
@@ -14,8 +18,13 @@ export interface SendTokenOptions {
   maxAttempts?: number;
   /** Default 300 s (also the code's validity). */
   timeoutMs?: number;
-  /** Verification purpose; default "socket". */
+  /** Verification purpose prefix; the socket's connection id is appended. Default "socket". */
   purpose?: string;
+}
+
+/** The purpose of one socket's code: one pending code per socket, never shared between sockets. */
+export function socketPurpose(prefix: string, connectionId: string): string {
+  return `${prefix}:${connectionId}`;
 }
 
 export function sendToken(options: SendTokenOptions = {}): SessionUnit {
@@ -28,13 +37,13 @@ export function sendToken(options: SendTokenOptions = {}): SessionUnit {
     async run(ctx) {
       const created = await ctx.engine
         .create({
-        to: ctx.user.phone,
-        channel: "sms",
-        purpose: options.purpose ?? "socket",
-        surface: "socket",
-        codeLength,
-        maxAttempts,
-        validFor: Math.max(1, Math.ceil(timeoutMs / 1000)),
+          to: ctx.user.phone,
+          channel: "sms",
+          purpose: socketPurpose(options.purpose ?? "socket", ctx.connectionId),
+          surface: "socket",
+          codeLength,
+          maxAttempts,
+          validFor: Math.max(1, Math.ceil(timeoutMs / 1000)),
         })
         .catch((error: unknown) => {
           // Too many codes to this number lately: the socket is refused like a flood, not as a server error.

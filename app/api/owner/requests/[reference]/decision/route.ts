@@ -1,7 +1,7 @@
 /**
  * POST /api/owner/requests/{reference}/decision { decision: "accept" | "deny" } — owner only: decides a
- * pending socket request of this process. Errors: 400; 401 signed out; 403 not an owner; 404 no pending
- * request with this reference (already decided, timed out, closed, or held by another node).
+ * pending socket request, whichever node holds the socket. Errors: 400; 401 signed out; 403 not an owner;
+ * 404 no pending request with this reference (already decided, timed out or closed).
  */
 import { z } from "zod";
 import { TextgateError } from "@/lib/errors.ts";
@@ -16,6 +16,6 @@ export const POST = handler(async (request, runtime) => {
   const { decision } = await readJson(request, schema);
   // …/requests/{reference}/decision
   const reference = decodeURIComponent(new URL(request.url).pathname.split("/").at(-2) ?? "");
-  if (!getOwnerConsole()?.decide(reference, decision)) throw new TextgateError("not_found", "No pending request with this reference.");
+  if (!(await getOwnerConsole()?.decide(reference, decision))) throw new TextgateError("not_found", "No pending request with this reference.");
   return json({ reference: reference.toUpperCase(), decision });
 });

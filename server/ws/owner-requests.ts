@@ -1,0 +1,71 @@
+/**
+ * Pending owner requests of every node, in the database (`owner_requests`): the one list the /owner page
+ * shows and the one place a decision is taken, whichever node receives it. A row exists only while its
+ * request is pending; `take` deletes it in one statement, so of any number of decisions (SMS, /owner, on
+ * any node) exactly one wins, and the winner tells the holding node over the event bus (`owner.decided`).
+ */
+import { isUniqueViolation } from "../store/sql.ts";
+import type { Db } from "../db/client.ts";
+import type { OwnerRequest } from "./owner.ts";
+
+/** A pending request as stored: which node holds the socket, and until when it can be decided. */
+export interface StoredOwnerRequest extends OwnerRequest {
+  node: string;
+  expiresAt: Date;
+}
+
+export interface OwnerRequestStore {
+  /** Stores a new request; false when its reference is taken by another pending request. */
+  add(request: StoredOwnerRequest): Promise<boolean>;
+  /** Deletes a request the holding node withdraws (no-op when it was decided meanwhile). */
+  remove(reference: string, connectionId: string): Promise<void>;
+  /** Deletes a pending, unexpired request and returns it: the one winner of concurrent decisions. */
+  take(reference: string, now: Date): Promise<StoredOwnerRequest | null>;
+  /** Every pending, unexpired request, oldest first. */
+  list(now: Date): Promise<StoredOwnerRequest[]>;
+}
+
+type Row = Awaited<ReturnType<Db["ownerRequest"]["findMany"]>>[number];
+
+function fromRow(row: Row): StoredOwnerRequest {
+  return {
+    reference: row.reference,
+    connectionId: row.connectionId,
+    userId: row.userId,
+    who: row.who,
+    path: row.path,
+    node: row.node,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt,
+  };
+}
+
+export function databaseOwnerRequests(prisma: Db): OwnerRequestStore {
+  return {
+    async add(request) {
+      // Rows of a node that died before withdrawing them would otherwise hold their references forever.
+      await prisma.ownerRequest.deleteMany({ where: { expiresAt: { lte: new Date(request.createdAt) } } });
+      try {
+        await prisma.ownerRequest.create({ data: { ...request, createdAt: new Date(request.createdAt) } });
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error) || (error as { code?: string } | null)?.code === "P2002") return false;
+        throw error;
+      }
+    },
+    async remove(reference, connectionId) {
+      await prisma.ownerRequest.deleteMany({ where: { reference, connectionId } });
+    },
+    async take(reference, now) {
+      const row = await prisma.ownerRequest.findUnique({ where: { reference } });
+      if (!row || row.expiresAt <= now) return null;
+      // Deleting by reference and connection id: only the caller whose delete counts a row has decided it.
+      const { count } = await prisma.ownerRequest.deleteMany({ where: { reference, connectionId: row.connectionId } });
+      return count === 1 ? fromRow(row) : null;
+    },
+    async list(now) {
+      const rows = await prisma.ownerRequest.findMany({ where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" } });
+      return rows.map(fromRow);
+    },
+  };
+}
