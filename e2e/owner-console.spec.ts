@@ -55,9 +55,14 @@ test.describe("owner console", () => {
     await expect(owner.request(reference)).toHaveCount(0);
   });
 
-  test("/owner has no serious accessibility violations", async ({ page }, testInfo) => {
+  test("/owner lists recent verifications with their status, and has no serious accessibility violations", async ({ page }, testInfo) => {
     const owner = new OwnerPage(page);
     await owner.goto();
+    // The owner's own sign-in (beforeEach) is a verification of the sign-in surface, approved.
+    const ownerSignIn = owner.verifications.getByRole("row").filter({ hasText: `+1${"•".repeat(7)}${E2E_OWNER_PHONE.slice(-3)}` }).filter({ hasText: "Sign-in" });
+    await expect(ownerSignIn.filter({ hasText: "approved" }).first()).toBeVisible();
+    await owner.statusFilter.selectOption("pending");
+    await expect(owner.verifications.getByRole("row").filter({ hasText: "approved" })).toHaveCount(0);
     await expectNoSeriousA11yViolations(page, testInfo, "owner");
   });
 });

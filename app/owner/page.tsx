@@ -4,7 +4,7 @@ import { OwnerConsole } from "@/components/owner/owner-console.tsx";
 
 export const metadata: Metadata = {
   title: "Owner console",
-  description: "Socket connections waiting for an owner's decision, and the open sockets.",
+  description: "Socket connections waiting for an owner's decision, the open sockets, and recent verifications of every API.",
   robots: { index: false },
 };
 

@@ -6,6 +6,8 @@ import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Card } from "@/components/ui/card.tsx";
 
+import { VerificationsList } from "./verifications-list.tsx";
+
 interface OwnerRequest {
   reference: string;
   who: string;
@@ -109,6 +111,7 @@ export function OwnerConsole() {
               ))}
             </ul>
           )}
+          <VerificationsList />
         </>
       );
     }

@@ -1,13 +1,18 @@
-/** /owner: pending socket requests of every node, each with Accept and Deny, and the open sockets. */
+/** /owner: pending socket requests of every node, each with Accept and Deny, the open sockets and recent verifications. */
 import { type Locator, type Page, expect } from "@playwright/test";
 
 export class OwnerPage {
   readonly heading: Locator;
   readonly socketCount: Locator;
+  /** The table of recent verifications (every surface), and its status filter. */
+  readonly verifications: Locator;
+  readonly statusFilter: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole("heading", { name: "Owner console", level: 1 });
     this.socketCount = page.getByTestId("socket-count");
+    this.verifications = page.getByRole("table", { name: /newest verifications/ });
+    this.statusFilter = page.getByLabel("Status", { exact: true });
   }
 
   async goto(): Promise<void> {

@@ -31,6 +31,8 @@ import type {
   CreateResult,
   CreateVerificationInput,
   PendingPolicy,
+  Surface,
+  VerificationStatus,
   VerificationSummary,
   VerificationView,
 } from "./types.ts";
@@ -209,6 +211,16 @@ export class VerificationEngine {
     const record = await this.repo.findById(id);
     if (!record) throw new TextgateError("verification_not_found");
     return this.toView(await this.settleExpiry(record));
+  }
+
+  /**
+   * The newest verifications (for the owner console), each with the status the native API would answer
+   * for it: a pending one past its expiry reads as expired. Looking does not change anything.
+   */
+  async listRecent(filter: { limit: number; status?: VerificationStatus; surface?: Surface }): Promise<VerificationSummary[]> {
+    const now = this.clock();
+    const records = await this.repo.listRecent({ ...filter, now });
+    return records.map((r) => summarize(r.status === "pending" && r.expiresAt <= now ? { ...r, status: "expired", finishedAt: r.finishedAt ?? r.expiresAt } : r));
   }
 
   /** The newest checkable verification to a number, or null. */

@@ -3,7 +3,7 @@
  * Every state change is one conditional statement, so concurrent callers cannot both win:
  * the WHERE clause carries the invariant (still pending, not expired, attempts left).
  */
-import type { Sql } from "../store/sql.ts";
+import type { Sql, SqlParam } from "../store/sql.ts";
 import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
 import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
 
@@ -139,6 +139,35 @@ export class VerificationRepository {
       [to, purpose, now],
     );
     return row ? mapVerification(row) : null;
+  }
+
+  /**
+   * The newest verifications first, at most `limit`, optionally of one status (as it reads at `now`: a
+   * pending row past its expiry counts as expired) and one surface.
+   */
+  async listRecent(filter: { limit: number; now: Date; status?: VerificationStatus; surface?: Surface }): Promise<VerificationRecord[]> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    if (filter.status === "pending") {
+      where.push("status = 'pending' AND expires_at > ?");
+      params.push(filter.now);
+    } else if (filter.status === "expired") {
+      where.push("(status = 'expired' OR (status = 'pending' AND expires_at <= ?))");
+      params.push(filter.now);
+    } else if (filter.status) {
+      where.push("status = ?");
+      params.push(filter.status);
+    }
+    if (filter.surface) {
+      where.push("surface = ?");
+      params.push(filter.surface);
+    }
+    const rows = await this.sql.all<Raw>(
+      `SELECT ${V_COLUMNS} FROM verifications ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...params, filter.limit],
+    );
+    return rows.map(mapVerification);
   }
 
   async insert(v: VerificationRecord, deliveries: readonly NewDelivery[], db: Sql): Promise<void> {

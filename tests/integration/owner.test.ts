@@ -163,6 +163,63 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       expect(res.status).toBe(403);
     });
 
+    it("lists the verifications of every surface with the status the native API gives them", async () => {
+      const { call } = await signInOwner();
+      type Row = { id: string; surface: string; surfaceId: string; status: string; to: string; channel: string; attempts: number };
+      const list = async (query = "") => {
+        const res = await call(`/api/owner/verifications${query}`);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { verifications: Row[] }).verifications;
+      };
+      const nativeStatus = async (id: string) => (await server.request("GET", `/api/v1/verifications/${id}`)).body.status;
+
+      // Started through the Twilio-compatible API, as a Twilio client would.
+      const twilioAuth = `Basic ${Buffer.from(`AC${"1".repeat(32)}:${server.key}`).toString("base64")}`;
+      const twilio = async (pathname: string, fields: Record<string, string>) => {
+        const res = await fetch(`${server.url}/compat/twilio/v2${pathname}`, {
+          method: "POST",
+          headers: { authorization: twilioAuth, "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(fields),
+        });
+        expect(res.status).toBeLessThan(300);
+        return (await res.json()) as Record<string, string>;
+      };
+      const service = await twilio("/Services", { FriendlyName: "Shop" });
+      const to = phone();
+      const started = await twilio(`/Services/${service.sid}/Verifications`, { To: to, Channel: "sms" });
+      let row = (await list("?surface=twilio")).find((v) => v.surfaceId === started.sid);
+      expect(row).toMatchObject({ surface: "twilio", status: "pending", channel: "sms", attempts: 0, to: `+1${"•".repeat(7)}${to.slice(-3)}` });
+      expect(await nativeStatus(row?.id ?? "")).toBe("pending");
+
+      const code = /([0-9]{6})/.exec(await textTo(to, /[0-9]{6}/))?.[1] ?? "";
+      expect((await twilio(`/Services/${service.sid}/VerificationCheck`, { To: to, Code: code })).status).toBe("approved");
+      row = (await list()).find((v) => v.surfaceId === started.sid);
+      expect(row?.status).toBe("approved");
+      expect(await nativeStatus(row?.id ?? "")).toBe("approved");
+
+      // Started through the native API and locked by a wrong code: the filter finds it under its status only.
+      const created = await server.request("POST", "/api/v1/verifications", { json: { to: phone(), code: "123456", maxAttempts: 1 } });
+      const id = created.body.id as string;
+      expect((await list("?status=pending&surface=native")).map((v) => v.id)).toContain(id);
+      expect((await server.request("POST", `/api/v1/verifications/${id}/check`, { json: { code: "654321" } })).body).toMatchObject({ valid: false });
+      expect((await list("?status=pending")).map((v) => v.id)).not.toContain(id);
+      const locked = (await list("?status=max_attempts_reached&limit=200")).find((v) => v.id === id);
+      expect(locked).toMatchObject({ surface: "native", surfaceId: id, status: "max_attempts_reached", attempts: 1 });
+      expect(await nativeStatus(id)).toBe("max_attempts_reached");
+
+      for (const bad of ["?status=done", "?surface=nexmo", "?limit=0", "?limit=201", "?page=2"]) {
+        const res = await call(`/api/owner/verifications${bad}`);
+        expect(res.status, bad).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+      }
+    });
+
+    it("shows verifications to owners only", async () => {
+      expect((await fetch(`${server.url}/api/owner/verifications`)).status).toBe(401);
+      const { call } = await signIn();
+      expect((await call("/api/owner/verifications")).status).toBe(403);
+    });
+
     it("serves the /owner page", async () => {
       const res = await fetch(`${server.url}/owner`);
       expect(res.status).toBe(200);

@@ -1,0 +1,107 @@
+"use client";
+
+import { useEffect, useId, useState } from "react";
+
+import type { OwnerVerification } from "@/server/owner-verifications.ts";
+
+const POLL_MS = 2000;
+const STATUSES = ["pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"] as const;
+
+const SURFACE_NAMES: Record<string, string> = {
+  native: "textgate API",
+  twilio: "Twilio Verify API",
+  textmagic: "Textmagic Verify API",
+  signalwire: "SignalWire MFA API",
+  vonage: "Vonage Verify API",
+  auth: "Sign-in",
+  socket: "Socket unit",
+};
+
+type Load = { state: "loading" } | { state: "error" } | { state: "ready"; verifications: OwnerVerification[] };
+
+/**
+ * The newest verifications of every surface (GET /api/owner/verifications, polled): a verification started
+ * through a vendor-compatible API shows here with the same status the native API gives it.
+ */
+export function VerificationsList() {
+  const filterId = useId();
+  const [status, setStatus] = useState<string>("");
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+
+  useEffect(() => {
+    let live = true;
+    const fetchList = async () => {
+      try {
+        const query = new URLSearchParams({ limit: "50", ...(status ? { status } : {}) });
+        const res = await fetch(`/api/owner/verifications?${query}`, { cache: "no-store" });
+        const body = (await res.json()) as { verifications?: OwnerVerification[] };
+        if (live) setLoad(res.ok && Array.isArray(body.verifications) ? { state: "ready", verifications: body.verifications } : { state: "error" });
+      } catch {
+        if (live) setLoad({ state: "error" });
+      }
+    };
+    void fetchList();
+    const timer = setInterval(() => void fetchList(), POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [status]);
+
+  return (
+    <section aria-labelledby={`${filterId}-heading`}>
+      <h2 id={`${filterId}-heading`}>Recent verifications</h2>
+      <p>
+        <label htmlFor={filterId}>Status </label>
+        <select id={filterId} value={status} onChange={(event) => setStatus(event.target.value)}>
+          <option value="">Any</option>
+          {STATUSES.map((value) => (
+            <option key={value} value={value}>
+              {value.replaceAll("_", " ")}
+            </option>
+          ))}
+        </select>
+      </p>
+      {load.state === "loading" ? <p className="muted">Loading…</p> : null}
+      {load.state === "error" ? <p className="muted">Could not load the verifications; retrying…</p> : null}
+      {load.state === "ready" && load.verifications.length === 0 ? <p className="muted">No verifications{status ? " with this status" : ""} yet.</p> : null}
+      {load.state === "ready" && load.verifications.length > 0 ? (
+        <div className="table-scroll">
+        <table>
+          <caption className="sr-only">The 50 newest verifications{status ? ` with status ${status.replaceAll("_", " ")}` : ""}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Number</th>
+              <th scope="col">Through</th>
+              <th scope="col">Id</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {load.verifications.map((v) => (
+              <tr key={v.id} data-verification={v.surfaceId}>
+                <td>
+                  <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
+                </td>
+                <td>{v.to}</td>
+                <td>{SURFACE_NAMES[v.surface] ?? v.surface}</td>
+                <td>
+                  <code>{v.surfaceId}</code>
+                </td>
+                <td>{v.channel}</td>
+                <td>{v.status.replaceAll("_", " ")}</td>
+                <td>
+                  {v.attempts} of {v.maxAttempts}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

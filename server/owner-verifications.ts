@@ -1,0 +1,47 @@
+/**
+ * The owner console's list of verifications: every surface (native API, the Twilio, Textmagic, SignalWire
+ * and Vonage compatible APIs, sign-ins, sockets) in one list, newest first, each with the status the native
+ * API answers for it and the id its own API knows it by. Numbers are masked.
+ */
+import { z } from "zod";
+import { maskPhone } from "../lib/phone.ts";
+import { verificationSid } from "./http/compat/twilio/serialize.ts";
+import type { Runtime } from "./runtime.ts";
+import { type Surface, VERIFICATION_STATUSES, type VerificationSummary } from "./verification/types.ts";
+
+export const SURFACES = ["native", "twilio", "textmagic", "signalwire", "vonage", "auth", "socket"] as const satisfies readonly Surface[];
+
+export const ownerVerificationsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum(VERIFICATION_STATUSES).optional(),
+  surface: z.enum(SURFACES).optional(),
+});
+export type OwnerVerificationsQuery = z.infer<typeof ownerVerificationsQuerySchema>;
+
+/** The id a verification has on the API that created it: Twilio's `VE…` sid, textgate's id elsewhere. */
+export function surfaceId(v: Pick<VerificationSummary, "id" | "surface">): string {
+  return v.surface === "twilio" ? verificationSid(v.id) : v.id;
+}
+
+export function serializeOwnerVerification(v: VerificationSummary) {
+  return {
+    id: v.id,
+    surface: v.surface,
+    surfaceId: surfaceId(v),
+    purpose: v.purpose,
+    to: maskPhone(v.to),
+    channel: v.channel,
+    status: v.status,
+    attempts: v.attempts,
+    maxAttempts: v.maxAttempts,
+    createdAt: v.createdAt.toISOString(),
+    expiresAt: v.expiresAt.toISOString(),
+    finishedAt: v.finishedAt?.toISOString() ?? null,
+  };
+}
+export type OwnerVerification = ReturnType<typeof serializeOwnerVerification>;
+
+export async function listOwnerVerifications(runtime: Runtime, query: OwnerVerificationsQuery): Promise<{ verifications: OwnerVerification[] }> {
+  const rows = await runtime.engine.listRecent(query);
+  return { verifications: rows.map(serializeOwnerVerification) };
+}
