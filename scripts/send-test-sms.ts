@@ -44,6 +44,7 @@ const carrier = definition.create(config, ["sms"], {
   publicUrl: (process.env.PUBLIC_URL ?? "http://localhost").replace(/\/+$/, ""),
   secret: process.env.TEXTGATE_SECRET ?? crypto.randomBytes(32).toString("base64url"),
   production: false,
+  clock: () => new Date(),
 });
 const text = values.text ?? `textgate test message (${new Date().toISOString()})`;
 try {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Channel } from "../verification/types.ts";
 import { closedUrl, type FakeCarrier, type FakeReply, type RecordedRequest, startFakeCarrier } from "./fake-server.ts";
+import type { AcceptedSend } from "./fakes/stateful.ts";
 import { type Carrier, CarrierError, type OutboundMessage, type WebhookRequest } from "./types.ts";
 
 export interface CarrierContract {
@@ -30,6 +31,42 @@ export interface CarrierContract {
   expectCallRequest?(request: RecordedRequest, message: OutboundMessage): void;
   /** An inbound webhook as the carrier would send it, but without a valid signature or token. */
   unsignedInbound: WebhookRequest;
+  /** "Was this already sent?" (`findSent`), asked with `since` = CONTRACT_SINCE and the clock at CONTRACT_NOW. */
+  lookup: {
+    /** The carrier's answer listing the text CONTRACT_SMS produced, whose id is `smsFoundId`. */
+    smsFound: FakeReply;
+    smsFoundId: string;
+    /** An answer listing only other sends (another text, an older one, another reference). */
+    smsNotFound: FakeReply;
+    /** A full answer without the send, with more beyond it: the answer is not "not sent". */
+    smsIncomplete: FakeReply;
+    /** Asserts the one lookup request is exactly what the carrier documents (method, path, auth, query). */
+    expectSmsLookup(request: RecordedRequest, message: OutboundMessage): void;
+    callFound?: FakeReply;
+    callFoundId?: string;
+    callNotFound?: FakeReply;
+    /** Only where the call list can hold calls that are not a match. */
+    callIncomplete?: FakeReply;
+    expectCallLookup?(request: RecordedRequest, message: OutboundMessage): void;
+  };
+}
+
+/** The `since` of contract lookups: the step was due at 10:01, less a minute for clock skew. */
+export const CONTRACT_SINCE = new Date("2026-11-22T10:00:00.000Z");
+/** "Now" for contract lookups: the carrier's clock (CarrierDeps.clock) in adapter tests. */
+export const CONTRACT_NOW = new Date("2026-11-22T10:05:00.000Z");
+
+/** A send as a stateful fake keeps it, for building a carrier's listings in contract answers. */
+export function acceptedSend(message: OutboundMessage, id: string, options: { at?: Date; from?: string | null; clientRef?: string | null } = {}): AcceptedSend {
+  return {
+    id,
+    channel: message.channel,
+    to: message.to,
+    from: options.from ?? null,
+    body: message.body,
+    clientRef: options.clientRef === undefined ? message.idempotencyKey : options.clientRef,
+    at: options.at ?? new Date(CONTRACT_SINCE.getTime() + 65_000),
+  };
 }
 
 export const CONTRACT_SMS: OutboundMessage = {
@@ -125,6 +162,48 @@ export function describeCarrierContract(name: string, contract: CarrierContract)
         contract.expectCallRequest?.(fake.requests[0] as RecordedRequest, CONTRACT_CALL);
         expect(result.status).toBe("sent");
         expect(result.carrierMessageId).not.toBe("");
+      });
+    }
+
+    it("can answer whether a send already happened (findSent)", () => {
+      expect(typeof carrier.findSent, "every real carrier looks up an earlier send before a re-send").toBe("function");
+    });
+
+    const lookups: { channel: "sms" | "voice"; message: OutboundMessage }[] = [{ channel: "sms", message: CONTRACT_SMS }];
+    if (contract.channels.includes("voice")) lookups.push({ channel: "voice", message: CONTRACT_CALL });
+    for (const { channel, message } of lookups) {
+      const l = contract.lookup;
+      const answers =
+        channel === "sms"
+          ? { found: l.smsFound, id: l.smsFoundId, notFound: l.smsNotFound, incomplete: l.smsIncomplete, expect: l.expectSmsLookup }
+          : { found: l.callFound, id: l.callFoundId, notFound: l.callNotFound, incomplete: l.callIncomplete, expect: l.expectCallLookup };
+
+      it(`${channel} lookup: finds the earlier send with exactly the documented request`, async () => {
+        fake.respond(answers.found as FakeReply);
+        expect(await carrier.findSent?.(message, CONTRACT_SINCE)).toEqual({ carrierMessageId: answers.id, status: "sent" });
+        expect(fake.requests).toHaveLength(1);
+        expect(answers.expect, `the contract of ${name} asserts its ${channel} lookup request`).toBeTypeOf("function");
+        answers.expect?.(fake.requests[0] as RecordedRequest, message);
+      });
+
+      it(`${channel} lookup: answers "not sent" when only other sends are listed`, async () => {
+        fake.respond(answers.notFound as FakeReply);
+        expect(await carrier.findSent?.(message, CONTRACT_SINCE)).toBeNull();
+      });
+
+      // A LaML call list is filtered to our number and theirs, so every call in it is a match: no such answer.
+      if (answers.incomplete) {
+        it(`${channel} lookup: a full answer that may hide the send throws instead of answering "not sent"`, async () => {
+          fake.respond(answers.incomplete as FakeReply);
+          const error = await failure(carrier.findSent?.(message, CONTRACT_SINCE) ?? Promise.resolve());
+          expect(error.code).toBe("lookup_incomplete");
+        });
+      }
+
+      it(`${channel} lookup: a carrier failure throws a retryable error, so nothing is sent blind`, async () => {
+        fake.respond(contract.answers.unavailable);
+        const error = await failure(carrier.findSent?.(message, CONTRACT_SINCE) ?? Promise.resolve());
+        expect({ carrier: error.carrier, retryable: error.retryable }).toEqual({ carrier: name, retryable: true });
       });
     }
 

@@ -15,6 +15,8 @@ export interface CarrierDeps {
   /** TEXTGATE_SECRET, for keys an adapter derives (never sent anywhere). */
   secret: string;
   production: boolean;
+  /** The engine's clock: "now" for lookups that need an end of their time window. */
+  clock: () => Date;
 }
 
 export interface CarrierDefinition<C = unknown> {

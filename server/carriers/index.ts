@@ -87,6 +87,7 @@ export function buildCarriers({ config, sql, logger, clock, env = process.env, f
     publicUrl: config.PUBLIC_URL.replace(/\/+$/, ""),
     secret: config.TEXTGATE_SECRET,
     production: config.production,
+    clock,
   };
   const sandbox = wanted.has("sandbox") ? new SandboxCarrier(sql, clock) : null;
   const built: Carrier[] = [...(sandbox ? [sandbox] : []), consoleCarrier()];

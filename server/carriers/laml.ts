@@ -5,7 +5,7 @@
  * operation, one code path for both carriers, an explicit timeout, and no host rewriting (the SDK
  * mangles two-label hostnames, providers.md §2.7), so a local fake is just a base URL.
  */
-import { basicAuth, carrierError, carrierFetch, codeForStatus, type CarrierResponse, type FetchLike, toE164 } from "./http.ts";
+import { basicAuth, carrierError, carrierFetch, codeForStatus, type CarrierResponse, type FetchLike, isPhoneNumber, toE164 } from "./http.ts";
 import { isE164 } from "../../lib/phone.ts";
 import { assertSmsFits } from "./segments.ts";
 import type { CarrierErrorCode, CarrierWebhooks, InboundText, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
@@ -99,30 +99,57 @@ export function sendLamlSms(
   });
 }
 
+/** Newest records one lookup reads. A full page with nothing older than `since` could hide the send. */
+export const LOOKUP_PAGE_SIZE = 50;
+
+interface LamlRecord {
+  sid?: unknown;
+  body?: unknown;
+  direction?: unknown;
+  date_created?: unknown;
+}
+
 /**
- * GET …/Messages?To=…&DateSent>=… : a message to this number with exactly this body created since
- * `since`, or null. The body holds the code, so it identifies the send. Lookup failures are thrown
- * like send failures (a retryable one makes the engine try again later rather than risk a second text).
+ * "Was this already sent?" on the LaML API, newest first, one page: GET …/Messages?To=… for a text,
+ * GET …/Calls?To=…&From=… for a call. A match is outbound and created since `since`; a text must also
+ * have exactly this body (it holds the code). A call has no body to compare, so any call from our
+ * number to this number since `since` counts as placed, whatever its status. No date filter is sent:
+ * DateSent and StartTime stay empty while a message or call waits in the carrier's queue (calls beyond
+ * the account's calls-per-second are queued), and such a send must still be found.
+ * Failures are thrown like send failures, and so is a page that may hide the answer.
  */
-export async function findLamlSms(account: LamlAccount, message: OutboundMessage, since: Date): Promise<SendResult | null> {
-  if (message.channel !== "sms") return null;
-  const query = new URLSearchParams({ To: message.to, "DateSent>": since.toISOString().slice(0, 10), PageSize: "50" });
+export async function findLamlSend(account: LamlAccount, message: OutboundMessage, since: Date, caller?: string): Promise<SendResult | null> {
+  const voice = message.channel === "voice";
+  const resource = voice ? account.callsResource : account.messagesResource;
+  const query = new URLSearchParams({ To: message.to, ...(voice && caller ? { From: caller } : {}), PageSize: String(LOOKUP_PAGE_SIZE) });
   const response = await carrierFetch(
     account.carrier,
     account.fetch,
-    `${account.accountUrl}/${account.messagesResource}?${query}`,
+    `${account.accountUrl}/${resource}?${query}`,
     { method: "GET", headers: { authorization: basicAuth(account.username, account.password), accept: "application/json" } },
     account.timeoutMs,
   );
   if (response.status < 200 || response.status >= 300) throw lamlError(account.carrier, response);
-  const messages = ((response.json as { messages?: unknown } | undefined)?.messages ?? []) as { sid?: unknown; body?: unknown; date_created?: unknown; direction?: unknown }[];
-  const floor = since.getTime() - 60_000; // clock skew between us and the carrier
-  for (const m of messages) {
-    const created = typeof m.date_created === "string" ? Date.parse(m.date_created) : Number.NaN;
-    const outbound = typeof m.direction !== "string" || m.direction.startsWith("outbound");
-    if (typeof m.sid === "string" && m.body === message.body && outbound && !(created < floor)) return { carrierMessageId: m.sid, status: "sent" };
+  const page = (response.json ?? {}) as { messages?: unknown; calls?: unknown; next_page_uri?: unknown };
+  const records = voice ? page.calls : page.messages;
+  if (!Array.isArray(records)) throw carrierError(account.carrier, "bad_response", `${account.carrier} listed ${resource} without its records`);
+  const createdAt = (r: LamlRecord) => (typeof r.date_created === "string" ? Date.parse(r.date_created) : Number.NaN);
+  const outbound = (r: LamlRecord) => typeof r.direction !== "string" || r.direction.startsWith("outbound");
+  // An unreadable date counts as recent: a wrong "already sent" costs a late code, a wrong "not sent" a second one.
+  const match = (records as LamlRecord[]).find(
+    (r) => typeof r.sid === "string" && outbound(r) && !(createdAt(r) < since.getTime()) && (voice || r.body === message.body),
+  );
+  if (match) return { carrierMessageId: match.sid as string, status: "sent" };
+  const reachedOlder = (records as LamlRecord[]).some((r) => createdAt(r) < since.getTime());
+  if (page.next_page_uri && !reachedOlder) {
+    throw carrierError(account.carrier, "lookup_incomplete", `${account.carrier}: more than ${LOOKUP_PAGE_SIZE} ${resource} to ${message.to} since ${since.toISOString()}`);
   }
   return null;
+}
+
+/** The number a call comes from: the message's own sender when it is a number, else the configured one. */
+export function callerNumber(message: OutboundMessage, configured: string): string {
+  return message.from && isPhoneNumber(message.from) ? message.from : configured;
 }
 
 /** POST …/Calls with either inline TwiML or a document URL. */

@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CONTRACT_CALL, describeCarrierContract, webhookRequest } from "./contract.ts";
+import { CONTRACT_CALL, CONTRACT_NOW, describeCarrierContract, webhookRequest } from "./contract.ts";
 import { type CarrierDeps, parseCarrierEnv } from "./definition.ts";
 import type { RecordedRequest } from "./fake-server.ts";
+import { lamlLookupContract } from "./fakes/laml-contract.ts";
 import { openSay, sealSay, signalwireDefinition } from "./signalwire.ts";
 import type { Carrier } from "./types.ts";
 
@@ -12,7 +13,7 @@ const SIGNING_KEY = "PSKabcdef0123456789";
 const ENV = { SIGNALWIRE_PROJECT_ID: PROJECT, SIGNALWIRE_API_TOKEN: TOKEN, SIGNALWIRE_FROM: "+14155550100", SIGNALWIRE_SIGNING_KEY: SIGNING_KEY };
 const PUBLIC = "https://verify.example.com";
 const SECRET = "s".repeat(40);
-const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: SECRET, production: false };
+const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: SECRET, production: false, clock: () => CONTRACT_NOW };
 
 function build(spaceUrl: string, extra: Record<string, string> = {}): Carrier {
   const env = { ...ENV, SIGNALWIRE_SPACE_URL: spaceUrl, SIGNALWIRE_TIMEOUT_MS: "1000", ...extra };
@@ -58,6 +59,13 @@ describeCarrierContract("signalwire", {
   unsignedInbound: webhookRequest({
     url: `${PUBLIC}/api/webhooks/signalwire/inbound`,
     form: [["MessageSid", "m-1"], ["From", "+447700900123"], ["To", "+14155550100"], ["Body", "YES"]],
+  }),
+  lookup: lamlLookupContract({
+    accountPath: `/api/laml/2010-04-01/Accounts/${PROJECT}`,
+    messagesResource: "Messages",
+    callsResource: "Calls",
+    authorization: basic,
+    from: "+14155550100",
   }),
 });
 

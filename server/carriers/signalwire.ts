@@ -7,14 +7,13 @@
  * document is served from a URL: /api/webhooks/signalwire/voice?m=<sealed>, where <sealed> is the text
  * to speak encrypted and authenticated with a key derived from TEXTGATE_SECRET (AES-256-GCM, 15-minute
  * expiry). The code never appears in the URL in clear, and SignalWire's fetch is signature-checked.
- * SignalWire has no client reference on Messages: see docs/carriers.md on duplicates.
+ * SignalWire has no client reference on Messages or Calls: `findSent` looks the send up (docs/carriers.md).
  */
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
-import { isPhoneNumber } from "./http.ts";
-import { createLamlCall, findLamlSms, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
+import { callerNumber, createLamlCall, findLamlSend, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { header, verifyTwilioStyle } from "./webhooks/signatures.ts";
@@ -94,6 +93,7 @@ export function signalwireCarrier(config: SignalwireConfig, channels: readonly C
   };
   const signingKey = config.SIGNALWIRE_SIGNING_KEY;
   const statusCallback = deps.publicUrl.startsWith("https://") ? `${deps.publicUrl}/api/webhooks/signalwire/status` : undefined;
+  const callerOf = (message: OutboundMessage) => callerNumber(message, config.SIGNALWIRE_FROM as string);
 
   // SDK validators also accept the Twilio header name on the compatibility surface.
   const verify = (request: WebhookRequest) =>
@@ -107,14 +107,13 @@ export function signalwireCarrier(config: SignalwireConfig, channels: readonly C
 
   return {
     id: "signalwire",
-    findSent: (message, since) => findLamlSms(account, message, since),
+    findSent: (message, since) => findLamlSend(account, message, since, callerOf(message)),
     channels,
     webhooks: lamlWebhooks(signingKey !== undefined, verify, voice),
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.channel === "sms") return sendLamlSms(account, message, { from: config.SIGNALWIRE_FROM, statusCallback });
-      const from = message.from && isPhoneNumber(message.from) ? message.from : (config.SIGNALWIRE_FROM as string);
       const sealed = sealSay(deps.secret, { text: message.body, language: voiceLanguage(message.locale, config.SIGNALWIRE_VOICE_LANGUAGE) });
-      return createLamlCall(account, message.to, from, { Url: `${deps.publicUrl}/api/webhooks/signalwire/voice?m=${sealed}`, Method: "POST" });
+      return createLamlCall(account, message.to, callerOf(message), { Url: `${deps.publicUrl}/api/webhooks/signalwire/voice?m=${sealed}`, Method: "POST" });
     },
   };
 }

@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
+import { acceptedSend, CONTRACT_NOW, CONTRACT_SINCE, CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
+import { historyAnswer, historyMessage } from "./fakes/textlocal.ts";
 import { type CarrierDeps, parseCarrierEnv } from "./definition.ts";
-import { textlocalDefinition } from "./textlocal.ts";
+import { HISTORY_LIMIT, textlocalDefinition } from "./textlocal.ts";
 import { CarrierError, type Carrier } from "./types.ts";
 
 const TOKEN = "textlocal-token-0123456789abc";
 const ENV = { TEXTLOCAL_API_KEY: "NmE0ZTk2NzYxMjM0NTY3OA", TEXTLOCAL_SENDER: "Textgate", TEXTLOCAL_WEBHOOK_TOKEN: TOKEN };
 const PUBLIC = "https://verify.example.com";
-const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false };
+const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false, clock: () => CONTRACT_NOW };
 
 function build(baseUrl: string, extra: Record<string, string> = {}): Carrier {
   const env = { ...ENV, TEXTLOCAL_API_BASE_URL: baseUrl, TEXTLOCAL_TIMEOUT_MS: "1000", ...extra };
   return textlocalDefinition.create(parseCarrierEnv(textlocalDefinition, ["sms"], env), ["sms"], deps);
 }
+/** A message of the API history: CONTRACT_SMS's number and text, with this customID. */
+const sent = (id: string, customID: string) => historyMessage(acceptedSend(CONTRACT_SMS, id, { from: "Textgate", clientRef: customID }));
 const failure = (code: number, message: string) => ({ status: 200, body: { errors: [{ code, message }], status: "failure" } });
 
 describeCarrierContract("textlocal", {
@@ -56,6 +59,39 @@ describeCarrierContract("textlocal", {
     url: `${PUBLIC}/api/webhooks/textlocal/inbound`,
     form: [["sender", "447700900123"], ["content", "YES"], ["inNumber", "447700900001"]],
   }),
+  lookup: {
+    smsFound: historyAnswer([sent("1151346300", "0197a0b2-0000-7e4f-8a9b-0c1d2e3f4a5b"), sent("1151346299", CONTRACT_SMS.idempotencyKey)]),
+    smsFoundId: "1151346299",
+    // Another delivery's text with the same body (a second step of one verification) is not this one.
+    smsNotFound: historyAnswer([sent("1151346300", "0197a0b2-0000-7e4f-8a9b-0c1d2e3f4a5b")]),
+    smsIncomplete: historyAnswer(Array.from({ length: HISTORY_LIMIT }, (_, i) => sent(String(1151340000 + i), `other-${i}`))),
+    expectSmsLookup(request) {
+      expect(request.method).toBe("POST");
+      expect(request.path).toBe("/get_history_api/");
+      expect(request.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+      expect(Object.fromEntries(request.form ?? [])).toEqual({
+        apikey: ENV.TEXTLOCAL_API_KEY,
+        min_time: String(CONTRACT_SINCE.getTime() / 1000),
+        max_time: String(CONTRACT_NOW.getTime() / 1000),
+        sort_order: "desc",
+        start: "0",
+        limit: String(HISTORY_LIMIT),
+      });
+    },
+  },
+});
+
+describe("textlocal lookup of an earlier send", () => {
+  it("matches number and exact text when the history carries no customID", async () => {
+    const { startFakeCarrier } = await import("./fake-server.ts");
+    const { customID: _, ...withoutCustom } = sent("1151346299", CONTRACT_SMS.idempotencyKey) as { customID: string };
+    const fake = await startFakeCarrier(historyAnswer([{ ...withoutCustom, content: "Your textgate code is 000000" }, { ...withoutCustom, id: "1151346298" }]));
+    try {
+      expect(await build(fake.url).findSent?.(CONTRACT_SMS, CONTRACT_SINCE)).toEqual({ carrierMessageId: "1151346298", status: "sent" });
+    } finally {
+      await fake.close();
+    }
+  });
 });
 
 describe("textlocal", () => {

@@ -3,14 +3,14 @@
  * international digits without "+". No voice API exists [UNCONFIRMED: none found]. providers.md §3.
  *
  * `custom` carries the delivery id; Textlocal returns it as `customID` in delivery receipts, which carry
- * no message id, so receipts find their delivery by it. Textlocal signs no webhook: receipts and inbound
+ * no message id, so receipts find their delivery by it, and so does `findSent` in the API history. Textlocal signs no webhook: receipts and inbound
  * texts must come to a URL with ?token=TEXTLOCAL_WEBHOOK_TOKEN (refused otherwise). Inbound pushes have
  * no message id either: a hash of the raw body stands in, so a byte-identical retry is stored once.
  */
 import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, timeoutSchema, webhookTokenSchema } from "./definition.ts";
-import { carrierError, carrierFetch, codeForStatus, toE164, withoutPlus } from "./http.ts";
+import { carrierError, carrierFetch, type CarrierResponse, codeForStatus, toE164, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";
 import type { Carrier, CarrierErrorCode, CarrierWebhooks, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
 import { allParams, sha256Hex, verifyUrlToken } from "./webhooks/signatures.ts";
@@ -70,14 +70,74 @@ function textlocalWebhooks(config: TextlocalConfig): CarrierWebhooks {
   };
 }
 
+/** Most records one history lookup reads; a full answer may hide the send. */
+export const HISTORY_LIMIT = 1000;
+
+interface HistoryMessage {
+  id?: number | string;
+  number?: number | string;
+  content?: string;
+  customID?: string;
+}
+
+/** Failures of /send/ and /get_history_api/ alike: a 5xx or 429 by status, else the first error's code. */
+function textlocalFailure(response: CarrierResponse, answer: { errors?: { code?: number | string; message?: string }[] }) {
+  if (response.status >= 500 || response.status === 429) {
+    return carrierError("textlocal", codeForStatus(response.status), `textlocal ${response.status}: ${response.text.slice(0, 200)}`);
+  }
+  const first = answer.errors?.[0];
+  const code = first?.code === undefined ? "" : String(first.code);
+  const mapped = TEXTLOCAL_ERRORS[code] ?? (response.status >= 400 ? codeForStatus(response.status) : "rejected");
+  return carrierError("textlocal", mapped, `textlocal error ${code || response.status}: ${first?.message ?? (response.text.slice(0, 200) || "no answer")}`);
+}
+
 export function textlocalCarrier(config: TextlocalConfig, channels: readonly Channel[], deps: CarrierDeps): Carrier {
   const receiptUrl =
     deps.publicUrl.startsWith("https://") && config.TEXTLOCAL_WEBHOOK_TOKEN ? `${deps.publicUrl}/api/webhooks/textlocal/status?token=${config.TEXTLOCAL_WEBHOOK_TOKEN}` : undefined;
+
+  /** Every Textlocal command is a form POST with the API key among the fields. */
+  const post = (path: string, form: URLSearchParams) =>
+    carrierFetch(
+      "textlocal",
+      deps.fetch,
+      `${config.TEXTLOCAL_API_BASE_URL}${path}`,
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: form.toString() },
+      config.TEXTLOCAL_TIMEOUT_MS,
+    );
+
+  /**
+   * "Was this already sent?": POST /get_history_api/ (messages sent through the API, newest first) from
+   * `since` to now. The record whose `customID` is this delivery's is the send; a record without a
+   * `customID` field matches on number and exact text instead. Record fields are [UNCONFIRMED]: the
+   * documentation shows no sample answer.
+   */
+  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+    const form = new URLSearchParams({
+      apikey: config.TEXTLOCAL_API_KEY,
+      min_time: String(Math.floor(since.getTime() / 1000)),
+      max_time: String(Math.ceil(deps.clock().getTime() / 1000)),
+      sort_order: "desc",
+      start: "0",
+      limit: String(HISTORY_LIMIT),
+    });
+    const response = await post("/get_history_api/", form);
+    const answer = (response.json ?? {}) as Omit<TextlocalAnswer, "messages"> & { messages?: HistoryMessage[] };
+    if (response.status >= 500 || response.status === 429 || answer.status !== "success") throw textlocalFailure(response, answer);
+    const messages = Array.isArray(answer.messages) ? answer.messages : [];
+    const number = withoutPlus(message.to);
+    const match = messages.find((m) =>
+      m.customID !== undefined ? m.customID === message.idempotencyKey : String(m.number) === number && m.content === message.body,
+    );
+    if (match) return { carrierMessageId: match.id === undefined ? `custom:${message.idempotencyKey}` : String(match.id), status: "sent" };
+    if (messages.length >= HISTORY_LIMIT) throw carrierError("textlocal", "lookup_incomplete", `textlocal: ${HISTORY_LIMIT} or more messages since ${since.toISOString()}`);
+    return null;
+  }
 
   return {
     id: "textlocal",
     channels,
     webhooks: textlocalWebhooks(config),
+    findSent,
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.channel !== "sms") throw carrierError("textlocal", "rejected", "textlocal sends SMS only");
       // Textlocal truncates past 765 characters: 5 GSM-7 parts (153 each). Unicode texts are refused past 5 parts too.
@@ -91,24 +151,10 @@ export function textlocalCarrier(config: TextlocalConfig, channels: readonly Cha
       });
       if (receiptUrl) form.set("receipt_url", receiptUrl);
       if (config.TEXTLOCAL_TEST_MODE) form.set("test", "true");
-      const response = await carrierFetch(
-        "textlocal",
-        deps.fetch,
-        `${config.TEXTLOCAL_API_BASE_URL}/send/`,
-        { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: form.toString() },
-        config.TEXTLOCAL_TIMEOUT_MS,
-      );
+      const response = await post("/send/", form);
       const answer = (response.json ?? {}) as TextlocalAnswer;
-      if (response.status >= 500 || response.status === 429) {
-        throw carrierError("textlocal", codeForStatus(response.status), `textlocal ${response.status}: ${response.text.slice(0, 200)}`);
-      }
       // Failures are "status":"failure" with errors[]; their HTTP status is not documented [UNCONFIRMED: 200].
-      if (answer.status !== "success") {
-        const first = answer.errors?.[0];
-        const code = first?.code === undefined ? "" : String(first.code);
-        const mapped = TEXTLOCAL_ERRORS[code] ?? (response.status >= 400 ? codeForStatus(response.status) : "rejected");
-        throw carrierError("textlocal", mapped, `textlocal error ${code || response.status}: ${first?.message ?? (response.text.slice(0, 200) || "no answer")}`);
-      }
+      if (response.status >= 500 || response.status === 429 || answer.status !== "success") throw textlocalFailure(response, answer);
       // messages[].id and batch_id are as commonly described [UNCONFIRMED]; receipts match on `custom` anyway.
       const id = answer.messages?.[0]?.id ?? answer.batch_id;
       return { carrierMessageId: id === undefined ? `custom:${message.idempotencyKey}` : String(id), status: "sent" };

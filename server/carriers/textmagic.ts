@@ -5,7 +5,7 @@
  * [UNCONFIRMED]). providers.md §4.
  *
  * No client reference fits: Textmagic's `referenceId` is an integer (textmagic-rest SDK models), our
- * idempotency key a UUID. Textmagic signs no webhook: inbound replies and delivery callbacks must come
+ * idempotency key a UUID, so `findSent` matches the number and exact text in the outbound messages. Textmagic signs no webhook: inbound replies and delivery callbacks must come
  * to a URL with ?token=TEXTMAGIC_WEBHOOK_TOKEN (refused otherwise). The v2 delivery-callback payload is
  * [UNCONFIRMED]; it is read as the message resource (`id`, `status` letter) or the legacy v1 fields
  * (`message_id`, `status`).
@@ -73,11 +73,48 @@ function textmagicWebhooks(config: TextmagicConfig): CarrierWebhooks {
   };
 }
 
+/** Newest outbound messages one lookup reads. A full page with nothing older than `since` could hide the send. */
+export const LOOKUP_LIMIT = 100;
+
+interface ListedMessage {
+  id?: number | string;
+  receiver?: string;
+  text?: string;
+  messageTime?: string;
+}
+
 export function textmagicCarrier(config: TextmagicConfig, channels: readonly Channel[], deps: CarrierDeps): Carrier {
+  const auth = { "x-tm-username": config.TEXTMAGIC_USERNAME, "x-tm-key": config.TEXTMAGIC_API_KEY, accept: "application/json" };
+
+  /**
+   * "Was this already sent?": GET /api/v2/messages (the account's outbound messages, newest first
+   * [UNCONFIRMED: the order]), first page of 100. A match went to this number with exactly this text
+   * (it holds the code) at or after `since`. Text-to-speech messages are assumed to be listed the same
+   * way [UNCONFIRMED].
+   */
+  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+    const query = new URLSearchParams({ page: "1", limit: String(LOOKUP_LIMIT) });
+    const response = await carrierFetch("textmagic", deps.fetch, `${config.TEXTMAGIC_API_BASE_URL}/api/v2/messages?${query}`, { method: "GET", headers: auth }, config.TEXTMAGIC_TIMEOUT_MS);
+    if (response.status < 200 || response.status >= 300) throw textmagicError(response);
+    const page = (response.json ?? {}) as { page?: number; pageCount?: number; resources?: unknown };
+    if (!Array.isArray(page.resources)) throw carrierError("textmagic", "bad_response", "textmagic listed messages without resources");
+    const sentAt = (m: ListedMessage) => (typeof m.messageTime === "string" ? Date.parse(m.messageTime) : Number.NaN);
+    const resources = page.resources as ListedMessage[];
+    // An unreadable time counts as recent: a wrong "already sent" costs a late code, a wrong "not sent" a second one.
+    const match = resources.find((m) => m.receiver === withoutPlus(message.to) && m.text === message.body && !(sentAt(m) < since.getTime()));
+    if (match?.id !== undefined) return { carrierMessageId: String(match.id), status: "sent" };
+    const morePages = (page.pageCount ?? 1) > (page.page ?? 1);
+    if (morePages && !resources.some((m) => sentAt(m) < since.getTime())) {
+      throw carrierError("textmagic", "lookup_incomplete", `textmagic: more than ${LOOKUP_LIMIT} messages since ${since.toISOString()}`);
+    }
+    return null;
+  }
+
   return {
     id: "textmagic",
     channels,
     webhooks: textmagicWebhooks(config),
+    findSent,
     async send(message: OutboundMessage): Promise<SendResult> {
       // Textmagic sends 1–6 parts and answers 400 past them (cutExtra=false): refuse before the request.
       if (message.channel === "sms") assertSmsFits("textmagic", message.body, 6);
@@ -94,12 +131,7 @@ export function textmagicCarrier(config: TextmagicConfig, channels: readonly Cha
         `${config.TEXTMAGIC_API_BASE_URL}/api/v2/messages`,
         {
           method: "POST",
-          headers: {
-            "x-tm-username": config.TEXTMAGIC_USERNAME,
-            "x-tm-key": config.TEXTMAGIC_API_KEY,
-            "content-type": "application/json",
-            accept: "application/json",
-          },
+          headers: { ...auth, "content-type": "application/json" },
           body: JSON.stringify(body),
         },
         config.TEXTMAGIC_TIMEOUT_MS,

@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
+import { CONTRACT_NOW, CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
 import { parseCarrierEnv, type CarrierDeps } from "./definition.ts";
 import { type FakeCarrier, type FakeReply, startFakeCarrier } from "./fake-server.ts";
+import { lamlLookupContract } from "./fakes/laml-contract.ts";
 import { twilioDefinition } from "./twilio.ts";
 import { CarrierError, type Carrier } from "./types.ts";
 
@@ -10,7 +11,7 @@ const SID = `AC${"0a".repeat(16)}`;
 const TOKEN = "f3c1b2a4d5e6f7089a1b2c3d4e5f6a7b";
 const ENV = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: "+14155550100" };
 const PUBLIC = "https://verify.example.com";
-const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false };
+const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false, clock: () => CONTRACT_NOW };
 
 function build(baseUrl: string, extra: Record<string, string> = {}, channels: ("sms" | "voice")[] = ["sms", "voice"]): Carrier {
   const env = { ...ENV, TWILIO_API_BASE_URL: baseUrl, TWILIO_TIMEOUT_MS: "1000", ...extra };
@@ -64,6 +65,13 @@ describeCarrierContract("twilio", {
   unsignedInbound: webhookRequest({
     url: `${PUBLIC}/api/webhooks/twilio/inbound`,
     form: [["MessageSid", "SM1"], ["From", "+447700900123"], ["To", "+14155550100"], ["Body", "YES"]],
+  }),
+  lookup: lamlLookupContract({
+    accountPath: `/2010-04-01/Accounts/${SID}`,
+    messagesResource: "Messages.json",
+    callsResource: "Calls.json",
+    authorization: basic(SID, TOKEN),
+    from: "+14155550100",
   }),
 });
 
@@ -212,50 +220,5 @@ describe("twilio webhooks", () => {
     expect(status([["MessageSid", "SM1"], ["MessageStatus", "undelivered"], ["ErrorCode", "30003"]])).toEqual({ carrierMessageId: "SM1", status: "failed", carrierError: "undelivered 30003" });
     expect(status([["MessageSid", "SM1"], ["MessageStatus", "queued"]])).toBeNull();
     expect(status([["CallSid", "CA1"], ["CallStatus", "no-answer"]])).toEqual({ carrierMessageId: "CA1", status: "failed", carrierError: "no-answer" });
-  });
-});
-
-describe("twilio: finding a send a crashed process already made", () => {
-  let fake: FakeCarrier;
-  beforeAll(async () => {
-    fake = await startFakeCarrier({ status: 200, body: { messages: [] } });
-  });
-  afterAll(() => fake.close());
-
-  const since = new Date("2026-11-22T10:00:00.000Z");
-  const listing = (messages: unknown[]): FakeReply => ({ status: 200, body: { messages, page: 0, page_size: 50 } });
-
-  it("lists today's messages to the number with the account's auth and matches the exact body", async () => {
-    const carrier = build(fake.url);
-    fake.requests.length = 0;
-    fake.respond(
-      listing([
-        { sid: "SMother", body: "Your code is 000000", direction: "outbound-api", date_created: "Sun, 22 Nov 2026 10:00:05 +0000" },
-        { sid: "SMmatch", body: CONTRACT_SMS.body, direction: "outbound-api", date_created: "Sun, 22 Nov 2026 10:00:06 +0000" },
-      ]),
-    );
-    expect(await carrier.findSent?.(CONTRACT_SMS, since)).toEqual({ carrierMessageId: "SMmatch", status: "sent" });
-    const request = fake.requests[0];
-    expect(request?.method).toBe("GET");
-    expect(request?.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
-    expect(request?.headers.authorization).toBe(basic(SID, TOKEN));
-    expect(Object.fromEntries(request?.query ?? [])).toEqual({ To: CONTRACT_SMS.to, "DateSent>": "2026-11-22", PageSize: "50" });
-  });
-
-  it("ignores older messages, replies from the phone and other bodies", async () => {
-    const carrier = build(fake.url);
-    fake.respond(
-      listing([
-        { sid: "SMold", body: CONTRACT_SMS.body, direction: "outbound-api", date_created: "Sun, 22 Nov 2026 09:50:00 +0000" },
-        { sid: "SMin", body: CONTRACT_SMS.body, direction: "inbound", date_created: "Sun, 22 Nov 2026 10:01:00 +0000" },
-      ]),
-    );
-    expect(await carrier.findSent?.(CONTRACT_SMS, since)).toBeNull();
-  });
-
-  it("throws a retryable error when the lookup fails, so nothing is sent blind", async () => {
-    const carrier = build(fake.url);
-    fake.respond({ status: 503, body: { code: 20503, message: "Service Unavailable", status: 503 } });
-    await expect(carrier.findSent?.(CONTRACT_SMS, since)).rejects.toMatchObject({ retryable: true });
   });
 });

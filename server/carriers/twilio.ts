@@ -1,14 +1,14 @@
 /**
  * Twilio: SMS through the Messages resource, text-to-speech calls through the Calls resource with
  * inline `<Say>` TwiML, and webhooks signed with `X-Twilio-Signature` (HMAC-SHA1 keyed with the auth
- * token). providers.md §2. Twilio has no client reference or idempotency key on Messages, so a send
- * retried after a crash between "accepted" and "recorded" can reach the phone twice (docs/carriers.md).
+ * token). providers.md §2. Twilio has no client reference or idempotency key on Messages or Calls: a
+ * send retried after a crash between "accepted" and "recorded" first asks `findSent` (docs/carriers.md).
  */
 import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { carrierError, isPhoneNumber } from "./http.ts";
-import { createLamlCall, findLamlSms, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";
+import { callerNumber, createLamlCall, findLamlSend, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { header, verifyTwilioStyle } from "./webhooks/signatures.ts";
@@ -66,20 +66,20 @@ export function twilioCarrier(config: TwilioConfig, channels: readonly Channel[]
   };
   // Twilio can only call back a public HTTPS URL; on a local or plain-HTTP PUBLIC_URL the dashboard setting is used.
   const statusCallback = deps.publicUrl.startsWith("https://") ? `${deps.publicUrl}/api/webhooks/twilio/status` : undefined;
+  const callerOf = (message: OutboundMessage) => callerNumber(message, config.TWILIO_FROM as string);
 
   return {
     id: "twilio",
     channels,
     webhooks: lamlWebhooks(true, twilioVerifier(config.TWILIO_AUTH_TOKEN)),
-    findSent: (message, since) => findLamlSms(account, message, since),
+    findSent: (message, since) => findLamlSend(account, message, since, callerOf(message)),
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.channel === "sms") {
         return sendLamlSms(account, message, { from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, statusCallback });
       }
       if (message.body.length > 3500) throw carrierError("twilio", "message_too_long", "twilio: inline TwiML is limited to 4000 characters");
-      const from = message.from && isPhoneNumber(message.from) ? message.from : (config.TWILIO_FROM as string);
       const twiml = sayDocument(message.body, { voice: config.TWILIO_VOICE, language: voiceLanguage(message.locale, config.TWILIO_VOICE_LANGUAGE) });
-      return createLamlCall(account, message.to, from, { Twiml: twiml });
+      return createLamlCall(account, message.to, callerOf(message), { Twiml: twiml });
     },
   };
 }

@@ -34,9 +34,12 @@ export interface Carrier {
   readonly channels: readonly Channel[];
   send(message: OutboundMessage): Promise<SendResult>;
   /**
-   * For carriers without an idempotency key: finds a message this exact send already produced (same
-   * destination and body, created since `since`), or null. The engine asks before re-sending a delivery
-   * that a crashed process may have handed over already.
+   * "Was this already sent?": the text or call this exact send produced since `since`, found through the
+   * carrier's own records (by our client reference where the carrier keeps one, else by destination,
+   * caller and body), or null when the carrier has none. Throws a CarrierError when it cannot tell (the
+   * lookup failed, or its answer may be cut short): the engine then sends nothing and asks again later.
+   * Asked before re-sending a delivery that a crashed process may have handed over already. Every real
+   * carrier answers for every channel it sends; only the development carriers lack it.
    */
   findSent?(message: OutboundMessage, since: Date): Promise<SendResult | null>;
   /** Present when the carrier calls us back (inbound texts, delivery receipts). */
@@ -54,7 +57,9 @@ export type CarrierErrorCode =
   | "carrier_unavailable"
   | "timeout"
   | "network_error"
-  | "bad_response";
+  | "bad_response"
+  /** A lookup answered with a full page still inside the window: what is beyond it is unknown. */
+  | "lookup_incomplete";
 
 export type WebhookKind = "inbound" | "status" | "voice";
 

@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
 import { Vonage } from "@vonage/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRACT_CALL, CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
+import { acceptedSend, CONTRACT_CALL, CONTRACT_NOW, CONTRACT_SMS, describeCarrierContract, webhookRequest } from "./contract.ts";
 import { type CarrierDeps, parseCarrierEnv } from "./definition.ts";
 import { type FakeCarrier, type FakeReply, type RecordedRequest, startFakeCarrier } from "./fake-server.ts";
+import { callsPage, listedCall, reportsAnswer, reportsSmsRecord } from "./fakes/vonage.ts";
 import { CarrierError, type Carrier } from "./types.ts";
 import { vonageDefinition } from "./vonage.ts";
 
@@ -24,7 +25,7 @@ const ENV = {
   VONAGE_WEBHOOK_TOKEN: TOKEN,
 };
 const PUBLIC = "https://verify.example.com";
-const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false };
+const deps: CarrierDeps = { fetch: (input, init) => fetch(input, init), publicUrl: PUBLIC, secret: "s".repeat(40), production: false, clock: () => CONTRACT_NOW };
 
 function build(baseUrl: string, extra: Record<string, string> = {}): Carrier {
   const env = { ...ENV, VONAGE_REST_BASE_URL: baseUrl, VONAGE_API_BASE_URL: baseUrl, VONAGE_TIMEOUT_MS: "1000", ...extra };
@@ -45,6 +46,11 @@ function smsAnswer(...parts: { status: string; errorText?: string }[]): FakeRepl
     },
   };
 }
+
+/** An outbound SMS record of the Reports API, to CONTRACT_SMS's number, with this client reference. */
+const smsRecord = (id: string, clientRef: string) => reportsSmsRecord(acceptedSend(CONTRACT_SMS, id, { from: "Textgate", clientRef }));
+/** CONTRACT_CALL as Vonage lists it, from VONAGE_VOICE_FROM. */
+const ourCall = acceptedSend(CONTRACT_CALL, "call", { from: "447700900001", clientRef: null });
 
 function jwtClaims(request: RecordedRequest): Record<string, unknown> {
   const token = String(request.headers.authorization).replace(/^Bearer /, "");
@@ -96,6 +102,35 @@ describeCarrierContract("vonage", {
     url: `${PUBLIC}/api/webhooks/vonage/inbound`,
     form: [["msisdn", "447700900123"], ["to", "447700900001"], ["messageId", "0A0000000123ABCD1"], ["text", "YES"], ["type", "text"]],
   }),
+  lookup: {
+    smsFound: reportsAnswer([smsRecord("0A0000000000OTHER", "0197a0b2-0000-7e4f-8a9b-0c1d2e3f4a5b"), smsRecord("0A00000000000MATCH", CONTRACT_SMS.idempotencyKey)]),
+    smsFoundId: "0A00000000000MATCH",
+    smsNotFound: reportsAnswer([smsRecord("0A0000000000OTHER", "0197a0b2-0000-7e4f-8a9b-0c1d2e3f4a5b")]),
+    smsIncomplete: reportsAnswer([smsRecord("0A0000000000OTHER", "0197a0b2-0000-7e4f-8a9b-0c1d2e3f4a5b")], true),
+    expectSmsLookup(request, message) {
+      expect(request.method).toBe("GET");
+      expect(request.path).toBe("/v2/reports/records");
+      expect(request.headers.authorization).toBe(`Basic ${Buffer.from("abcd1234:Secret0123456789").toString("base64")}`);
+      expect(Object.fromEntries(request.query)).toEqual({
+        account_id: "abcd1234",
+        product: "SMS",
+        direction: "outbound",
+        date_start: "2026-11-22T10:00:00Z",
+        date_end: "2026-11-22T10:05:00Z",
+        to: message.to.slice(1),
+      });
+    },
+    callFound: callsPage([listedCall({ ...ourCall, id: "call-other", to: "+447700900999" }), listedCall({ ...ourCall, id: "call-match" })]),
+    callFoundId: "call-match",
+    callNotFound: callsPage([listedCall({ ...ourCall, id: "call-other", to: "+447700900999" }), listedCall({ ...ourCall, id: "call-from-else", from: "447700900555" })]),
+    callIncomplete: callsPage(Array.from({ length: 100 }, (_, i) => listedCall({ ...ourCall, id: `call-${i}`, to: "+447700900999" })), true),
+    expectCallLookup(request) {
+      expect(request.method).toBe("GET");
+      expect(request.path).toBe("/v1/calls");
+      expect(jwtClaims(request)).toMatchObject({ application_id: APP_ID });
+      expect(Object.fromEntries(request.query)).toEqual({ date_start: "2026-11-22T10:00:00Z", page_size: "100", order: "desc" });
+    },
+  },
 });
 
 describe("vonage adapter", () => {

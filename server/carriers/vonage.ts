@@ -7,6 +7,9 @@
  * The SMS API answers HTTP 200 even on failure: the per-message `status` is the verdict. The SDK turns a
  * non-"0" status into MessageSendAllFailure / MessageSendPartialFailure, mapped here to CarrierError.
  *
+ * "Was this already sent?" (`findSent`): SMS through the Reports API by `client-ref` (vonage-reports.ts),
+ * calls through the Voice API's call list.
+ *
  * Webhooks (inbound SMS and delivery receipts, SMS API format, GET or POST, form or JSON): signed with
  * `sig` when VONAGE_SIGNATURE_SECRET is set (signing is off by default at Vonage and must be enabled on
  * the account); otherwise they must carry ?token=VONAGE_WEBHOOK_TOKEN; with neither they are refused.
@@ -21,6 +24,7 @@ import { carrierError, codeForStatus, toE164, transportError, withoutPlus } from
 import { assertSmsFits } from "./segments.ts";
 import type { Carrier, CarrierError, CarrierErrorCode, CarrierWebhooks, InboundText, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
+import { findVonageSms, reportsTime, type VonageReportsAccount } from "./vonage-reports.ts";
 import { allParams, safeEqual, VONAGE_SIGNATURE_METHODS, vonageSignature, verifyUrlToken } from "./webhooks/signatures.ts";
 
 /** A PEM in the variable (literal "\n" accepted) or a path to a PEM file; checked to be a private key at boot. */
@@ -168,6 +172,17 @@ function vonageWebhooks(config: VonageConfig): CarrierWebhooks {
   return { configured: Boolean(config.VONAGE_SIGNATURE_SECRET || config.VONAGE_WEBHOOK_TOKEN), verify, inbound, status };
 }
 
+/** What a call lookup reads from one entry of the Voice API's call list. */
+interface ListedCall {
+  uuid?: string;
+  direction?: string;
+  to?: { number?: string };
+  from?: { number?: string };
+}
+
+/** `client-ref` (up to 40 characters): the delivery id, echoed in receipts and in the Reports API's records. */
+const clientRefOf = (message: OutboundMessage) => message.idempotencyKey.slice(0, 40);
+
 export function vonageCarrier(config: VonageConfig, channels: readonly Channel[], deps: CarrierDeps): Carrier {
   const vonage = new Vonage(
     {
@@ -192,7 +207,7 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
       from: /^\+[0-9]+$/.test(from) ? withoutPlus(from) : from,
       text: message.body,
       type: (unicode ? "unicode" : "text") as unknown as SmsParams["type"],
-      clientRef: message.idempotencyKey.slice(0, 40),
+      clientRef: clientRefOf(message),
       ...(callback ? { callback, statusReportReq: true } : {}),
     };
     try {
@@ -206,8 +221,11 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
     }
   }
 
+  /** The number a call comes from: the message's own when it is a number, else VONAGE_VOICE_FROM. */
+  const callerOf = (message: OutboundMessage) => (message.from && /^\+?[1-9][0-9]{6,14}$/.test(message.from) ? message.from : (config.VONAGE_VOICE_FROM as string));
+
   async function call(message: OutboundMessage): Promise<SendResult> {
-    const from = message.from && /^\+?[1-9][0-9]{6,14}$/.test(message.from) ? message.from : (config.VONAGE_VOICE_FROM as string);
+    const from = callerOf(message);
     try {
       const result = await vonage.voice.createOutboundCall({
         to: [{ type: "phone", number: withoutPlus(message.to) }],
@@ -222,11 +240,46 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
     }
   }
 
+  /**
+   * A call placed since `since` from our number to this one, through the Voice API's call list (GET
+   * /v1/calls?date_start=…&page_size=100&order=desc, application JWT): a call has no body or reference
+   * to compare, so any outbound call between those two numbers counts as placed, whatever its status.
+   */
+  async function findCall(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+    const to = withoutPlus(message.to);
+    const from = withoutPlus(callerOf(message));
+    let page: Awaited<ReturnType<typeof vonage.voice.getCallsPage>>;
+    try {
+      page = await vonage.voice.getCallsPage({ dateStart: reportsTime(since), pageSize: 100, order: "desc" });
+    } catch (error) {
+      throw await vonageError(error, config.VONAGE_TIMEOUT_MS);
+    }
+    // The SDK hands the page over as Vonage wrote it (snake_case); only these fields are read.
+    const calls = page?._embedded?.calls as unknown as ListedCall[] | undefined;
+    if (!Array.isArray(calls)) throw carrierError("vonage", "bad_response", "vonage listed calls without _embedded.calls");
+    const match = calls.find((c) => c.direction === "outbound" && c.to?.number === to && c.from?.number === from);
+    if (match?.uuid) return { carrierMessageId: match.uuid, status: "sent" };
+    // date_start already bounds the list, so another page means more calls in the window than one page holds.
+    if (page._links?.next) throw carrierError("vonage", "lookup_incomplete", `vonage: more than 100 calls since ${reportsTime(since)}`);
+    return null;
+  }
+
+  const reports: VonageReportsAccount = {
+    baseUrl: config.VONAGE_API_BASE_URL,
+    apiKey: config.VONAGE_API_KEY ?? "",
+    apiSecret: config.VONAGE_API_SECRET ?? "",
+    timeoutMs: config.VONAGE_TIMEOUT_MS,
+    fetch: deps.fetch,
+    clock: deps.clock,
+  };
+
   return {
     id: "vonage",
     channels,
     webhooks: vonageWebhooks(config),
     send: (message) => (message.channel === "sms" ? sendSms(message) : call(message)),
+    findSent: (message, since) =>
+      message.channel === "sms" ? findVonageSms(reports, message.to, clientRefOf(message), since) : findCall(message, since),
   };
 }
 

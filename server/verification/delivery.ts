@@ -2,7 +2,9 @@
  * Sends one claimed delivery: opens the sealed code, renders the text for the channel and locale, and
  * hands it to the channel's carriers in order of preference. A failure that retrying can help moves on
  * to the next carrier, then reschedules the delivery with backoff; a permanent one fails it.
- * The delivery id is the carrier idempotency key, so a re-claimed delivery is not sent twice.
+ * A delivery re-claimed from a process that died mid-send is first looked up at its carriers
+ * (`findSent`, with the delivery id as client reference where the carrier keeps one): found, it is
+ * recorded as sent and nothing goes out; the lookup failed, nothing goes out and it is asked again later.
  */
 import type { Logger } from "pino";
 import type { CarrierRegistry } from "../carriers/registry.ts";
@@ -10,7 +12,7 @@ import { CarrierError, type OutboundMessage, type SendResult } from "../carriers
 import type { EventBus } from "../events/bus.ts";
 import type { CodeCrypto } from "./codes.ts";
 import { renderMessage } from "./messages.ts";
-import type { DeliveryRecord, VerificationRecord, VerificationRepository } from "./repository.ts";
+import { type DeliveryRecord, INTERRUPTED, type VerificationRecord, type VerificationRepository } from "./repository.ts";
 
 /** Sends of one delivery before it is given up. */
 export const MAX_SEND_TRIES = 5;
@@ -32,7 +34,10 @@ export interface DelivererDeps {
   defaultSender?: string;
 }
 
-/** Error code of a delivery whose "was it already sent?" lookup failed; the lookup is tried again. */
+/**
+ * Error code of a delivery whose "was it already sent?" lookup failed: it stays "sending" (its outcome is
+ * unknown) until its lease, moved to the retry time, runs out; then it is re-claimed and asked again.
+ */
 export const LOOKUP_FAILED = "lookup_failed";
 
 export interface DeliveryOutcome {
@@ -61,14 +66,15 @@ export class Deliverer {
       code: codes.open(v.codeSealed, v.id),
     });
     const outbound = { channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale };
-    // Claimed again without a recorded failure: the process that held it died mid-send. Carriers with
-    // no idempotency key are asked whether that send already happened, so the phone is not texted twice.
-    if (d.tries > 1 && (d.errorCode === null || d.errorCode === LOOKUP_FAILED)) {
+    // Re-claimed from a process that died mid-send (or whose lookup failed last time): the carrier may
+    // have accepted that send, so it is asked first, and the phone is not texted or called twice.
+    if (d.errorCode === INTERRUPTED) {
       const earlier = await this.findEarlierSend(d, outbound);
       if (earlier === "unknown") {
         const retryAt = new Date(clock().getTime() + retryDelayMs(d.tries));
-        await repo.markRetry(d.id, retryAt, null, LOOKUP_FAILED, "could not ask the carrier whether the message already went out", clock());
-        return { outcome: "retry", delivery: { ...d, status: "scheduled", dueAt: retryAt, leaseUntil: null, errorCode: LOOKUP_FAILED } };
+        const error = "could not ask the carrier whether the message already went out";
+        await repo.markOutcomeUnknown(d.id, retryAt, LOOKUP_FAILED, error, clock());
+        return { outcome: "retry", delivery: { ...d, leaseUntil: retryAt, errorCode: LOOKUP_FAILED, error } };
       }
       if (earlier) {
         const sentAt = clock();

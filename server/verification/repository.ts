@@ -7,6 +7,11 @@ import type { Sql, SqlParam } from "../store/sql.ts";
 import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
 import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
 
+
+/** error_code of a delivery re-claimed after its lease ran out: the process sending it died mid-send. */
+export const INTERRUPTED = "interrupted";
+const INTERRUPTED_MESSAGE = "the process sending it stopped before recording the outcome";
+
 export interface VerificationRecord {
   id: string;
   to: string;
@@ -259,19 +264,22 @@ export class VerificationRepository {
   /**
    * Claims due deliveries for sending: scheduled rows whose time has come, and rows left "sending" by a
    * process that died (lease expired). One statement, so two schedulers never claim the same row;
-   * PostgreSQL additionally skips rows another transaction holds.
+   * PostgreSQL additionally skips rows another transaction holds. A row re-claimed from a dead process
+   * comes back with error_code INTERRUPTED: its carrier may have accepted the send already.
    */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]> {
     const lock = this.sql.dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
     const rows = await this.sql.all<Raw>(
-      `UPDATE deliveries SET status = 'sending', lease_until = ?, tries = tries + 1, updated_at = ?
+      `UPDATE deliveries SET status = 'sending', lease_until = ?, tries = tries + 1, updated_at = ?,
+         error_code = CASE WHEN status = 'sending' THEN ? ELSE error_code END,
+         error = CASE WHEN status = 'sending' THEN ? ELSE error END
        WHERE id IN (
          SELECT id FROM deliveries
          WHERE (status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?)
          ORDER BY due_at LIMIT ? ${lock}
        ) AND ((status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?))
        RETURNING ${D_COLUMNS}`,
-      [leaseUntil, now, now, now, limit, now, now],
+      [leaseUntil, now, INTERRUPTED, INTERRUPTED_MESSAGE, now, now, limit, now, now],
     );
     return rows.map(mapDelivery);
   }
@@ -298,6 +306,17 @@ export class VerificationRepository {
       [result.status, result.carrier, result.carrierMessageId, now, result.status === "delivered" ? now : null, now, d.id],
     );
     return changed === 1;
+  }
+
+  /**
+   * Keeps a claimed delivery "sending" with its lease moved to `leaseUntil`, when whether the carrier
+   * already has it is unknown: re-claimed after that (as INTERRUPTED), it is looked up again, with its
+   * due time, and so the lookup's window, unchanged.
+   */
+  async markOutcomeUnknown(id: string, leaseUntil: Date, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(`UPDATE deliveries SET lease_until = ?, error_code = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'`, [
+      leaseUntil, errorCode, error, now, id,
+    ]);
   }
 
   async markRetry(id: string, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {

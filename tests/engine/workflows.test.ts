@@ -1,13 +1,10 @@
 /** Durable workflow steps: each preset with a fake clock, approval stopping later steps, expiry, failover. */
 import { afterEach, describe, expect, it } from "vitest";
-import { CarrierRegistry } from "../../server/carriers/registry.ts";
 import { CarrierError, type Carrier, type OutboundMessage } from "../../server/carriers/types.ts";
-import { createLogger } from "../../server/logger.ts";
-import { VerificationEngine } from "../../server/verification/engine.ts";
-import { createSendLimiter } from "../../server/verification/send-limits.ts";
+import type { VerificationEngine } from "../../server/verification/engine.ts";
 import { WORKFLOW_PRESETS } from "../../server/verification/workflows.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
-import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { engineWithCarriers, startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 const providers = await providersUnderTest();
 const TO = "+14155550123";
@@ -120,17 +117,7 @@ describe("carrier failover", () => {
 
   async function engineWith(carriers: Carrier[]): Promise<VerificationEngine> {
     t = await startTestRuntime("sqlite");
-    const ids = carriers.map((c) => c.id);
-    return new VerificationEngine({
-      sql: t.runtime.sql,
-      carriers: new CarrierRegistry(carriers, { sms: ids, voice: ids }),
-      events: t.runtime.events,
-      logger: createLogger("silent"),
-      clock: t.clock.now,
-      secret: "another-secret-another-secret-0123456789",
-      sendLimiter: createSendLimiter({ points: 100, windowSeconds: 60 }),
-      defaults: { brand: "x", locale: "en", codeLength: 6, validForSeconds: 600, maxAttempts: 5, pendingPolicy: "replace", resendCooldownSeconds: 0, allowedCountries: [] },
-    });
+    return engineWithCarriers(t, carriers);
   }
 
   it("moves to the next carrier when the first fails in a retryable way", async () => {
@@ -230,11 +217,42 @@ describe("carrier failover", () => {
       const id = await crashedStep(engine);
       await engine.runDueDeliveries();
       expect(c.sent).toHaveLength(1);
-      expect((await engine.get(id)).deliveries[1]).toMatchObject({ status: "scheduled", errorCode: "lookup_failed" });
+      // Its outcome is unknown, so it stays "sending" until the lookup can be asked again.
+      expect((await engine.get(id)).deliveries[1]).toMatchObject({ status: "sending", errorCode: "lookup_failed" });
       t.clock.advance(5);
       await engine.runDueDeliveries();
       expect(c.lookups).toHaveLength(2);
+      // The window of the second lookup still starts where the step was due, not at the retry.
+      expect(c.lookups[1]).toEqual(c.lookups[0]);
       expect(c.sent).toHaveLength(2);
+    });
+
+    it("looks up a step re-claimed after a crash even when an earlier try had failed", async () => {
+      const c = lookupCarrier("yes");
+      let failNext = true;
+      const carrier: Carrier = {
+        ...c.carrier,
+        async send(message) {
+          if (failNext && c.sent.length === 1) {
+            failNext = false;
+            throw new CarrierError("nokey", "carrier_unavailable", "503", true);
+          }
+          return c.carrier.send(message);
+        },
+      };
+      const engine = await engineWith([carrier]);
+      const { verification } = await engine.create({ to: TO, workflow: 4 });
+      t.clock.advance(60);
+      await engine.runDueDeliveries(); // step 1: 503, retried later with that error recorded
+      expect((await engine.get(verification.id)).deliveries[1]).toMatchObject({ status: "scheduled", errorCode: "carrier_unavailable" });
+      t.clock.advance(1);
+      // The retry is claimed by a process that dies mid-send.
+      await engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+      t.clock.advance(31);
+      await engine.runDueDeliveries();
+      expect(c.lookups).toHaveLength(1);
+      expect(c.sent).toHaveLength(1); // step 0 only
+      expect((await engine.get(verification.id)).deliveries[1]).toMatchObject({ status: "sent", carrierMessageId: "already-there" });
     });
 
     it("does not look up a first send or a retry after a recorded failure", async () => {

@@ -1,7 +1,12 @@
 /** An in-process runtime on a fresh database with a fake clock, for engine tests. */
+import { CarrierRegistry } from "../../server/carriers/registry.ts";
+import type { Carrier } from "../../server/carriers/types.ts";
 import { loadConfig } from "../../server/env.ts";
 import { createLogger } from "../../server/logger.ts";
 import { type Runtime, startRuntime } from "../../server/runtime.ts";
+import { VerificationEngine } from "../../server/verification/engine.ts";
+import { createSendLimiter } from "../../server/verification/send-limits.ts";
+import type { Channel } from "../../server/verification/types.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
 export class FakeClock {
@@ -55,4 +60,22 @@ export async function startTestRuntime(provider: "sqlite" | "postgresql", env: R
       await database.drop();
     },
   };
+}
+
+/**
+ * An engine on a test runtime's database, events and clock that sends only through `carriers`: for each
+ * channel, those listed in `preference` (default: all of them, in order).
+ */
+export function engineWithCarriers(t: TestRuntime, carriers: Carrier[], preference?: Record<Channel, readonly string[]>): VerificationEngine {
+  const ids = carriers.map((c) => c.id);
+  return new VerificationEngine({
+    sql: t.runtime.sql,
+    carriers: new CarrierRegistry(carriers, preference ?? { sms: ids, voice: ids }),
+    events: t.runtime.events,
+    logger: createLogger("silent"),
+    clock: t.clock.now,
+    secret: "another-secret-another-secret-0123456789",
+    sendLimiter: createSendLimiter({ points: 100, windowSeconds: 60 }),
+    defaults: { brand: "x", locale: "en", codeLength: 6, validForSeconds: 600, maxAttempts: 5, pendingPolicy: "replace", resendCooldownSeconds: 0, allowedCountries: [] },
+  });
 }

@@ -3,11 +3,14 @@
  * killed with SIGKILL mid-workflow and restarted on the same database sends the next step exactly
  * once; a delivery a dead process claimed (status "sending", lease over) is re-claimed and, through
  * its idempotency key (the delivery id), not sent twice; an approved verification's remaining steps
- * never go out after a restart.
+ * never go out after a restart; and a server killed the moment Twilio accepted a call (before the
+ * database recorded it) does not place that call again after its restart.
  */
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { type FakeCarrier, startFakeCarrier } from "../../server/carriers/fake-server.ts";
+import { lamlFake } from "../../server/carriers/fakes/laml.ts";
 import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import type { Json, JsonValue } from "../helpers/http.ts";
 import { errorCode, type SandboxMessage, sentMessages, uniquePhone } from "../helpers/phones.ts";
@@ -342,5 +345,81 @@ describeEachDatabase(variants, "crash recovery", (database) => {
     await server.kill("SIGKILL");
     await server.restart();
     expect(await sentMessages(server.request, to)).toHaveLength(1);
+  });
+});
+
+const TWILIO_SID = `AC${"0b".repeat(16)}`;
+const TWILIO_TOKEN = "0123456789abcdef0123456789abcdef";
+
+describeEachDatabase(variants, "crash between 'the carrier accepted' and 'the database recorded it'", (database) => {
+  let server: TestServer;
+  let http: FakeCarrier;
+  afterEach(async () => {
+    await server?.stop();
+    await http?.close();
+  });
+
+  it("SIGKILL the moment Twilio accepts a call: after the restart the call is found, recorded, and not placed again", async () => {
+    const twilio = lamlFake({
+      accountPath: `/2010-04-01/Accounts/${TWILIO_SID}`,
+      messagesResource: "Messages.json",
+      callsResource: "Calls.json",
+      username: TWILIO_SID,
+      password: TWILIO_TOKEN,
+      clock: () => new Date(),
+    });
+    let killed: Promise<void> | null = null;
+    http = await startFakeCarrier((request) => {
+      const reply = twilio.handle(request);
+      const acceptedCall = request.method === "POST" && request.path.endsWith("/Calls.json") && reply !== "hang" && reply !== "drop" && reply.status === 201;
+      if (!acceptedCall || killed) return reply;
+      // Accepted (the fake keeps it), and the server dies before it hears so.
+      killed = server.kill("SIGKILL");
+      return "hang";
+    });
+    server = await startServer({
+      database,
+      env: {
+        SERVE_PAGES: "false",
+        SCHEDULER_INTERVAL_MS: String(SCHEDULER_INTERVAL_MS),
+        SMS_CARRIERS: "twilio",
+        VOICE_CARRIERS: "twilio",
+        TWILIO_ACCOUNT_SID: TWILIO_SID,
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+        TWILIO_FROM: "+14155550100",
+        TWILIO_API_BASE_URL: http.url,
+        TWILIO_TIMEOUT_MS: "5000",
+      },
+    });
+    const to = uniquePhone();
+    const answer = await server.request("POST", "/api/v1/verifications", { json: { to, workflow: [{ channel: "voice", afterSeconds: 0 }], validFor: 600 } }).then(
+      (res) => `HTTP ${res.status}`,
+      () => "no answer",
+    );
+    expect(answer, "the server died mid-request").toBe("no answer");
+    await killed;
+    expect(twilio.sends.map((s) => s.channel)).toEqual(["voice"]);
+
+    // Its lease would run out after 30 s; end it now instead of waiting.
+    const past = new Date(Date.now() - 1000).toISOString();
+    const stepId = await withDb(server, async (db) => {
+      const rows = await db.all(`SELECT id, status FROM deliveries WHERE status = 'sending'`);
+      expect(rows).toHaveLength(1);
+      expect(await db.run(`UPDATE deliveries SET lease_until = ? WHERE id = ?`, [past, rows[0]?.id as string])).toBe(1);
+      return rows[0]?.id as string;
+    });
+
+    await server.restart();
+    const deadline = Date.now() + POLL_TIMEOUT_MS;
+    let row: Row | undefined;
+    while (Date.now() < deadline) {
+      row = (await withDb(server, (db) => db.all(`SELECT status, carrier_message_id, error_code FROM deliveries WHERE id = ?`, [stepId])))[0];
+      if (row?.status === "sent") break;
+      await sleep(SCHEDULER_INTERVAL_MS);
+    }
+    await sleep(QUIET_MS);
+    expect(row).toMatchObject({ status: "sent", carrier_message_id: twilio.sends[0]?.id, error_code: null });
+    expect(twilio.problems).toEqual([]);
+    expect(twilio.sends, "exactly one call reached the carrier").toHaveLength(1);
   });
 });
