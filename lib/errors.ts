@@ -25,6 +25,10 @@ export const ERRORS = {
   reauth_required: { status: 403, message: "For your security, sign in again before changing your number." },
   phone_unavailable: { status: 409, message: "That number cannot be used for this account." },
   verification_pending: { status: 409, message: "A verification to this number is already pending." },
+  owner_request_elsewhere: {
+    status: 409,
+    message: "Another node holds this request, and without REDIS_URL a decision cannot reach it. Decide on that node, or set REDIS_URL.",
+  },
   cancel_too_early: { status: 409, message: "A verification can be canceled only 30 seconds after it was created." },
   idempotency_key_reused: {
     status: 422,

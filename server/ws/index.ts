@@ -62,6 +62,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
     notify: (to, body) => sendNotice(runtime, to, body),
     store: databaseOwnerRequests(runtime.prisma),
     node,
+    crossNodeEvents: Boolean(config.REDIS_URL),
     onError: (error) => logger.warn({ err: error }, "owner request bookkeeping failed"),
   });
   const census = startSocketCensus({

@@ -23,6 +23,8 @@ export interface OwnerRequestStore {
   take(reference: string, now: Date): Promise<StoredOwnerRequest | null>;
   /** Every pending, unexpired request, oldest first. */
   list(now: Date): Promise<StoredOwnerRequest[]>;
+  /** The node holding a pending, unexpired request, or null. */
+  holder(reference: string, now: Date): Promise<string | null>;
 }
 
 type Row = Awaited<ReturnType<Db["ownerRequest"]["findMany"]>>[number];
@@ -62,6 +64,10 @@ export function databaseOwnerRequests(prisma: Db): OwnerRequestStore {
       // Deleting by reference and connection id: only the caller whose delete counts a row has decided it.
       const { count } = await prisma.ownerRequest.deleteMany({ where: { reference, connectionId: row.connectionId } });
       return count === 1 ? fromRow(row) : null;
+    },
+    async holder(reference, now) {
+      const row = await prisma.ownerRequest.findUnique({ where: { reference }, select: { node: true, expiresAt: true } });
+      return row && row.expiresAt > now ? row.node : null;
     },
     async list(now) {
       const rows = await prisma.ownerRequest.findMany({ where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" } });

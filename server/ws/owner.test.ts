@@ -26,16 +26,33 @@ function memoryStore(): OwnerRequestStore {
       return row;
     },
     list: async (now) => [...rows.values()].filter((row) => row.expiresAt > now),
+    holder: async (reference, now) => {
+      const row = rows.get(reference);
+      return row && row.expiresAt > now ? row.node : null;
+    },
   };
 }
 
-/** One desk per node, all on one event bus (what the Redis bridge gives several nodes) and one store. */
-function setup(owners: string[] = [OWNER], nodes = 1) {
+/**
+ * One desk per node and one store. With `crossNode` (the default) all desks share one event bus, which is
+ * what the Redis bridge gives several nodes; without it each node has its own bus, as without REDIS_URL.
+ */
+function setup(owners: string[] = [OWNER], nodes = 1, crossNode = true) {
   const events = new EventBus();
   const store = memoryStore();
   const texts: { to: string; body: string }[] = [];
   const desks = Array.from({ length: nodes }, (_, i) =>
-    new OwnerDesk({ events, owners, notify: async (to, body) => (texts.push({ to, body }), true), store, node: `node-${i}`, onError: (error) => { throw error; } }),
+    new OwnerDesk({
+      events: crossNode || i === 0 ? events : new EventBus(),
+      owners,
+      notify: async (to, body) => (texts.push({ to, body }), true),
+      store,
+      node: `node-${i}`,
+      crossNodeEvents: crossNode,
+      onError: (error) => {
+        throw error;
+      },
+    }),
   );
   const desk = desks[0] as OwnerDesk;
   const inbound = (from: string, body: string) => events.publish("inbound.received", { inboundId: String(++inboundId), carrier: "sandbox", from, to: null, body });
@@ -170,6 +187,20 @@ describe("owner-alert unit", () => {
     inbound(OWNER, "DENY");
     expect(await resultA).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
     expect(await b.requests()).toEqual([]);
+  });
+
+  it("several nodes without REDIS_URL: refuses (409) to decide another node's request, which stays pending there", async () => {
+    const { desks } = setup([OWNER], 2, false);
+    const [a, b] = desks as [OwnerDesk, OwnerDesk];
+    const held = context(b, "on-b", new AbortController());
+    const result = ownerAlert({ waitForDecision: true }).run?.(held.ctx);
+    await tick();
+    const reference = (held.sent[0] as { reference: string }).reference;
+    await expect(a.decide(reference, "accept")).rejects.toMatchObject({ code: "owner_request_elsewhere", status: 409 });
+    expect((await a.requests()).map((r) => r.reference)).toEqual([reference]);
+    expect(await a.decide("ZZZZ", "accept")).toBe(false);
+    expect(await b.decide(reference, "accept")).toBe(true);
+    expect(await result).toEqual({ ok: true });
   });
 
   it("does not resolve a newer request that reuses the reference of one decided on another node", async () => {

@@ -14,6 +14,7 @@
  * be ambiguous). Texts from other numbers, and references that match nothing, are ignored.
  */
 import crypto from "node:crypto";
+import { TextgateError } from "../../lib/errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { OwnerRequestStore } from "./owner-requests.ts";
 
@@ -105,6 +106,8 @@ export interface OwnerDeskOptions {
   store: OwnerRequestStore;
   /** This process's id among the nodes. */
   node: string;
+  /** True when events reach the other nodes (REDIS_URL); without it a decision only reaches this node's sockets. */
+  crossNodeEvents: boolean;
   /** Failures of the store while withdrawing a request or reading an owner's SMS (never thrown). */
   onError(error: unknown): void;
   clock?: () => Date;
@@ -170,7 +173,13 @@ export class OwnerDesk {
    * timed out, unknown).
    */
   async decide(reference: string, decision: OwnerDecision): Promise<boolean> {
-    const request = await this.options.store.take(reference.toUpperCase(), this.clock());
+    const key = reference.toUpperCase();
+    if (!this.options.crossNodeEvents && !this.pending.has(key)) {
+      // Taking another node's request here would answer "decided" while its socket waits for nothing.
+      const holder = await this.options.store.holder(key, this.clock());
+      if (holder !== null && holder !== this.options.node) throw new TextgateError("owner_request_elsewhere");
+    }
+    const request = await this.options.store.take(key, this.clock());
     if (!request) return false;
     this.options.events.publish("owner.decided", { reference: request.reference, connectionId: request.connectionId, decision });
     return true;

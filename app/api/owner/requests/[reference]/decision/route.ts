@@ -1,7 +1,8 @@
 /**
  * POST /api/owner/requests/{reference}/decision { decision: "accept" | "deny" } — owner only: decides a
  * pending socket request, whichever node holds the socket. Errors: 400; 401 signed out; 403 not an owner;
- * 404 no pending request with this reference (already decided, timed out or closed).
+ * 404 no pending request with this reference (already decided, timed out or closed); 409
+ * owner_request_elsewhere: another node holds it and, without REDIS_URL, the decision could not reach it.
  */
 import { z } from "zod";
 import { TextgateError } from "@/lib/errors.ts";
