@@ -7,7 +7,6 @@ import type { Sql, SqlParam } from "../store/sql.ts";
 import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
 import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
 
-
 /** error_code of a delivery re-claimed after its lease ran out: the process sending it died mid-send. */
 export const INTERRUPTED = "interrupted";
 const INTERRUPTED_MESSAGE = "the process sending it stopped before recording the outcome";
