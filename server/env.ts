@@ -90,6 +90,17 @@ const schema = z.object({
   WS_HEARTBEAT_MS: int(100, 600_000).default(15_000),
   /** How long the demo socket endpoints (/ws/demo/*) wait for a unit (code, SMS reply), in milliseconds. */
   WS_DEMO_UNIT_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  /** Validity of codes started through the Twilio-compatible API (Twilio: 10 minutes; Support can set 2 min–24 h). */
+  COMPAT_TWILIO_VALID_FOR_SECONDS: int(1, 86_400).default(600),
+  /** Validity of codes started through the Textmagic-compatible API. */
+  COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: int(1, 604_800).default(300),
+  /** The `price` the Textmagic-compatible API answers with. */
+  COMPAT_TEXTMAGIC_PRICE: z.coerce.number().min(0).default(0),
+  /**
+   * Vonage applications whose JWTs the Vonage-compatible API accepts (comma-separated
+   * `<application id>=<path to the application's public key, PEM>`); empty: Basic auth only.
+   */
+  COMPAT_VONAGE_JWT_APPLICATIONS: list.default([]),
   /** Owners' numbers (comma-separated E.164): texted by the owner-alert unit, and allowed on /owner. */
   OWNER_PHONES: list
     .default([])
@@ -106,6 +117,8 @@ export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" 
   PUBLIC_URL: string;
   database: DatabaseTarget;
   production: boolean;
+  /** COMPAT_VONAGE_JWT_APPLICATIONS read at boot: each application id with its public key. */
+  vonageJwtKeys: ReadonlyMap<string, crypto.KeyObject>;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   for (const country of raw.ALLOWED_COUNTRIES) {
     if (!/^[A-Z]{2}$/.test(country)) problems.push(`ALLOWED_COUNTRIES: "${country}" is not an upper-case ISO 3166-1 alpha-2 code`);
   }
+  const vonageJwtKeys = readVonageJwtKeys(raw.COMPAT_VONAGE_JWT_APPLICATIONS, cwd, problems);
   if (problems.length || !database || !secret) throw new ConfigError(problems);
 
   return {
@@ -177,5 +191,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     database,
     production,
+    vonageJwtKeys,
   };
+}
+
+/** `<application id>=<public key path>` entries: each file read and parsed as an RSA public key now, at boot. */
+function readVonageJwtKeys(entries: readonly string[], cwd: string, problems: string[]): Map<string, crypto.KeyObject> {
+  const keys = new Map<string, crypto.KeyObject>();
+  for (const entry of entries) {
+    const at = entry.indexOf("=");
+    const applicationId = entry.slice(0, at).trim();
+    const file = entry.slice(at + 1).trim();
+    if (at < 1 || !file) {
+      problems.push(`COMPAT_VONAGE_JWT_APPLICATIONS: "${entry}" is not <application id>=<path to its public key>`);
+      continue;
+    }
+    try {
+      const key = crypto.createPublicKey(fs.readFileSync(path.resolve(cwd, file)));
+      if (key.asymmetricKeyType !== "rsa") throw new Error(`it is a ${key.asymmetricKeyType ?? "non-RSA"} key; Vonage signs with RS256`);
+      keys.set(applicationId, key);
+    } catch (error) {
+      problems.push(`COMPAT_VONAGE_JWT_APPLICATIONS: the public key of ${applicationId} (${file}) cannot be used: ${(error as Error).message}`);
+    }
+  }
+  return keys;
 }

@@ -40,7 +40,10 @@ export interface ApiInbound {
 }
 
 export interface ApiRuntime {
-  config: Pick<Config, "MAX_BODY_BYTES" | "PUBLIC_URL">;
+  config: Pick<
+    Config,
+    "MAX_BODY_BYTES" | "PUBLIC_URL" | "COMPAT_TWILIO_VALID_FOR_SECONDS" | "COMPAT_TEXTMAGIC_VALID_FOR_SECONDS" | "COMPAT_TEXTMAGIC_PRICE" | "vonageJwtKeys"
+  >;
   logger: Logger;
   prisma: Db;
   engine: ApiEngine;

@@ -168,7 +168,14 @@ export async function startFakeApi(options: { sandbox?: boolean; maxBodyBytes?: 
   const sandbox = createFakeSandbox();
   const inbound = createFakeInbound();
   const runtime: ApiRuntime = {
-    config: { MAX_BODY_BYTES: options.maxBodyBytes ?? 16_384, PUBLIC_URL: "http://localhost:3000" },
+    config: {
+      MAX_BODY_BYTES: options.maxBodyBytes ?? 16_384,
+      PUBLIC_URL: "http://localhost:3000",
+      COMPAT_TWILIO_VALID_FOR_SECONDS: 600,
+      COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: 300,
+      COMPAT_TEXTMAGIC_PRICE: 0,
+      vonageJwtKeys: new Map(),
+    },
     logger: pino({ level: "silent" }),
     prisma: {} as Db,
     engine: engine.engine,

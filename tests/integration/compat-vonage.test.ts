@@ -1,9 +1,15 @@
 /**
  * The Vonage Verify v2 compatible API (/compat/vonage), driven by the official @vonage/verify2 client
  * (basic auth, apiHost pointed at a real server) on SQLite and PostgreSQL; exact statuses and RFC 7807
- * bodies are asserted with plain fetch.
+ * bodies are asserted with plain fetch. Then the client's default JWT auth, for an application whose public
+ * key the server is given (COMPAT_VONAGE_JWT_APPLICATIONS).
  */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Auth } from "@vonage/auth";
+import jwt from "jsonwebtoken";
 import { Verify2 } from "@vonage/verify2";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
@@ -128,3 +134,68 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
     expect(await raw("POST", `/v2/verify/${res.body?.request_id as string}`, { code })).toMatchObject({ status: 404 });
   }, 30_000);
 });
+
+describeEachDatabase(variants, "Vonage Verify v2 compat with application JWTs", (database) => {
+  const applicationId = crypto.randomUUID();
+  const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const privateKey = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const publicKey = keys.publicKey.export({ type: "spki", format: "pem" }).toString();
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "tg-vonage-app-"));
+  const publicKeyFile = path.join(folder, "public.pem");
+  fs.writeFileSync(publicKeyFile, publicKey);
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ database, env: { COMPAT_VONAGE_JWT_APPLICATIONS: `${applicationId}=${publicKeyFile}` } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  const start = (token: string) =>
+    fetch(`${server.url}/compat/vonage/v2/verify`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ brand: "Acme", workflow: [{ channel: "sms", to: uniquePhone() }] }),
+    });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("the official client's default JWT auth: start, wrong code, right code, as with Basic", async () => {
+    // No authType override: @vonage/auth signs an RS256 JWT per request with the application's private key.
+    const client = new Verify2(new Auth({ applicationId, privateKey }), { apiHost: `${server.url}/compat/vonage` });
+    const to = uniquePhone();
+    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to }] } as Parameters<Verify2["newRequest"]>[0]);
+    const code = await latestCode(server.request, to);
+    await expect(client.checkCode(requestId, code === "0000" ? "1111" : "0000")).rejects.toThrow();
+    expect(await client.checkCode(requestId, code)).toBe("completed");
+    expect((await server.request("GET", `/api/v1/verifications/${requestId}`)).body).toMatchObject({ status: "approved", purpose: "vonage" });
+  });
+
+  it("refuses with 401 a token of another key, an unknown application, an expired or endless token, and other algorithms", async () => {
+    const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const claims = { application_id: applicationId, jti: crypto.randomUUID(), iat: now() };
+    const refused = {
+      "signed by another key": jwt.sign({ ...claims, exp: now() + 900 }, other, { algorithm: "RS256" }),
+      "an unknown application": jwt.sign({ ...claims, application_id: crypto.randomUUID(), exp: now() + 900 }, privateKey, { algorithm: "RS256" }),
+      expired: jwt.sign({ ...claims, iat: now() - 1000, exp: now() - 120 }, privateKey, { algorithm: "RS256" }),
+      "without an expiry": jwt.sign(claims, privateKey, { algorithm: "RS256" }),
+      "HS256 keyed with the public key": `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ ...claims, exp: now() + 900 })}`,
+      "alg none": `${b64({ alg: "none", typ: "JWT" })}.${b64({ ...claims, exp: now() + 900 })}.`,
+      "not a JWT": "abc.def",
+    };
+    const hs = refused["HS256 keyed with the public key"];
+    refused["HS256 keyed with the public key"] = `${hs}.${crypto.createHmac("sha256", publicKey).update(hs).digest("base64url")}`;
+    for (const [what, token] of Object.entries(refused)) {
+      const res = await start(token);
+      expect(res.status, what).toBe(401);
+      expect(((await res.json()) as { title: string }).title, what).toBe("Invalid credentials supplied");
+    }
+    // The same claims, signed properly, are accepted.
+    expect((await start(jwt.sign({ ...claims, exp: now() + 900 }, privateKey, { algorithm: "RS256" }))).status).toBe(202);
+  });
+});
+
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}

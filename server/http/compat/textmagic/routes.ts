@@ -17,13 +17,6 @@ import { textmagicError, textmagicNotFound, textmagicUnauthorized, toTextmagic }
 
 export const TEXTMAGIC_PREFIX = "/compat/textmagic";
 
-const settings = z
-  .object({
-    COMPAT_TEXTMAGIC_PRICE: z.coerce.number().min(0).default(0),
-    COMPAT_TEXTMAGIC_VALID_FOR_SECONDS: z.coerce.number().int().min(1).max(604_800).default(300),
-  })
-  .parse(process.env);
-
 const LANGUAGES = new Set<string>(SEED_LOCALES);
 
 const sendSchema = z.strictObject({
@@ -72,13 +65,13 @@ const send = handle(async (ctx, apiKeyId) => {
     ...(body.language ? { locale: body.language } : {}),
     ...(body.senderId ? { sender: body.senderId } : {}),
     workflow: body.workflowId,
-    validFor: settings.COMPAT_TEXTMAGIC_VALID_FOR_SECONDS,
+    validFor: ctx.runtime.config.COMPAT_TEXTMAGIC_VALID_FOR_SECONDS,
     purpose: "textmagic",
     onPending: "replace",
     surface: "textmagic",
     apiKeyId,
   });
-  return { status: 201, body: { verifyId: result.verification.id, price: settings.COMPAT_TEXTMAGIC_PRICE } };
+  return { status: 201, body: { verifyId: result.verification.id, price: ctx.runtime.config.COMPAT_TEXTMAGIC_PRICE } };
 });
 
 const check = handle(async (ctx) => {

@@ -21,11 +21,6 @@ import { type ServiceRow, serializeCheck, serializeService, serializeVerificatio
 
 export const TWILIO_PREFIX = "/compat/twilio";
 
-/** Twilio: a code is valid for 10 minutes (Support can set 2 minutes to 24 hours). */
-const settings = z
-  .object({ COMPAT_TWILIO_VALID_FOR_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600) })
-  .parse(process.env);
-
 /** Twilio: "max 5 check attempts" (60202). */
 const MAX_CHECK_ATTEMPTS = 5;
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -186,7 +181,7 @@ async function createVerification(ctx: RequestContext, caller: Caller): Promise<
     ...(customCode !== undefined ? { code: customCode } : { codeLength: service.codeLength }),
     ...(locale !== undefined ? { locale } : {}),
     brand: friendly ?? service.friendlyName,
-    validFor: settings.COMPAT_TWILIO_VALID_FOR_SECONDS,
+    validFor: ctx.runtime.config.COMPAT_TWILIO_VALID_FOR_SECONDS,
     maxAttempts: MAX_CHECK_ATTEMPTS,
     purpose: purposeOf(service.id),
     onPending: "resend",

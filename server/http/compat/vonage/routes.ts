@@ -1,7 +1,8 @@
 /**
  * Vonage Verify v2, mounted at /compat/vonage: `new Verify2(auth, { apiHost: "https://textgate.example/compat/vonage" })`
- * with `client.authType = AuthenticationType.BASIC`. HTTP Basic `api_key:api_secret`, any api_key, a
- * textgate API key as api_secret (JWT is not supported).
+ * with `client.authType = AuthenticationType.BASIC`: HTTP Basic `api_key:api_secret`, any api_key, a
+ * textgate API key as api_secret. Or the client's default JWT auth (`new Auth({ applicationId, privateKey })`)
+ * for the applications in COMPAT_VONAGE_JWT_APPLICATIONS.
  *
  * POST /v2/verify → 202 `{ request_id }`; POST /v2/verify/{id} `{ code }` → 200 `{ request_id, status:
  * "completed" }`, 400 invalid code, 404 unknown or verified already, 410 too many wrong codes;
@@ -12,6 +13,7 @@ import { z } from "zod";
 import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
 import { compatEngine, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
 import { problem, toVonage, vonageInvalid, vonageNotFound, vonageUnauthorized } from "./errors.ts";
+import { verifyApplicationJwt } from "./jwt.ts";
 
 export const VONAGE_PREFIX = "/compat/vonage";
 /** Vonage documents no v2 check count; v1's is 3 per request. */
@@ -39,14 +41,26 @@ const requestSchema = z.strictObject({
 
 const checkSchema = z.strictObject({ code: z.string().min(1).max(64) });
 
-async function authenticate(ctx: RequestContext): Promise<string> {
-  const basic = parseBasic(ctx.req.headers.authorization);
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * The caller's API key id: Basic `api_key:<textgate API key>`, or null for a Bearer JWT of an application
+ * named in COMPAT_VONAGE_JWT_APPLICATIONS (such verifications belong to no API key). Anything else is 401.
+ */
+async function authenticate(ctx: RequestContext): Promise<string | null> {
+  const header = ctx.req.headers.authorization ?? "";
+  const bearer = BEARER.exec(header)?.[1];
+  if (bearer) {
+    if (!verifyApplicationJwt(bearer, ctx.runtime.config.vonageJwtKeys)) throw new VendorReply(vonageUnauthorized());
+    return null;
+  }
+  const basic = parseBasic(header);
   const identity = basic?.username ? await identify(ctx.runtime, basic.password) : null;
   if (!identity) throw new VendorReply(vonageUnauthorized());
   return identity.id;
 }
 
-const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Reply>) =>
+const handle = (handler: (ctx: RequestContext, apiKeyId: string | null) => Promise<Reply>) =>
   guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error, ctx) => toVonage(error, ctx.params.id ?? ""));
 
 const start = handle(async (ctx, apiKeyId) => {
