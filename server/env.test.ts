@@ -10,7 +10,7 @@ afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
 const base: NodeJS.ProcessEnv = { NODE_ENV: "test", TEXTGATE_SECRET: "x".repeat(32), DATABASE_URL: `file:${path.join(folder, "t.db")}` };
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
+function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig({ ...base, ...env }, folder);
   } catch (error) {
