@@ -5,8 +5,9 @@
  * [UNCONFIRMED]). providers.md §4.
  *
  * No client reference fits: Textmagic's `referenceId` is an integer (textmagic-rest SDK models), our
- * idempotency key a UUID, so `findSent` matches the number and exact text in the outbound messages. Textmagic signs no webhook: inbound replies and delivery callbacks must come
- * to a URL with ?token=TEXTMAGIC_WEBHOOK_TOKEN (refused otherwise). The v2 delivery-callback payload is
+ * idempotency key a UUID, so `findSent` matches the number and exact text in the outbound messages.
+ * Textmagic signs no webhook: inbound replies and delivery callbacks must come to a URL with
+ * ?token=TEXTMAGIC_WEBHOOK_TOKEN (refused otherwise). The v2 delivery-callback payload is
  * [UNCONFIRMED]; it is read as the message resource (`id`, `status` letter) or the legacy v1 fields
  * (`message_id`, `status`).
  */
