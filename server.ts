@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
+    if (!config.production) {
+      // /login's script is bundled apart from Next (pages/login.tsx says why); rebuilt as its sources change.
+      const { watchLoginScript } = await import("./scripts/build-login-script.ts");
+      await watchLoginScript();
+    }
     const { default: next } = await import("next");
     const app = next({ dev: !config.production, dir: root, hostname: "localhost", port: config.PORT });
     await app.prepare();

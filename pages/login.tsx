@@ -28,9 +28,12 @@ interface LoginProps extends LoginPageData {
 
 let scriptVersion: string | null | undefined;
 
-/** `/_textgate/login.js?v=<mtime>`, or null when the build did not make the script. */
+/**
+ * `/_textgate/login.js?v=<mtime>`, or null when the build did not make the script. Read once in production;
+ * in development on every request, since the script is rebuilt as it changes.
+ */
 function scriptSrc(): string | null {
-  if (scriptVersion === undefined || scriptVersion === null) {
+  if (scriptVersion === undefined || scriptVersion === null || process.env.NODE_ENV !== "production") {
     try {
       scriptVersion = fs.statSync(path.join(process.cwd(), "public", LOGIN_SCRIPT_PATH)).mtimeMs.toString(36);
     } catch {
