@@ -54,9 +54,11 @@ describe("fraud settings", () => {
     expect(problemsOf({ BLOCKED_LINE_TYPES: "FIXED_LINE_OR_MOBILE" })).toEqual([expect.stringMatching(/^BLOCKED_LINE_TYPES\.0: FIXED_LINE_OR_MOBILE means/)]);
   });
 
-  it("defaults to a budget of 1000 messages an hour; a budget of 0 means none", () => {
-    expect(loadConfig(base, folder).SEND_BUDGET_PER_HOUR).toBe(1000);
+  it("defaults to a budget of 1000 messages an hour and 5 sign-in countries per IP; a budget of 0 means none", () => {
+    const config = loadConfig(base, folder);
+    expect(config.SEND_BUDGET_PER_HOUR).toBe(1000);
+    expect(config.AUTH_COUNTRIES_PER_IP).toBe(5);
     expect(loadConfig({ ...base, SEND_BUDGET_PER_HOUR: "0" }, folder).SEND_BUDGET_PER_HOUR).toBe(0);
-    expect(problemsOf({ SEND_BUDGET_PER_HOUR: "-1" })).toHaveLength(1);
+    expect(problemsOf({ SEND_BUDGET_PER_HOUR: "-1", AUTH_COUNTRIES_PER_IP: "0" })).toHaveLength(2);
   });
 });

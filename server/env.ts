@@ -89,6 +89,8 @@ const schema = z.object({
   /** Sign-ins started per number and per client IP, per 10 minutes (429 with Retry-After beyond). */
   AUTH_START_LIMIT_PER_NUMBER: int(1, 1_000_000).default(5),
   AUTH_START_LIMIT_PER_IP: int(1, 1_000_000).default(30),
+  /** Distinct countries one client IP may start sign-ins to in 24 h; starts beyond are answered as usual but not sent. */
+  AUTH_COUNTRIES_PER_IP: int(1, 250).default(5),
   /** A phone-number change needs a sign-in at most this many seconds old. */
   AUTH_REAUTH_MAX_AGE_SECONDS: int(30, 86_400).default(600),
   /** How long a session lasts, in seconds (30 days). */

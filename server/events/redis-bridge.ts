@@ -37,6 +37,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   "owner.decided": true,
   "send_budget.exhausted": true,
   "send_budget.recovered": true,
+  "auth.start_blocked": true,
 };
 
 interface Envelope {

@@ -25,6 +25,11 @@ export interface EventPayloads {
   "send_budget.exhausted": { budgetPerHour: number; retryAfterSeconds: number };
   /** The send budget has room again after a trip: sending resumed. */
   "send_budget.recovered": { budgetPerHour: number };
+  /**
+   * A sign-in start answered as usual but not sent (silent block), with the reason: `countries_per_ip`,
+   * one client IP reaching more than AUTH_COUNTRIES_PER_IP countries in 24 h. `to` is masked.
+   */
+  "auth.start_blocked": { reason: "countries_per_ip"; ip: string; country: string; to: string };
   /** An owner decided a pending socket request (server/ws/owner.ts); the node holding the socket acts on it. */
   "owner.decided": { reference: string; connectionId: string; decision: "accept" | "deny" };
 }
