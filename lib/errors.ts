@@ -14,6 +14,10 @@ export const ERRORS = {
   forbidden: { status: 403, message: "This key may not do that." },
   invalid_signature: { status: 403, message: "The webhook signature (or token) is missing or not valid." },
   country_not_allowed: { status: 403, message: "Verifications to that country are not allowed on this server." },
+  line_type_not_allowed: {
+    status: 403,
+    message: "Codes are not sent to this kind of number (such as premium-rate, shared-cost or VoIP) on this server. Use a mobile number.",
+  },
   not_found: { status: 404, message: "No such resource." },
   verification_not_found: {
     status: 404,
@@ -39,6 +43,10 @@ export const ERRORS = {
   rate_limited: { status: 429, message: "Too many requests. Try again later." },
   send_limit_reached: { status: 429, message: "Too many codes were sent to this number. Try again later." },
   internal_error: { status: 500, message: "Something went wrong on the server." },
+  send_budget_exhausted: {
+    status: 503,
+    message: "This server has sent as many messages as its hourly budget allows. Try again later.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

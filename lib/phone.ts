@@ -3,11 +3,34 @@
  * Only ASCII digits, "+", spaces and ( ) - . are accepted, so look-alike digits from other scripts
  * cannot make two spellings of one number.
  */
-import { type CountryCode, parsePhoneNumberWithError } from "libphonenumber-js/max";
+import { type CountryCode, type NumberType, parsePhoneNumberWithError } from "libphonenumber-js/max";
+
+/** What kind of line a number is, from libphonenumber's full ("max") metadata. */
+export type LineType = NonNullable<NumberType>;
+
+/** Every line type libphonenumber tells apart. */
+export const LINE_TYPES = [
+  "FIXED_LINE",
+  "MOBILE",
+  "FIXED_LINE_OR_MOBILE",
+  "PREMIUM_RATE",
+  "TOLL_FREE",
+  "SHARED_COST",
+  "VOIP",
+  "PERSONAL_NUMBER",
+  "PAGER",
+  "UAN",
+  "VOICEMAIL",
+] as const satisfies readonly LineType[];
 
 export interface ParsedPhone {
   e164: string;
   country: string | undefined;
+  /**
+   * The line type by the number's range (not a carrier lookup, so ported numbers keep their range's type);
+   * undefined when the metadata cannot tell. Computed on call: it costs a few microseconds.
+   */
+  lineType(): LineType | undefined;
 }
 
 const ALLOWED = /^\+?[0-9 ().-]{2,32}$/;
@@ -20,7 +43,7 @@ export function parsePhone(input: string, country?: string): ParsedPhone | null 
   try {
     const phone = parsePhoneNumberWithError(text, country ? { defaultCountry: country as CountryCode } : undefined);
     if (!phone.isValid()) return null;
-    return { e164: phone.number, country: phone.country };
+    return { e164: phone.number, country: phone.country, lineType: () => phone.getType() };
   } catch {
     return null;
   }

@@ -41,3 +41,24 @@ describe("COMPAT_VONAGE_JWT_APPLICATIONS", () => {
     expect(problems[3]).toContain("Vonage signs with RS256");
   });
 });
+
+describe("fraud settings", () => {
+  it("blocks premium-rate, shared-cost, VoIP and personal numbers by default; 'none' blocks no line type", () => {
+    expect(loadConfig(base, folder).BLOCKED_LINE_TYPES).toEqual(["PREMIUM_RATE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER"]);
+    expect(loadConfig({ ...base, BLOCKED_LINE_TYPES: "none" }, folder).BLOCKED_LINE_TYPES).toEqual([]);
+    expect(loadConfig({ ...base, BLOCKED_LINE_TYPES: " voip, Toll_Free " }, folder).BLOCKED_LINE_TYPES).toEqual(["VOIP", "TOLL_FREE"]);
+  });
+
+  it("refuses unknown line types and FIXED_LINE_OR_MOBILE (the type of numbers that cannot be told apart)", () => {
+    expect(problemsOf({ BLOCKED_LINE_TYPES: "VOIP,SATELLITE" })).toEqual([expect.stringMatching(/^BLOCKED_LINE_TYPES\.1: /)]);
+    expect(problemsOf({ BLOCKED_LINE_TYPES: "FIXED_LINE_OR_MOBILE" })).toEqual([expect.stringMatching(/^BLOCKED_LINE_TYPES\.0: FIXED_LINE_OR_MOBILE means/)]);
+  });
+
+  it("defaults to a budget of 1000 messages an hour and 5 sign-in countries per IP; a budget of 0 means none", () => {
+    const config = loadConfig(base, folder);
+    expect(config.SEND_BUDGET_PER_HOUR).toBe(1000);
+    expect(config.AUTH_COUNTRIES_PER_IP).toBe(5);
+    expect(loadConfig({ ...base, SEND_BUDGET_PER_HOUR: "0" }, folder).SEND_BUDGET_PER_HOUR).toBe(0);
+    expect(problemsOf({ SEND_BUDGET_PER_HOUR: "-1", AUTH_COUNTRIES_PER_IP: "0" })).toHaveLength(2);
+  });
+});

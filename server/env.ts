@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { LINE_TYPES, type LineType } from "../lib/phone.ts";
 import { DEVELOPMENT_CARRIERS } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
 
@@ -14,6 +15,24 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Refused by default (docs/architecture.md, "Where codes may go"): premium-rate and shared-cost numbers
+ * earn their holder money per message or call (the SMS-pumping payout), VoIP is what NIST 800-63B
+ * §5.1.3.1 says SHALL NOT receive out-of-band codes, and personal (follow-me) numbers forward to
+ * anywhere at a premium rate.
+ */
+export const DEFAULT_BLOCKED_LINE_TYPES = ["PREMIUM_RATE", "SHARED_COST", "VOIP", "PERSONAL_NUMBER"] as const satisfies readonly LineType[];
+const lineTypes = z
+  .string()
+  .transform((v) => (v.trim().toLowerCase() === "none" ? [] : v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean)))
+  .pipe(
+    z.array(
+      z
+        .enum(LINE_TYPES)
+        .refine((t) => t !== "FIXED_LINE_OR_MOBILE", "FIXED_LINE_OR_MOBILE means the type cannot be told, and such numbers always pass"),
+    ),
+  );
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -52,6 +71,10 @@ const schema = z.object({
   RESEND_COOLDOWN_SECONDS: int(0, 3600).default(30),
   /** ISO country codes verifications may be sent to (comma-separated); empty means all. */
   ALLOWED_COUNTRIES: list.default([]),
+  /** libphonenumber line types codes are never sent to (comma-separated), or "none". Numbers of undetermined type pass. */
+  BLOCKED_LINE_TYPES: lineTypes.default([...DEFAULT_BLOCKED_LINE_TYPES]),
+  /** Messages handed to carriers per rolling hour, for the whole deployment (shared over Redis); 0 = no budget. */
+  SEND_BUDGET_PER_HOUR: int(0, 1_000_000_000).default(1000),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: int(1024, 1_048_576).default(16_384),
   /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
@@ -66,6 +89,8 @@ const schema = z.object({
   /** Sign-ins started per number and per client IP, per 10 minutes (429 with Retry-After beyond). */
   AUTH_START_LIMIT_PER_NUMBER: int(1, 1_000_000).default(5),
   AUTH_START_LIMIT_PER_IP: int(1, 1_000_000).default(30),
+  /** Distinct countries one client IP may start sign-ins to in 24 h; starts beyond are answered as usual but not sent. */
+  AUTH_COUNTRIES_PER_IP: int(1, 250).default(5),
   /** A phone-number change needs a sign-in at most this many seconds old. */
   AUTH_REAUTH_MAX_AGE_SECONDS: int(30, 86_400).default(600),
   /** How long a session lasts, in seconds (30 days). */

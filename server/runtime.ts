@@ -15,9 +15,12 @@ import { EventBus } from "./events/bus.ts";
 import { RedisEventBridge } from "./events/redis-bridge.ts";
 import { InboundService } from "./inbound/receive.ts";
 import { createLogger } from "./logger.ts";
+import { sendNotice } from "./notifications.ts";
+import { sendBudgetAlarms } from "./send-budget-alarms.ts";
 import { openSql, type Sql } from "./store/sql.ts";
 import { VerificationEngine } from "./verification/engine.ts";
 import { Scheduler } from "./verification/scheduler.ts";
+import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
 
 export interface Runtime {
@@ -33,6 +36,8 @@ export interface Runtime {
   sandbox: SandboxCarrier | null;
   inbound: InboundService;
   audit: AuditLog;
+  /** The shared Redis client when REDIS_URL is set (limits and counters every node shares). */
+  redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw new StartupError((error as Error).message);
   }
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const alarms = sendBudgetAlarms({
+    perHour: config.SEND_BUDGET_PER_HOUR,
+    logger,
+    events,
+    owners: config.OWNER_PHONES,
+    textOwner: (to, body) => sendNotice({ carriers, logger, config }, to, body),
+    clock,
+  });
   const engine = new VerificationEngine({
     sql,
     carriers,
@@ -91,6 +104,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock,
     secret: config.TEXTGATE_SECRET,
     sendLimiter: createSendLimiter({ points: config.SEND_LIMIT_PER_NUMBER, windowSeconds: config.SEND_LIMIT_WINDOW_SECONDS, redis }),
+    budget: createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }),
     defaults: {
       brand: config.DEFAULT_BRAND,
       locale: config.DEFAULT_LOCALE,
@@ -101,6 +115,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       pendingPolicy: config.PENDING_POLICY,
       resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
       allowedCountries: config.ALLOWED_COUNTRIES,
+      blockedLineTypes: config.BLOCKED_LINE_TYPES,
       cancelMinAgeSeconds: config.CANCEL_MIN_AGE_SECONDS,
     },
   });
@@ -120,6 +135,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     sandbox,
     inbound,
     audit,
+    redis,
     async close() {
       await scheduler.stop();
       await bridge?.close();

@@ -46,6 +46,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
     SEND_LIMIT_PER_NUMBER: "1000000",
+    // Counted like in production, but never spent during a run.
+    SEND_BUDGET_PER_HOUR: "1000000000",
     ...env,
   };
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server under load.

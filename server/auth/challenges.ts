@@ -1,15 +1,23 @@
 /**
  * Starting and resending sign-in codes for the SMS provider and the account pages. Limits per number
- * and per client IP (rate-limiter-flexible; Redis when configured); the answer never depends on
- * whether the number has an account.
+ * and per client IP (rate-limiter-flexible, in memory); the answer never depends on whether the number
+ * has an account.
+ * Beyond AUTH_COUNTRIES_PER_IP distinct countries from one IP in 24 h (country-spread.ts), a start is
+ * blocked silently (security checklist items 19 and 22): answered exactly like a start that went out,
+ * with a fresh verification id, but nothing is stored or sent; the block is logged with its reason and
+ * published as `auth.start_blocked`. A code typed for it is "expired or used", like any unknown id.
  */
+import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { SmsChallenge } from "../../lib/auth/contract.ts";
 import { TextgateError } from "../../lib/errors.ts";
-import { parsePhone } from "../../lib/phone.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import { maskPhone, parsePhone } from "../../lib/phone.ts";
 import type { Config } from "../env.ts";
+import type { EventBus } from "../events/bus.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
 import type { Surface, VerificationView } from "../verification/types.ts";
+import type { CountrySpread } from "./country-spread.ts";
 
 const WINDOW_SECONDS = 600;
 
@@ -62,17 +70,28 @@ async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
   }
 }
 
+export interface ChallengeDeps {
+  engine: VerificationEngine;
+  config: Config;
+  logger: Logger;
+  events: EventBus;
+  countrySpread: CountrySpread;
+}
+
 export class ChallengeService {
   private readonly perNumber: RateLimiterMemory;
   private readonly perIp: RateLimiterMemory;
+  private readonly engine: VerificationEngine;
+  private readonly config: Config;
 
   constructor(
-    private readonly engine: VerificationEngine,
-    private readonly config: Config,
-    private readonly options: ChallengeOptions = challengeOptionsFrom(config),
+    private readonly deps: ChallengeDeps,
+    private readonly options: ChallengeOptions = challengeOptionsFrom(deps.config),
   ) {
-    this.perNumber = new RateLimiterMemory({ keyPrefix: "auth-number", points: config.AUTH_START_LIMIT_PER_NUMBER, duration: WINDOW_SECONDS });
-    this.perIp = new RateLimiterMemory({ keyPrefix: "auth-ip", points: config.AUTH_START_LIMIT_PER_IP, duration: WINDOW_SECONDS });
+    this.engine = deps.engine;
+    this.config = deps.config;
+    this.perNumber = new RateLimiterMemory({ keyPrefix: "auth-number", points: this.config.AUTH_START_LIMIT_PER_NUMBER, duration: WINDOW_SECONDS });
+    this.perIp = new RateLimiterMemory({ keyPrefix: "auth-ip", points: this.config.AUTH_START_LIMIT_PER_IP, duration: WINDOW_SECONDS });
   }
 
   /** Sends a code to a number for a purpose; `owner` ties a number-change code to the user asking. */
@@ -81,6 +100,8 @@ export class ChallengeService {
     if (!phone) throw new TextgateError("invalid_phone_number", "That is not a valid phone number.", { details: [{ path: "phone", message: "not a valid phone number" }] });
     await consume(this.perIp, input.ip);
     await consume(this.perNumber, phone.e164);
+    const country = phone.country ?? "international";
+    if (!(await this.deps.countrySpread.admit(input.ip, country))) return this.blockSilently(phone.e164, country, input.ip);
     const { verification } = await this.engine.create({
       to: phone.e164,
       purpose: input.purpose,
@@ -97,6 +118,28 @@ export class ChallengeService {
       template: this.options.template,
     });
     return toChallenge(verification, this.config.RESEND_COOLDOWN_SECONDS);
+  }
+
+  /** Logs and publishes the block, and answers what a start that went out would answer. */
+  private blockSilently(to: string, country: string, ip: string): SmsChallenge {
+    const masked = maskPhone(to);
+    const reason = "countries_per_ip";
+    this.deps.logger.warn(
+      { reason, ip, country, maskedTo: masked, maxCountries: this.config.AUTH_COUNTRIES_PER_IP },
+      "sign-in start blocked silently: too many countries from one IP; nothing sent",
+    );
+    this.deps.events.publish("auth.start_blocked", { reason, ip, country, to: masked });
+    const now = Date.now();
+    return {
+      verificationId: uuidv7(),
+      to,
+      channel: this.options.channel,
+      codeLength: this.options.codeLength,
+      alphanumeric: this.options.alphanumeric,
+      attemptsLeft: this.options.maxAttempts,
+      expiresAt: new Date(now + this.options.validFor * 1000).toISOString(),
+      resendAvailableAt: new Date(now + this.config.RESEND_COOLDOWN_SECONDS * 1000).toISOString(),
+    };
   }
 
   /** Sends the same code again (limits and cooldown apply); only for a pending challenge of this purpose. */

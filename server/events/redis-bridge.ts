@@ -35,6 +35,9 @@ const EVENT_TYPES: Record<EventType, true> = {
   "session.revoked": true,
   "inbound.received": true,
   "owner.decided": true,
+  "send_budget.exhausted": true,
+  "send_budget.recovered": true,
+  "auth.start_blocked": true,
 };
 
 interface Envelope {

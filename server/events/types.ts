@@ -21,6 +21,15 @@ export interface EventPayloads {
   /** Sessions ended on the server: one (`sessionId`) or every session of the user (`sessionId: null`). */
   "session.revoked": { userId: string; sessionId: string | null };
   "inbound.received": { inboundId: string; carrier: string; from: string; to: string | null; body: string };
+  /** The global send budget (SEND_BUDGET_PER_HOUR) is spent: nothing goes to carriers until `retryAfterSeconds`. Once per trip. */
+  "send_budget.exhausted": { budgetPerHour: number; retryAfterSeconds: number };
+  /** The send budget has room again after a trip: sending resumed. */
+  "send_budget.recovered": { budgetPerHour: number };
+  /**
+   * A sign-in start answered as usual but not sent (silent block), with the reason: `countries_per_ip`,
+   * one client IP reaching more than AUTH_COUNTRIES_PER_IP countries in 24 h. `to` is masked.
+   */
+  "auth.start_blocked": { reason: "countries_per_ip"; ip: string; country: string; to: string };
   /** An owner decided a pending socket request (server/ws/owner.ts); the node holding the socket acts on it. */
   "owner.decided": { reference: string; connectionId: string; decision: "accept" | "deny" };
 }

@@ -212,7 +212,8 @@ const paths = {
         }),
         ...errors([
           ...BODY_ERRORS, "invalid_phone_number", "unsupported_locale", "invalid_template", "message_too_long", "channel_unavailable",
-          "unauthorized", "country_not_allowed", "verification_pending", "idempotency_key_reused", "rate_limited", "send_limit_reached",
+          "unauthorized", "country_not_allowed", "line_type_not_allowed", "verification_pending", "idempotency_key_reused", "rate_limited",
+          "send_limit_reached", "send_budget_exhausted",
         ]),
       },
     },
@@ -269,7 +270,9 @@ const paths = {
       requestBody: body("ResendVerificationRequest", false),
       responses: {
         "200": verificationResponse("A new delivery was scheduled."),
-        ...errors([...BODY_ERRORS, "channel_unavailable", "unauthorized", "verification_not_found", "rate_limited", "send_limit_reached"]),
+        ...errors([
+          ...BODY_ERRORS, "channel_unavailable", "unauthorized", "verification_not_found", "rate_limited", "send_limit_reached", "send_budget_exhausted",
+        ]),
       },
     },
   },

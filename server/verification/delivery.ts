@@ -5,6 +5,8 @@
  * A delivery re-claimed from a process that died mid-send is first looked up at its carriers
  * (`findSent`, with the delivery id as client reference where the carrier keeps one): found, it is
  * recorded as sent and nothing goes out; the lookup failed, nothing goes out and it is asked again later.
+ * Every hand-over to the carriers takes one message from the global send budget first; when it is spent,
+ * the delivery is postponed (scheduled again, unsent) until the budget's window has room.
  */
 import type { Logger } from "pino";
 import type { CarrierRegistry } from "../carriers/registry.ts";
@@ -13,6 +15,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { CodeCrypto } from "./codes.ts";
 import { renderMessage } from "./messages.ts";
 import { type DeliveryRecord, INTERRUPTED, type VerificationRecord, type VerificationRepository } from "./repository.ts";
+import type { SendBudget } from "./send-budget.ts";
 
 /** Sends of one delivery before it is given up. */
 export const MAX_SEND_TRIES = 5;
@@ -30,6 +33,8 @@ export interface DelivererDeps {
   events: EventBus;
   logger: Logger;
   clock: () => Date;
+  /** The global send budget: one message taken before each hand-over to the carriers. */
+  budget: SendBudget;
   defaultBrand: string;
   defaultSender?: string;
 }
@@ -40,8 +45,11 @@ export interface DelivererDeps {
  */
 export const LOOKUP_FAILED = "lookup_failed";
 
+/** Error code of a delivery postponed because the global send budget was spent. */
+export const BUDGET_EXHAUSTED = "send_budget_exhausted";
+
 export interface DeliveryOutcome {
-  outcome: "sent" | "retry" | "failed" | "dropped";
+  outcome: "sent" | "retry" | "postponed" | "failed" | "dropped";
   /** The delivery as it now stands. */
   delivery: DeliveryRecord;
   /** True when this failure also failed the whole verification. */
@@ -51,7 +59,8 @@ export interface DeliveryOutcome {
 export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
 
-  async deliver(d: DeliveryRecord, v: VerificationRecord): Promise<DeliveryOutcome> {
+  /** `budgetTaken`: the caller already took this message from the send budget (and refused the request if it could not). */
+  async deliver(d: DeliveryRecord, v: VerificationRecord, options: { budgetTaken?: boolean } = {}): Promise<DeliveryOutcome> {
     const { repo, carriers, codes, events, logger, clock } = this.deps;
     if (v.status !== "pending" || v.expiresAt <= clock()) {
       await repo.markDropped(d.id, clock());
@@ -85,6 +94,16 @@ export class Deliverer {
           outcome: "sent",
           delivery: { ...d, status: earlier.result.status, carrier: earlier.carrier, carrierMessageId: earlier.result.carrierMessageId, sentAt, leaseUntil: null },
         };
+      }
+    }
+    if (!options.budgetTaken) {
+      const take = await this.deps.budget.take();
+      if (!take.taken) {
+        const dueAt = new Date(clock().getTime() + take.retryAfterMs);
+        const error = "the send budget is spent: postponed until the window has room";
+        await repo.markPostponed(d.id, dueAt, BUDGET_EXHAUSTED, error, clock());
+        events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode: BUDGET_EXHAUSTED });
+        return { outcome: "postponed", delivery: { ...d, status: "scheduled", dueAt, leaseUntil: null, tries: d.tries - 1, errorCode: BUDGET_EXHAUSTED, error } };
       }
     }
     let lastError: CarrierError | null = null;

@@ -6,6 +6,8 @@
  * - wrong codes never count more than `maxAttempts`: the same condition guards the increment;
  * - after approval, expiry, cancellation or the last attempt, check answers verification_not_found
  *   for every case alike (seed 003); the stored status tells them apart.
+ * Before anything is stored or sent: the destination policy (country allow-list, blocked line types) and
+ * the global send budget (refused up front with 503 when spent; see send-budget.ts).
  * Policy for a new verification to a number (and purpose) that has one pending, per request or
  * PENDING_POLICY: "replace" (default: cancel the old one, send a fresh code, as the security checklist
  * prefers), "resend" (send the pending code again, as Twilio does) or "reject" (409, as Vonage does).
@@ -14,16 +16,18 @@ import { uuidv7 } from "../../lib/ids.ts";
 import crypto from "node:crypto";
 import type { Logger } from "pino";
 import { TextgateError } from "../../lib/errors.ts";
-import { parsePhone } from "../../lib/phone.ts";
+import { type LineType, parsePhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
 import { isUniqueViolation } from "../store/sql.ts";
 import { CodeCrypto, generateCode, normalizeCode, plausibleCode } from "./codes.ts";
 import { Deliverer, LEASE_MS } from "./delivery.ts";
+import { assertDestinationAllowed } from "./destination-policy.ts";
 import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
 import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
+import { type SendBudget, takeOrRefuse } from "./send-budget.ts";
 import type { SendLimiter } from "./send-limits.ts";
 import type {
   Channel,
@@ -51,6 +55,8 @@ export interface EngineDefaults {
   pendingPolicy: PendingPolicy;
   resendCooldownSeconds: number;
   allowedCountries: readonly string[];
+  /** Line types codes are never sent to (BLOCKED_LINE_TYPES). */
+  blockedLineTypes: readonly LineType[];
   /** Seconds after creation before a cancel is accepted (default CANCEL_MIN_AGE_SECONDS). */
   cancelMinAgeSeconds?: number;
 }
@@ -62,6 +68,8 @@ export interface EngineDeps {
   logger: Logger;
   secret: string;
   sendLimiter: SendLimiter;
+  /** The global send budget (SEND_BUDGET_PER_HOUR). */
+  budget: SendBudget;
   defaults: EngineDefaults;
   clock?: () => Date;
 }
@@ -85,6 +93,7 @@ export class VerificationEngine {
       events: deps.events,
       logger: deps.logger,
       clock: this.clock,
+      budget: deps.budget,
       defaultBrand: deps.defaults.brand,
       defaultSender: deps.defaults.sender,
     });
@@ -101,9 +110,7 @@ export class VerificationEngine {
 
     const phone = parsePhone(input.to, input.country);
     if (!phone) throw new TextgateError("invalid_phone_number", undefined, { details: [{ path: "to", message: "not a valid phone number" }] });
-    if (defaults.allowedCountries.length && !(phone.country && defaults.allowedCountries.includes(phone.country))) {
-      throw new TextgateError("country_not_allowed");
-    }
+    assertDestinationAllowed(phone, defaults);
     const workflow = resolveWorkflow(input);
     for (const step of workflow.steps) {
       if (!this.deps.carriers.supports(step.channel)) {
@@ -133,6 +140,7 @@ export class VerificationEngine {
     }
 
     await sendLimiter.consume(phone.e164);
+    await takeOrRefuse(this.deps.budget);
     const id = uuidv7();
     const validFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
     const record: VerificationRecord = {
@@ -193,7 +201,7 @@ export class VerificationEngine {
     }
     if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
     this.deps.events.publish("verification.created", { ...refOf(record), channel: workflow.steps[0]?.channel ?? "sms", expiresAt: record.expiresAt.toISOString() });
-    const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record);
+    const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true });
     // Built from what this call wrote, without reading it back, unless the send failed the verification.
     const verification = first.failedVerification
       ? await this.view(id)
@@ -312,7 +320,7 @@ export class VerificationEngine {
 
   /**
    * Sends the same code again, now, on the given channel (default: the first step's). Attempts are not
-   * reset. Counts toward the per-number send limit and honours RESEND_COOLDOWN_SECONDS.
+   * reset. Counts toward the per-number send limit and the send budget, and honours RESEND_COOLDOWN_SECONDS.
    */
   async resend(id: string, options: { channel?: Channel; ignoreCooldown?: boolean } = {}): Promise<VerificationView> {
     const now = this.clock();
@@ -334,6 +342,7 @@ export class VerificationEngine {
       if (wait > 0) throw new TextgateError("rate_limited", `Wait ${wait} s before sending the code again.`, { retryAfter: wait });
     }
     await this.deps.sendLimiter.consume(record.to);
+    await takeOrRefuse(this.deps.budget);
     const delivery: NewDelivery = {
       id: uuidv7(),
       stepIndex: await this.repo.deliveryCount(id),
@@ -344,7 +353,7 @@ export class VerificationEngine {
       leaseUntil: new Date(now.getTime() + LEASE_MS),
     };
     await this.repo.insertDelivery(id, delivery, now);
-    await this.deliverer.deliver(asRecord(delivery, id), record);
+    await this.deliverer.deliver(asRecord(delivery, id), record, { budgetTaken: true });
     return this.view(id);
   }
 
@@ -353,9 +362,10 @@ export class VerificationEngine {
     const now = this.clock();
     const record = await this.usable(id, now);
     const next = await this.repo.nextScheduled(id);
+    if (next) await takeOrRefuse(this.deps.budget);
     const claimed = next ? await this.repo.claimOne(next.id, now, new Date(now.getTime() + LEASE_MS)) : null;
     if (!claimed) throw new TextgateError("verification_pending", "This verification has no further workflow step to send.");
-    await this.deliverer.deliver(claimed, record);
+    await this.deliverer.deliver(claimed, record, { budgetTaken: true });
     return this.view(id);
   }
 

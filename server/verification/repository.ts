@@ -326,6 +326,18 @@ export class VerificationRepository {
     );
   }
 
+  /**
+   * Puts a claimed delivery back, unsent, to go out at `dueAt` (the send budget was spent): the claim
+   * did not become a try, so `tries` is given back and carrier backoff is not affected.
+   */
+  async markPostponed(id: string, dueAt: Date, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(
+      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, tries = tries - 1, error_code = ?, error = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [dueAt, errorCode, error, now, id],
+    );
+  }
+
   async markFailed(id: string, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
       `UPDATE deliveries SET status = 'failed', failed_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?

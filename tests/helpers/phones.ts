@@ -10,6 +10,9 @@ export function uniquePhone(): string {
   return `+1212555${next}`;
 }
 
+/** A US premium-rate (900) number: valid, and refused by the default BLOCKED_LINE_TYPES. */
+export const PREMIUM_RATE_PHONE = "+19005550100";
+
 export interface SandboxMessage {
   id: string;
   direction: "outbound" | "inbound";

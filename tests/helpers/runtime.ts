@@ -5,6 +5,7 @@ import { loadConfig } from "../../server/env.ts";
 import { createLogger } from "../../server/logger.ts";
 import { type Runtime, startRuntime } from "../../server/runtime.ts";
 import { VerificationEngine } from "../../server/verification/engine.ts";
+import { UNLIMITED_BUDGET } from "../../server/verification/send-budget.ts";
 import { createSendLimiter } from "../../server/verification/send-limits.ts";
 import type { Channel } from "../../server/verification/types.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -76,6 +77,17 @@ export function engineWithCarriers(t: TestRuntime, carriers: Carrier[], preferen
     clock: t.clock.now,
     secret: "another-secret-another-secret-0123456789",
     sendLimiter: createSendLimiter({ points: 100, windowSeconds: 60 }),
-    defaults: { brand: "x", locale: "en", codeLength: 6, validForSeconds: 600, maxAttempts: 5, pendingPolicy: "replace", resendCooldownSeconds: 0, allowedCountries: [] },
+    budget: UNLIMITED_BUDGET,
+    defaults: {
+      brand: "x",
+      locale: "en",
+      codeLength: 6,
+      validForSeconds: 600,
+      maxAttempts: 5,
+      pendingPolicy: "replace",
+      resendCooldownSeconds: 0,
+      allowedCountries: [],
+      blockedLineTypes: [],
+    },
   });
 }

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -40,6 +40,21 @@ export async function requireService(name: string, status: Promise<ServiceStatus
   if (process.env.CI === "true") throw new Error(`${name} is required in CI: ${reason}`);
   console.warn(`[textgate tests] ${reason}: the tests that need ${name} are skipped.`);
   return false;
+}
+
+/**
+ * A Redis client for the tests of one file (opened before them, closed after), or null when Redis is
+ * missing and the tests needing it are skipped (requireService's policy). Tests should namespace their keys.
+ */
+export function useRedis(): () => Redis | null {
+  let redis: Redis | null = null;
+  beforeAll(async () => {
+    if (await requireService("Redis", redisAvailable())) redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+  return () => redis;
 }
 
 export type DatabaseKind = "sqlite" | "postgresql";

@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -120,6 +120,12 @@ describeEachDatabase(variants, "SignalWire MFA compat", (database) => {
     expect((await curl("/api/relay/rest/mfa/call", { to, message: "x".repeat(495) })).status).toBe(422);
     expect((await curl("/api/relay/rest/mfa/sms", { to: uniquePhone(), token_length: 20, valid_for: 604_800, max_attempts: 20 })).status).toBe(200);
     expect((await curl("/api/relay/rest/mfa/sms", { to: uniquePhone(), allow_alphas: true, token_length: 4 })).status).toBe(200);
+  });
+
+  it("a premium-rate number is 422 on `to`, and nothing is sent", async () => {
+    const res = await curl("/api/relay/rest/mfa/sms", { to: PREMIUM_RATE_PHONE });
+    expect(res).toMatchObject({ status: 422, body: { errors: [{ type: "validation_error", attribute: "to", message: expect.stringContaining("premium-rate") }] } });
+    expect(await sentMessages(server.request, PREMIUM_RATE_PHONE)).toEqual([]);
   });
 
   it("wrong credentials → 401", async () => {

@@ -4,7 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -104,6 +104,12 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
       expect(res.status, JSON.stringify(input)).toBe(400);
       expect(res.body).toMatchObject({ code: 400, message: "Validation Failed", errors: { fields: { [field]: [expect.any(String)] } } });
     }
+  });
+
+  it("a premium-rate number is 400 with a phone field error, and nothing is sent", async () => {
+    const res = await failure(api.sendPhoneVerificationCodeTFA({ phone: PREMIUM_RATE_PHONE, brand: "Acme", codeLength: 4 }));
+    expect(res).toMatchObject({ status: 400, body: { message: "Validation Failed", errors: { fields: { phone: [expect.stringContaining("premium-rate")] } } } });
+    expect(await sentMessages(server.request, PREMIUM_RATE_PHONE)).toEqual([]);
   });
 
   it("cancel is refused in the first 30 seconds, unknown ids are 404", async () => {

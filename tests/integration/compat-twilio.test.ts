@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import twilio from "twilio";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -127,6 +127,15 @@ describeEachDatabase(variants, "Twilio Verify compat", (database) => {
       status: 404,
       code: 20404,
     });
+  });
+
+  it("a premium-rate number is 403 60410 (delivery attempt blocked), and nothing is sent", async () => {
+    expect(await failure(verifications().create({ to: PREMIUM_RATE_PHONE, channel: "sms" }))).toMatchObject({
+      status: 403,
+      code: 60410,
+      message: expect.stringContaining("premium-rate"),
+    });
+    expect(await sentMessages(server.request, PREMIUM_RATE_PHONE)).toEqual([]);
   });
 
   it("CustomCode needs CustomCodeEnabled; Locale picks the language; the Service's CodeLength applies", async () => {

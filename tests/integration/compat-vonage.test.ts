@@ -12,7 +12,7 @@ import { Auth } from "@vonage/auth";
 import jwt from "jsonwebtoken";
 import { Verify2 } from "@vonage/verify2";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -118,6 +118,16 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
       expect(res.status, JSON.stringify(bad)).toBe(422);
       expect(res.body).toMatchObject({ title: "Invalid params" });
     }
+  });
+
+  it("a premium-rate number is 422 on workflow[0].to, and nothing is sent", async () => {
+    const res = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: PREMIUM_RATE_PHONE }] });
+    expect(res).toMatchObject({
+      status: 422,
+      type: "application/problem+json",
+      body: { title: "Invalid params", invalid_parameters: [{ name: "workflow[0].to", reason: expect.stringContaining("premium-rate") }] },
+    });
+    expect(await sentMessages(server.request, PREMIUM_RATE_PHONE)).toEqual([]);
   });
 
   it("wrong credentials are 401", async () => {

@@ -31,11 +31,14 @@ export function toSignalwire(error: unknown): Reply {
       return signalwireNotFound();
     case "invalid_phone_number":
       return signalwireError(422, "validation_error", "invalid_parameter", "to is not a valid E.164 phone number", "to");
+    case "line_type_not_allowed":
+      return signalwireError(422, "validation_error", "invalid_parameter", error.message, "to");
     case "message_too_long":
     case "invalid_template":
       return signalwireError(422, "validation_error", "invalid_parameter", error.message, "message");
     case "send_limit_reached":
     case "rate_limited":
+    case "send_budget_exhausted":
       return signalwireError(429, "rate_limited", "too_many_requests", error.message, null, retry);
     case "unauthorized":
       return signalwireUnauthorized();

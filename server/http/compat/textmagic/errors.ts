@@ -31,6 +31,8 @@ export function toTextmagic(error: unknown): Reply {
       return textmagicNotFound();
     case "invalid_phone_number":
       return textmagicError(400, "Validation Failed", { phone: ["This value is not a valid phone number."] });
+    case "line_type_not_allowed":
+      return textmagicError(400, "Validation Failed", { phone: [error.message] });
     case "unsupported_locale":
       return textmagicError(400, "Validation Failed", { language: [error.message] });
     case "message_too_long":
@@ -39,6 +41,7 @@ export function toTextmagic(error: unknown): Reply {
       return textmagicError(400, error.message, undefined, retry);
     case "send_limit_reached":
     case "rate_limited":
+    case "send_budget_exhausted":
       return textmagicError(429, error.message, undefined, retry);
     case "unauthorized":
       return textmagicUnauthorized();

@@ -2,7 +2,8 @@
  * Twilio's error JSON: `{ code, message, more_info, status }` (twilio-node's RestException reads
  * `code`, `message`, `more_info`, `details`). Codes as Twilio documents them: 20003 authentication,
  * 20404 not found, 60200 invalid parameter, 60202 max check attempts, 60203 max send attempts,
- * 60223 delivery channel disabled, 60605 geo permission.
+ * 60223 delivery channel disabled, 60605 geo permission, 60410 delivery attempt blocked (Fraud Guard: here a
+ * blocked line type). The send budget answers 20429 with Retry-After, which Twilio's clients treat as "back off".
  */
 import { z } from "zod";
 import { ERRORS, isTextgateError } from "../../../../lib/errors.ts";
@@ -46,9 +47,12 @@ export function toTwilio(error: unknown, resource: string): Reply {
     case "send_limit_reached":
       return twilioError(429, 60203, "Max send attempts reached", {}, retry);
     case "rate_limited":
+    case "send_budget_exhausted":
       return twilioError(429, 20429, "Too Many Requests", {}, retry);
     case "country_not_allowed":
       return twilioError(403, 60605, "Verification delivery attempt blocked: the destination country is not allowed");
+    case "line_type_not_allowed":
+      return twilioError(403, 60410, `Verification delivery attempt blocked: ${error.message}`);
     case "unauthorized":
       return twilioUnauthorized();
     case "method_not_allowed":

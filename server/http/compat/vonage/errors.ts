@@ -45,6 +45,9 @@ export function toVonage(error: unknown, id = ""): Reply {
       return problem(409, "/verify#conflict", "Conflict", "Concurrent verifications to the same number are not allowed.");
     case "invalid_phone_number":
       return vonageInvalid([{ name: "workflow[0].to", reason: "not a valid phone number" }]);
+    case "line_type_not_allowed":
+      // Verify v2 documents 422 (not 403) for a start it refuses; the reason names the line type.
+      return vonageInvalid([{ name: "workflow[0].to", reason: error.message }]);
     case "unsupported_locale":
       return vonageInvalid([{ name: "locale", reason: error.message }]);
     case "message_too_long":
@@ -55,6 +58,7 @@ export function toVonage(error: unknown, id = ""): Reply {
       return vonageInvalid([{ name: "workflow", reason: error.message }]);
     case "send_limit_reached":
     case "rate_limited":
+    case "send_budget_exhausted":
       return problem(429, "#rate-limit", "Rate Limit Hit", "Please wait, then retry your request", {}, retry);
     case "unauthorized":
       return vonageUnauthorized();
