@@ -101,7 +101,7 @@ const schema = z.object({
   SERVE_PAGES: bool.default(true),
   /** Serve the HTTP API from this process; false (with SERVE_PAGES=false) leaves a sockets-only node (`npm run start:ws`): upgrades and /healthz. */
   SERVE_API: bool.default(true),
-  /** Redis for events across several nodes (SMS replies and owner decisions reach the node holding the socket); optional. */
+  /** Redis for several nodes: shared limits and send budget, and events (SMS replies and owner decisions reach the node holding the socket); optional. */
   REDIS_URL: z.string().optional(),
   /** PostgreSQL connection pool size per process. */
   DATABASE_POOL_SIZE: int(1, 200).default(10),

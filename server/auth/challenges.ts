@@ -1,14 +1,13 @@
 /**
  * Starting and resending sign-in codes for the SMS provider and the account pages. Limits per number
- * and per client IP (rate-limiter-flexible, in memory); the answer never depends on whether the number
- * has an account.
+ * and per client IP (start-limits.ts: in memory, or shared by every node in Redis); the answer never
+ * depends on whether the number has an account.
  * Beyond AUTH_COUNTRIES_PER_IP distinct countries from one IP in 24 h (country-spread.ts), a start is
  * blocked silently (security checklist items 19 and 22): answered exactly like a start that went out,
  * with a fresh verification id, but nothing is stored or sent; the block is logged with its reason and
  * published as `auth.start_blocked`. A code typed for it is "expired or used", like any unknown id.
  */
 import type { Logger } from "pino";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { SmsChallenge } from "../../lib/auth/contract.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -18,8 +17,8 @@ import type { EventBus } from "../events/bus.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
 import type { Surface, VerificationView } from "../verification/types.ts";
 import type { CountrySpread } from "./country-spread.ts";
+import type { StartLimits } from "./start-limits.ts";
 
-const WINDOW_SECONDS = 600;
 
 export type ChallengePurpose = "login" | "change-phone";
 
@@ -58,29 +57,16 @@ export function toChallenge(v: Pick<VerificationView, "id" | "to" | "channel" | 
   };
 }
 
-async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      const wait = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new TextgateError("rate_limited", `Too many codes requested. Try again in ${wait} s.`, { retryAfter: wait });
-    }
-    throw rejection;
-  }
-}
-
 export interface ChallengeDeps {
   engine: VerificationEngine;
   config: Config;
   logger: Logger;
   events: EventBus;
   countrySpread: CountrySpread;
+  startLimits: StartLimits;
 }
 
 export class ChallengeService {
-  private readonly perNumber: RateLimiterMemory;
-  private readonly perIp: RateLimiterMemory;
   private readonly engine: VerificationEngine;
   private readonly config: Config;
 
@@ -90,16 +76,13 @@ export class ChallengeService {
   ) {
     this.engine = deps.engine;
     this.config = deps.config;
-    this.perNumber = new RateLimiterMemory({ keyPrefix: "auth-number", points: this.config.AUTH_START_LIMIT_PER_NUMBER, duration: WINDOW_SECONDS });
-    this.perIp = new RateLimiterMemory({ keyPrefix: "auth-ip", points: this.config.AUTH_START_LIMIT_PER_IP, duration: WINDOW_SECONDS });
   }
 
   /** Sends a code to a number for a purpose; `owner` ties a number-change code to the user asking. */
   async start(input: { phone: string; country?: string; purpose: ChallengePurpose; ip: string; owner?: string }): Promise<SmsChallenge> {
     const phone = parsePhone(input.phone, input.country);
     if (!phone) throw new TextgateError("invalid_phone_number", "That is not a valid phone number.", { details: [{ path: "phone", message: "not a valid phone number" }] });
-    await consume(this.perIp, input.ip);
-    await consume(this.perNumber, phone.e164);
+    await this.deps.startLimits.consume(input.ip, phone.e164);
     const country = phone.country ?? "international";
     if (!(await this.deps.countrySpread.admit(input.ip, country))) return this.blockSilently(phone.e164, country, input.ip);
     const { verification } = await this.engine.create({
@@ -145,8 +128,7 @@ export class ChallengeService {
   /** Sends the same code again (limits and cooldown apply); only for a pending challenge of this purpose. */
   async resend(input: { verificationId: string; purpose: ChallengePurpose; ip: string; owner?: string }): Promise<SmsChallenge> {
     const current = await this.challengeFor(input.verificationId, input.purpose, input.owner);
-    await consume(this.perIp, input.ip);
-    await consume(this.perNumber, current.to);
+    await this.deps.startLimits.consume(input.ip, current.to);
     return toChallenge(await this.engine.resend(current.id), this.config.RESEND_COOLDOWN_SECONDS);
   }
 
