@@ -7,9 +7,7 @@ import { z } from "zod";
 import { maskPhone } from "../lib/phone.ts";
 import { verificationSid } from "./http/compat/twilio/serialize.ts";
 import type { Runtime } from "./runtime.ts";
-import { type Surface, VERIFICATION_STATUSES, type VerificationSummary } from "./verification/types.ts";
-
-export const SURFACES = ["native", "twilio", "textmagic", "signalwire", "vonage", "auth", "socket"] as const satisfies readonly Surface[];
+import { SURFACES, VERIFICATION_STATUSES, type VerificationSummary } from "./verification/types.ts";
 
 export const ownerVerificationsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -84,7 +84,6 @@ function start(root: HTMLElement, data: LoginPageData): void {
     showMessage(root, noticeSlot, "notice", notice, true);
     codes.reset({ length: next.codeLength, alphanumeric: next.alphanumeric, attemptsLeft: next.attemptsLeft, resendAvailableAt: next.resendAvailableAt });
     showStep("code");
-    setBusy(busy);
     codes.focusFirst();
   }
 
@@ -154,7 +153,6 @@ function start(root: HTMLElement, data: LoginPageData): void {
           next = await adapter.start(current.to);
         }
       }
-      busy = null;
       enterCode(next, `We sent a new code to ${formatInternational(next.to)}.`);
     } catch (error) {
       codes.fail(asRequestError(error).message, { dead });

@@ -3,9 +3,9 @@
 import { useEffect, useId, useState } from "react";
 
 import type { OwnerVerification } from "@/server/owner-verifications.ts";
+import { VERIFICATION_STATUSES } from "@/server/verification/types.ts";
 
 const POLL_MS = 2000;
-const STATUSES = ["pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"] as const;
 
 const SURFACE_NAMES: Record<string, string> = {
   native: "textgate API",
@@ -55,7 +55,7 @@ export function VerificationsList() {
         <label htmlFor={filterId}>Status </label>
         <select id={filterId} value={status} onChange={(event) => setStatus(event.target.value)}>
           <option value="">Any</option>
-          {STATUSES.map((value) => (
+          {VERIFICATION_STATUSES.map((value) => (
             <option key={value} value={value}>
               {value.replaceAll("_", " ")}
             </option>

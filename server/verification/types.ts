@@ -10,7 +10,8 @@ export const DELIVERY_STATUSES = ["scheduled", "sending", "sent", "delivered", "
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Which API surface created a verification. */
-export type Surface = "native" | "twilio" | "textmagic" | "signalwire" | "vonage" | "auth" | "socket";
+export const SURFACES = ["native", "twilio", "textmagic", "signalwire", "vonage", "auth", "socket"] as const;
+export type Surface = (typeof SURFACES)[number];
 
 /** What to do when a new verification is requested for a number (and purpose) with one pending. */
 export type PendingPolicy = "replace" | "resend" | "reject";
