@@ -3,6 +3,7 @@
  * Usage: npm run dev | npm start (NODE_ENV=production) | SERVE_PAGES=false for an API-only node |
  * SERVE_API=false SERVE_PAGES=false (npm run start:ws) for a sockets-only node: upgrades and /healthz.
  */
+import "./server/process-setup.ts";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
