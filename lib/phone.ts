@@ -53,7 +53,7 @@ export function isE164(value: string): boolean {
   return /^\+[1-9][0-9]{6,14}$/.test(value);
 }
 
-/** "+15550100123" → "+1•••••••123": for logs and pages that must not show a whole number. */
+/** "+14155550123" → "+1•••••••123": for logs and pages that must not show a whole number. */
 export function maskPhone(e164: string): string {
   return e164.length <= 6 ? "•••" : `${e164.slice(0, 2)}${"•".repeat(e164.length - 5)}${e164.slice(-3)}`;
 }

@@ -4,11 +4,11 @@ import { deref, resolveSchema, variantsOf } from "./schema.ts";
 
 /** Sample strings by property name, so generated bodies look like real requests. */
 const SAMPLE_BY_NAME: Record<string, string> = {
-  to: "+15550100123",
-  from: "+15550100123",
-  phone: "+15550100123",
-  phonenumber: "+15550100123",
-  number: "+15550100123",
+  to: "+14155550123",
+  from: "+14155550123",
+  phone: "+14155550123",
+  phonenumber: "+14155550123",
+  number: "+14155550123",
   code: "123456",
   country: "US",
   locale: "en",

@@ -7,7 +7,7 @@ import styles from "./home.module.css";
 const CREATE = `curl -X POST http://localhost:3000/api/v1/verifications \\
   -H "Authorization: Bearer $TEXTGATE_KEY" \\
   -H 'content-type: application/json' \\
-  -d '{"to":"+15550100123"}'`;
+  -d '{"to":"+14155550123"}'`;
 
 const CHECK = `curl -X POST http://localhost:3000/api/v1/verifications/<id>/check \\
   -H "Authorization: Bearer $TEXTGATE_KEY" \\
@@ -28,7 +28,7 @@ export function CurlWalkthrough() {
       <li>
         <p>
           Read the code. With the sandbox carrier nothing leaves the machine: open the{" "}
-          <Link href="/sandbox?to=%2B15550100123">sandbox handset for +15550100123</Link> and the text is there.
+          <Link href="/sandbox?to=%2B14155550123">sandbox handset for +14155550123</Link> and the text is there.
         </p>
       </li>
       <li>

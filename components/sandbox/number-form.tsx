@@ -73,5 +73,5 @@ export function NumberForm({ selected, invalidParam, onOpen }: NumberFormProps) 
 }
 
 function invalidMessage(value: string): string {
-  return `“${value}” is not a phone number in E.164 format, e.g. +15550100123.`;
+  return `“${value}” is not a phone number in E.164 format, e.g. +14155550123.`;
 }

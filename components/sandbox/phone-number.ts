@@ -14,7 +14,7 @@ export function parsePhoneInput(value: string): string | null {
 
 /**
  * The E.164 number in a `?to=` value, or null. Lenient, because a raw "+" in a query string is decoded as a
- * space (`?to=+15550100123` arrives as " 15550100123"), and people paste numbers without the plus.
+ * space (`?to=+14155550123` arrives as " 14155550123"), and people paste numbers without the plus.
  */
 export function parsePhoneParam(value: string | null): string | null {
   if (value === null) return null;
@@ -23,4 +23,4 @@ export function parsePhoneParam(value: string | null): string | null {
   return parsePhoneInput(number.startsWith("+") ? number : `+${number}`);
 }
 
-export const PHONE_FORMAT_HINT = "Use the international E.164 format: a plus, the country code and the number, e.g. +15550100123.";
+export const PHONE_FORMAT_HINT = "Use the international E.164 format: a plus, the country code and the number, e.g. +14155550123.";
