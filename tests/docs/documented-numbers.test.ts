@@ -53,7 +53,7 @@ describe("phone numbers shown in pages and documents", () => {
   });
 
   it.each([...numbers.entries()].map(([number, where]) => [number, [...new Set(where)].join(", ")]))("%s (in %s) is accepted as the docs say", async (number) => {
-    const outcome = await t.runtime.engine.create({ to: number, channel: "sms", surface: "api" }).then(
+    const outcome = await t.runtime.engine.create({ to: number, channel: "sms", surface: "native" }).then(
       () => "accepted",
       (error: { code?: string }) => error.code ?? String(error),
     );
