@@ -53,7 +53,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ pat
   return fetch(\`\${process.env.TEXTGATE_URL}/api/v1/\${path}\`, {
     method: "POST",
     headers: {
-      Authorization: \`Bearer \${process.env.TEXTGATE_API_KEY}\`,
+      Authorization: \`Bearer \${process.env.TEXTGATE_KEY}\`,
       "Content-Type": "application/json",
     },
     body: await request.text(),
