@@ -119,6 +119,12 @@ export default defineConfig({
       use: { ...chromium, baseURL: origin(serverFor("main").port) },
     },
     {
+      // The accessibility scans and the no-sideways-scroll check again on a phone-sized screen.
+      name: "phone",
+      testMatch: "**/a11y.spec.ts",
+      use: { ...chromium, viewport: { width: 390, height: 844 }, baseURL: origin(serverFor("main").port) },
+    },
+    {
       name: "alphanumeric",
       testMatch: "**/alphanumeric.spec.ts",
       use: { ...chromium, baseURL: origin(serverFor("alphanumeric").port) },

@@ -1,5 +1,10 @@
-/** Accessibility scan (axe) of every page: no "serious" or "critical" violations. Full results are attached. */
-import { expectNoSeriousA11yViolations } from "./helpers/axe.ts";
+/**
+ * Accessibility scan (axe) of every page: no "serious" or "critical" violations (full results are
+ * attached), and the page no wider than its viewport. The "phone" project runs this file again at 390×844.
+ */
+import type { Page, TestInfo } from "@playwright/test";
+import { expectNoSeriousA11yViolations as axeScan } from "./helpers/axe.ts";
+import { expectNoSidewaysScroll } from "./helpers/layout.ts";
 import { expect, test, wrongCode } from "./fixtures.ts";
 
 const STATIC_PAGES = [
@@ -7,6 +12,11 @@ const STATIC_PAGES = [
   { name: "embed", path: "/embed", heading: "Embed textgate" },
   { name: "docs-api", path: "/docs/api", heading: undefined },
 ] as const;
+
+async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await axeScan(page, testInfo, name);
+  await expectNoSidewaysScroll(page);
+}
 
 for (const { name, path, heading } of STATIC_PAGES) {
   test(`${path} has no serious accessibility violations`, async ({ page }, testInfo) => {

@@ -5,6 +5,7 @@
  */
 import { type Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./helpers/axe.ts";
+import { expectNoSidewaysScroll } from "./helpers/layout.ts";
 import { expect, test, type User } from "./fixtures.ts";
 import { DemoPage } from "./pages/demo-page.ts";
 import { OwnerPage } from "./pages/owner-page.ts";
@@ -64,5 +65,15 @@ test.describe("owner console", () => {
     await owner.statusFilter.selectOption("pending");
     await expect(owner.verifications.getByRole("row").filter({ hasText: "approved" })).toHaveCount(0);
     await expectNoSeriousA11yViolations(page, testInfo, "owner");
+    await expectNoSidewaysScroll(page);
+    // On a phone: the same scan, the page no wider than the screen, and each row's status in view
+    // without scrolling the table.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await owner.statusFilter.selectOption("");
+    await expectNoSeriousA11yViolations(page, testInfo, "owner-phone");
+    await expectNoSidewaysScroll(page);
+    const status = ownerSignIn.first().getByRole("cell").nth(1);
+    await expect(status).toHaveText("approved");
+    await expect(status).toBeInViewport();
   });
 });

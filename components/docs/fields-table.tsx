@@ -1,4 +1,5 @@
 import type { OpenApiDocument, Schema } from "./openapi-types.ts";
+import { ScrollRegion } from "../ui/scroll-region.tsx";
 import { inline } from "./prose.tsx";
 import { constraintsOf, fieldRows, typeLabel } from "./schema.ts";
 import styles from "./docs.module.css";
@@ -17,6 +18,7 @@ export function FieldsTable({ doc, schema, caption }: { doc: OpenApiDocument; sc
     );
   }
   return (
+    <ScrollRegion label={caption}>
     <table className={styles.table}>
       <caption className="sr-only">{caption}</caption>
       <thead>
@@ -52,5 +54,6 @@ export function FieldsTable({ doc, schema, caption }: { doc: OpenApiDocument; sc
         ))}
       </tbody>
     </table>
+    </ScrollRegion>
   );
 }

@@ -2,6 +2,7 @@ import { CodeBlock } from "@/components/ui/code-block.tsx";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 
 import { curlCommand, jsonMedia } from "./example.ts";
+import { ScrollRegion } from "../ui/scroll-region.tsx";
 import { FieldsTable } from "./fields-table.tsx";
 import type { HttpMethod, OpenApiDocument, Operation, Parameter, ResponseObject, SecurityRequirement } from "./openapi-types.ts";
 import { BreakablePath, inline, Prose } from "./prose.tsx";
@@ -57,6 +58,7 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
       {parameters.length ? (
         <>
           <h4>Parameters</h4>
+          <ScrollRegion label={`Parameters of ${entry.fullPath}`}>
           <table className={styles.table}>
             <caption className="sr-only">Parameters of {entry.fullPath}</caption>
             <thead>
@@ -96,6 +98,7 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
               })}
             </tbody>
           </table>
+          </ScrollRegion>
         </>
       ) : null}
 
@@ -117,6 +120,7 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
       {responses.length ? (
         <>
           <h4>Responses</h4>
+          <ScrollRegion label={`Responses of ${method.toUpperCase()} ${entry.fullPath}`}>
           <table className={styles.table}>
             <caption className="sr-only">Responses of {method.toUpperCase()} {entry.fullPath}</caption>
             <thead>
@@ -144,6 +148,7 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
               })}
             </tbody>
           </table>
+          </ScrollRegion>
           {responses.map(([status, raw]) => {
             const response = deref<ResponseObject>(doc, raw);
             const media = jsonMedia(response?.content);

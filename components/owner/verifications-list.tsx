@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from "react";
 
 import type { OwnerVerification } from "@/server/owner-verifications.ts";
+import { ScrollRegion } from "@/components/ui/scroll-region.tsx";
 import { VERIFICATION_STATUSES } from "@/server/verification/types.ts";
 
 const POLL_MS = 2000;
@@ -66,17 +67,17 @@ export function VerificationsList() {
       {load.state === "error" ? <p className="muted">Could not load the verifications; retrying…</p> : null}
       {load.state === "ready" && load.verifications.length === 0 ? <p className="muted">No verifications{status ? " with this status" : ""} yet.</p> : null}
       {load.state === "ready" && load.verifications.length > 0 ? (
-        <div className="table-scroll">
+        <ScrollRegion label="Verifications">
         <table>
           <caption className="sr-only">The 50 newest verifications{status ? ` with status ${status.replaceAll("_", " ")}` : ""}</caption>
           <thead>
             <tr>
               <th scope="col">Started</th>
+              <th scope="col">Status</th>
               <th scope="col">Number</th>
               <th scope="col">Through</th>
               <th scope="col">Id</th>
               <th scope="col">Channel</th>
-              <th scope="col">Status</th>
               <th scope="col">Attempts</th>
             </tr>
           </thead>
@@ -86,13 +87,13 @@ export function VerificationsList() {
                 <td>
                   <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
                 </td>
+                <td>{v.status.replaceAll("_", " ")}</td>
                 <td>{v.to}</td>
                 <td>{SURFACE_NAMES[v.surface] ?? v.surface}</td>
                 <td>
                   <code>{v.surfaceId}</code>
                 </td>
                 <td>{v.channel}</td>
-                <td>{v.status.replaceAll("_", " ")}</td>
                 <td>
                   {v.attempts} of {v.maxAttempts}
                 </td>
@@ -100,7 +101,7 @@ export function VerificationsList() {
             ))}
           </tbody>
         </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </section>
   );

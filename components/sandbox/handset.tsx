@@ -126,6 +126,7 @@ export function Handset() {
   const messages = thread !== null && thread.to === selected ? thread.messages : null;
   const apiError = numbersError ?? threadError;
 
+  const recent = <RecentNumbers numbers={numbers} unavailable={numbersError !== null} selected={selected} onOpen={open} />;
   return (
     <div className={styles.handset}>
       <NumberForm selected={selected} invalidParam={invalidParam} onOpen={open} />
@@ -138,7 +139,8 @@ export function Handset() {
       ) : null}
 
       <div className={styles.layout}>
-        <RecentNumbers numbers={numbers} unavailable={numbersError !== null} selected={selected} onOpen={open} />
+        {/* With a number open the phone comes first in the page (a phone shows it before the list); wide screens still put the list on the left. */}
+        {selected ? null : recent}
 
         <section className={styles.phone} aria-labelledby="handset-title">
           <div className={styles.phoneHeader}>
@@ -156,6 +158,7 @@ export function Handset() {
             <p className={styles.threadEmpty}>Type a number above or pick one from the recent numbers to see its messages.</p>
           )}
         </section>
+        {selected ? recent : null}
       </div>
 
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">

@@ -26,12 +26,10 @@ export function findCountry(code: string | undefined): Country | undefined {
   return code ? BY_CODE.get(code.toUpperCase()) : undefined;
 }
 
-/** The flag emoji of a country: its two letters as regional indicator symbols. */
-export function flagEmoji(code: string): string {
-  return String.fromCodePoint(...[...code.toUpperCase()].map((letter) => 0x1f1a5 + letter.charCodeAt(0)));
-}
-
-/** "🇺🇸 United States (+1)" */
+/**
+ * "United States (US, +1)": the ISO code instead of a flag emoji, which is an empty box where no emoji
+ * font is installed, and a name first, so typing its first letters in the picker finds it.
+ */
 export function countryOptionLabel(country: Country): string {
-  return `${flagEmoji(country.code)} ${country.name} (+${country.callingCode})`;
+  return `${country.name} (${country.code}, +${country.callingCode})`;
 }

@@ -1,6 +1,6 @@
 import { COUNTRIES, countryOptionLabel } from "./countries.ts";
 
-/** The <option>s of a country picker: "🇺🇸 United States (+1)", valued by ISO code. */
+/** The <option>s of a country picker: "United States (US, +1)", valued by ISO code. */
 export function CountryOptions() {
   return COUNTRIES.map((option) => (
     <option key={option.code} value={option.code}>
