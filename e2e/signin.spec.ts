@@ -74,7 +74,7 @@ test("resend texts the same code again after the cooldown, and it signs in", asy
   const code = await sandbox.latestCode(phone, { since });
 
   await loginPage.resend();
-  await expect(page.getByRole("status").filter({ hasText: "We sent a new code to" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "We sent the same code again to" })).toBeVisible();
 
   const texts = await sandbox.textsSince(phone, since, 2);
   expect(texts.slice(0, 2).map((t) => t.body)).toEqual([expect.stringContaining(code), expect.stringContaining(code)]);

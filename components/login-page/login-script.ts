@@ -6,6 +6,7 @@
 import {
   isVerifyRequestError,
   nextAuthAdapter,
+  resentMessage,
   VerifyRequestError,
 } from "@/components/verification/adapters.ts";
 import { postCredentials } from "@/components/verification/credentials-sign-in.ts";
@@ -153,7 +154,7 @@ function start(root: HTMLElement, data: LoginPageData): void {
           next = await adapter.start(current.to);
         }
       }
-      enterCode(next, `We sent a new code to ${formatInternational(next.to)}.`);
+      enterCode(next, resentMessage(current, next, formatInternational));
     } catch (error) {
       codes.fail(asRequestError(error).message, { dead });
     } finally {

@@ -3,8 +3,8 @@
  * next-auth provider (the /api/auth/sms/* endpoints plus `signIn("sms")`), and `restAdapter` for sites that only
  * proxy textgate's REST API (their backend adds the API key). Both map answers to the contract's shapes.
  */
-import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
-import { parseSignInError } from "@/lib/auth/contract.ts";
+import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
+import { parseSignInError } from "../../lib/auth/contract.ts";
 
 export interface VerifyExtra {
   /** Display name for a new account (passwordless sign-up). */
@@ -41,9 +41,26 @@ export function isVerifyRequestError(value: unknown): value is VerifyRequestErro
   return value instanceof VerifyRequestError;
 }
 
-/** "Too many requests — try again in 42 s" (or without the time when the server did not say). */
+/** A wait as a person reads it: "42 s", "10 min" (rounded up), "2 h". */
+export function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
+
+/** "Too many requests — try again in 10 min" (or without the time when the server did not say). */
 export function tooManyRequestsMessage(retryAfter: number | undefined): string {
-  return retryAfter && retryAfter > 0 ? `Too many requests — try again in ${retryAfter} s` : "Too many requests — try again later";
+  return retryAfter && retryAfter > 0 ? `Too many requests — try again in ${formatWait(retryAfter)}` : "Too many requests — try again later";
+}
+
+/**
+ * What to tell the user after Resend: a resend repeats the same code (the verification is the same),
+ * while a locked or expired one is replaced by a new verification with a new code.
+ */
+export function resentMessage(previous: { verificationId: string }, next: { verificationId: string; to: string }, formatNumber: (e164: string) => string): string {
+  return next.verificationId === previous.verificationId
+    ? `We sent the same code again to ${formatNumber(next.to)}.`
+    : `We sent a new code to ${formatNumber(next.to)}.`;
 }
 
 function retryAfterSeconds(response: Response): number | undefined {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { formatWait, resentMessage, tooManyRequestsMessage } from "./adapters.ts";
 import { analysePhone, formatInternational, loadPhoneLib } from "./phone-analysis.ts";
 import { attemptsLeftText, codeCharacters } from "./token-text.ts";
 
@@ -38,5 +39,23 @@ describe("analysePhone", () => {
     expect(analysePhone(lib, "+44 7860 021130", "US")).toMatchObject({ detectedCountry: "GB", e164: "+447860021130" });
     expect(analysePhone(lib, "212", "US")).toMatchObject({ e164: null, problem: "This phone number is too short." });
     expect(formatInternational("+447860021130", lib)).toBe("+44 7860 021130");
+  });
+});
+
+describe("waits and resend messages", () => {
+  it("says a wait in seconds, minutes or hours as a person reads it", () => {
+    expect(formatWait(42)).toBe("42 s");
+    expect(formatWait(590)).toBe("10 min");
+    expect(formatWait(3600)).toBe("60 min");
+    expect(formatWait(7200)).toBe("2 h");
+    expect(tooManyRequestsMessage(590)).toBe("Too many requests — try again in 10 min");
+    expect(tooManyRequestsMessage(undefined)).toBe("Too many requests — try again later");
+  });
+
+  it("tells a resend of the same code from a new code", () => {
+    const same = resentMessage({ verificationId: "a" }, { verificationId: "a", to: "+14155550123" }, (n) => n);
+    const fresh = resentMessage({ verificationId: "a" }, { verificationId: "b", to: "+14155550123" }, (n) => n);
+    expect(same).toBe("We sent the same code again to +14155550123.");
+    expect(fresh).toBe("We sent a new code to +14155550123.");
   });
 });

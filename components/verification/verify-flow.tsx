@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button.tsx";
 import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
 import { describeSignInError } from "@/lib/auth/contract.ts";
 
-import { isVerifyRequestError, type VerifyAdapter, type VerifyExtra, VerifyRequestError } from "./adapters.ts";
+import { isVerifyRequestError, resentMessage, type VerifyAdapter, type VerifyExtra, VerifyRequestError } from "./adapters.ts";
 import { PhoneInput } from "./phone-input.tsx";
 import { SandboxHandsetLink } from "./sandbox-handset-link.tsx";
 import { formatInternational, usePhoneLib } from "./phone-format.ts";
@@ -181,7 +181,7 @@ export function VerifyFlow({
           next = await latest.current.adapter.start(challenge.to);
         }
       }
-      enterCode(next, `We sent a new code to ${formatInternational(next.to)}.`);
+      enterCode(next, resentMessage(challenge, next, formatInternational));
     } catch (error) {
       setCodeError({ text: describeRequestError(error).message, dead: codeError?.dead ?? false });
     } finally {
