@@ -106,7 +106,8 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
       send: (message) => connection.send(message),
       nextToken: () => connection.nextToken(signal),
       waitForReply: (match) => replies.wait(phone, connection.id, match, signal),
-      sendText: (body) => sendNotice(runtime, phone, body),
+      // A text from a short code or a shared number must say who sent it ("textgate: Hi, what's on the screen?").
+      sendText: (body) => sendNotice(runtime, phone, `${config.DEFAULT_BRAND}: ${body}`),
       engine: runtime.engine,
       secretKey,
     };

@@ -123,10 +123,16 @@ describe("owner-alert unit", () => {
     inbound(OWNER, `accept ${reference.toLowerCase()}`);
     expect(await result).toEqual({ ok: true });
     expect(await desk.requests()).toEqual([]);
+    // The owner is told what each answer did; the user's own "ACCEPT" gets nothing.
+    await tick();
+    expect(texts.slice(1)).toEqual([
+      { to: OWNER, body: "ZZZZ is not waiting for a decision (already decided, timed out or unknown)." },
+      { to: OWNER, body: `Accepted ${reference}: Ada (+1•••123) is now connected to /ws/demo/owner-alert.` },
+    ]);
   });
 
-  it("DENY closes with 4001; a bare answer decides only when exactly one request waits", async () => {
-    const { desk, inbound } = setup();
+  it("DENY closes with 4001; a bare answer decides only when exactly one request waits; the owner is told each outcome", async () => {
+    const { desk, inbound, texts } = setup();
     const a = context(desk, "a", new AbortController());
     const b = context(desk, "b", new AbortController());
     const unit = ownerAlert({ waitForDecision: true });
@@ -141,6 +147,16 @@ describe("owner-alert unit", () => {
     expect(await rb).toEqual({ ok: false, code: 4001, reason: "denied by owner" });
     inbound(OWNER, "ACCEPT");
     expect(await ra).toEqual({ ok: true });
+    const refA = (a.sent[0] as { reference: string }).reference;
+    await tick();
+    inbound(OWNER, "DENY");
+    await tick();
+    expect(texts.filter((t) => !t.body.startsWith("textgate:")).map((t) => t.body)).toEqual([
+      "2 requests are waiting: reply ACCEPT <reference> or DENY <reference>.",
+      `Denied ${refB}: Ada (+1•••123) is not connected to /ws/demo/owner-alert.`,
+      `Accepted ${refA}: Ada (+1•••123) is now connected to /ws/demo/owner-alert.`,
+      "No request is waiting for a decision.",
+    ]);
   });
 
   it("withdraws the request when the unit is aborted (timeout, socket closed), and denies at once without owners", async () => {

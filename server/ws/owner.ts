@@ -70,6 +70,16 @@ export function getOwnerConsole(): OwnerConsole | null {
   return globalThis.__textgateOwnerConsole ?? null;
 }
 
+/** What an owner is texted back after answering by SMS, so a decision never goes unconfirmed. */
+export const ownerTexts = {
+  decided: (request: Pick<OwnerRequest, "reference" | "who" | "path">, decision: OwnerDecision) =>
+    `${decision === "accept" ? "Accepted" : "Denied"} ${request.reference}: ${request.who} ${decision === "accept" ? "is now connected to" : "is not connected to"} ${request.path}.`,
+  notPending: (reference: string) => `${reference} is not waiting for a decision (already decided, timed out or unknown).`,
+  several: (count: number) => `${count} requests are waiting: reply ACCEPT <reference> or DENY <reference>.`,
+  noneWaiting: () => "No request is waiting for a decision.",
+  elsewhere: (reference: string) => `${reference} is held by another node, which this one cannot reach: decide it on that node's /owner page.`,
+};
+
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REFERENCE_LENGTH = 4;
 
@@ -173,6 +183,11 @@ export class OwnerDesk {
    * timed out, unknown).
    */
   async decide(reference: string, decision: OwnerDecision): Promise<boolean> {
+    return (await this.take(reference, decision)) !== null;
+  }
+
+  /** Takes the pending request (one winner among all nodes) and publishes the decision; null when none. */
+  private async take(reference: string, decision: OwnerDecision): Promise<OwnerRequest | null> {
     const key = reference.toUpperCase();
     if (!this.options.crossNodeEvents && !this.pending.has(key)) {
       // Taking another node's request here would answer "decided" while its socket waits for nothing.
@@ -180,9 +195,9 @@ export class OwnerDesk {
       if (holder !== null && holder !== this.options.node) throw new TextgateError("owner_request_elsewhere");
     }
     const request = await this.options.store.take(key, this.clock());
-    if (!request) return false;
+    if (!request) return null;
     this.options.events.publish("owner.decided", { reference: request.reference, connectionId: request.connectionId, decision });
-    return true;
+    return request;
   }
 
   /** Every node's pending requests, oldest first. */
@@ -229,17 +244,29 @@ export class OwnerDesk {
     if (entry?.request.connectionId === connectionId) entry.resolve(decision);
   }
 
+  /** An owner's SMS: decides the request it names and texts the owner back what happened. */
   private async received(from: string, body: string): Promise<void> {
     if (!this.owners.has(from)) return;
     const reply = parseOwnerReply(body);
     if (!reply) return;
-    if (reply.reference) {
-      await this.decide(reply.reference, reply.decision);
+    let reference = reply.reference;
+    if (!reference) {
+      const waiting = await this.options.store.list(this.clock());
+      if (waiting.length !== 1) {
+        await this.options.notify(from, waiting.length ? ownerTexts.several(waiting.length) : ownerTexts.noneWaiting());
+        return;
+      }
+      reference = waiting[0]!.reference;
+    }
+    let request: OwnerRequest | null;
+    try {
+      request = await this.take(reference, reply.decision);
+    } catch (error) {
+      if (!(error instanceof TextgateError && error.code === "owner_request_elsewhere")) throw error;
+      await this.options.notify(from, ownerTexts.elsewhere(reference.toUpperCase()));
       return;
     }
-    const waiting = await this.options.store.list(this.clock());
-    const [only] = waiting;
-    if (waiting.length === 1 && only) await this.decide(only.reference, reply.decision);
+    await this.options.notify(from, request ? ownerTexts.decided(request, reply.decision) : ownerTexts.notPending(reference.toUpperCase()));
   }
 
   private newReference(): string {

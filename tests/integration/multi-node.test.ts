@@ -29,7 +29,7 @@ if (!built && process.env.CI === "true") throw new Error("No production build: `
 
 const ORIGIN = "https://app.example.com";
 const OWNER = "+12125579001";
-const QUESTION = /^Is that you logging in\? Reply YES to accept\.$/;
+const QUESTION = /^textgate: Is that you logging in\? Reply YES to accept\.$/;
 
 const hasPostgres = await requireService("PostgreSQL", postgresAvailable());
 const hasRedis = hasPostgres && (await requireService("Redis", redisAvailable()));

@@ -253,7 +253,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       await client.next("admitted");
       client.send({ type: "message", data: "hi" });
       expect(await client.next("message")).toEqual({ type: "message", data: "hi" });
-      expect(await textTo(to, /^You've just logged in$/)).toBe("You've just logged in");
+      expect(await textTo(to, /^textgate: You've just logged in$/)).toBe("textgate: You've just logged in");
       client.ws.close();
     });
 
@@ -300,7 +300,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
   });
 
   describe("Confirm Reply", () => {
-    const question = /^Is that you logging in\? Reply YES to accept\.$/;
+    const question = /^textgate: Is that you logging in\? Reply YES to accept\.$/;
 
     it("admits when the user answers yes from their number", async () => {
       const { cookie, phone: to } = await signIn();
@@ -354,7 +354,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       const client = connect("/ws/demo/reply", { cookie });
       const pending = await client.next("pending");
       expect(pending).toMatchObject({ type: "pending", unit: "reply", code: expect.stringMatching(/^[0-9]{4}$/) });
-      await textTo(to, /^Hi, what's on the screen\?$/);
+      await textTo(to, /^textgate: Hi, what's on the screen\?$/);
       const wrong = pending.code === "0000" ? "1111" : "0000";
       await replyFrom(to, wrong);
       await replyFrom(phone(), pending.code as string);
