@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { AuthSessionProvider } from "@/components/auth/session-provider.tsx";
 import { SocketDemo } from "@/components/sockets/socket-demo.tsx";
+import { UnitsOverview } from "@/components/sockets/units-overview.tsx";
 
 export const metadata: Metadata = {
   title: "Socket demo",
@@ -13,6 +14,7 @@ export default function DemoPage() {
   return (
     <>
       <h1>Socket demo</h1>
+      <UnitsOverview />
       <AuthSessionProvider>
         <SocketDemo />
       </AuthSessionProvider>

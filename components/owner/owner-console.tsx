@@ -36,22 +36,32 @@ export function OwnerConsole() {
   const [view, setView] = useState<View>({ state: "loading" });
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(async (): Promise<void> => {
+  const load = useCallback(async (): Promise<View["state"]> => {
+    let next: View;
     try {
       const res = await fetch("/api/owner/requests", { cache: "no-store" });
-      if (res.status === 401) return setView({ state: "signed-out" });
-      if (res.status === 403) return setView({ state: "forbidden" });
-      const body: unknown = await res.json();
-      setView(res.ok && isListing(body) ? { state: "ready", listing: body } : { state: "error" });
+      const body: unknown = res.status === 401 || res.status === 403 ? null : await res.json();
+      next = res.status === 401 ? { state: "signed-out" } : res.status === 403 ? { state: "forbidden" } : res.ok && isListing(body) ? { state: "ready", listing: body } : { state: "error" };
     } catch {
-      setView({ state: "error" });
+      next = { state: "error" };
     }
+    setView(next);
+    return next.state;
   }, []);
 
   useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(timer);
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      const state = await load();
+      // Signed out or not an owner: asking again every second cannot change that (signing in reloads the page).
+      if (!stopped && state !== "signed-out" && state !== "forbidden") timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [load]);
 
   const decide = async (reference: string, decision: "accept" | "deny") => {

@@ -89,7 +89,8 @@ export function SocketDemo() {
   if (!session) {
     return (
       <p>
-        The demo opens sockets as you. <Link href="/login?callbackUrl=/demo">Sign in</Link> first.
+        The demo opens these sockets as you: <Link href="/login?callbackUrl=/demo">sign in</Link> to try each unit with your
+        number.
       </p>
     );
   }
