@@ -8,7 +8,7 @@ test("/owner signed out says how to get in and stops asking the server", async (
   });
   await page.clock.install();
   await page.goto("/owner");
-  await expect(page.getByRole("link", { name: "Sign in" }).last()).toHaveAttribute("href", "/login?callbackUrl=/owner");
+  await expect(page.getByRole("main").getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/login?callbackUrl=/owner");
   // Ten seconds of the page's timers: a signed-out page used to poll (and get 401) every second.
   await page.clock.runFor(10_000);
   expect(requests).toHaveLength(1);
@@ -19,5 +19,5 @@ test("/demo signed out describes each unit before asking to sign in", async ({ p
   for (const unit of ["Send Token", "Confirm Reply", "Reply", "Owner alert"]) {
     await expect(page.getByRole("term").filter({ hasText: unit }).first()).toBeVisible();
   }
-  await expect(page.getByRole("link", { name: "sign in" })).toHaveAttribute("href", "/login?callbackUrl=/demo");
+  await expect(page.getByRole("main").getByRole("link", { name: "sign in" })).toHaveAttribute("href", "/login?callbackUrl=/demo");
 });
