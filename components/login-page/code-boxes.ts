@@ -3,7 +3,7 @@
  * moves on, Backspace goes back, the arrow keys move, a pasted or WebOTP code fills every box and a complete
  * code submits itself. Attempts left, errors and the "Resend code" countdown live here too.
  */
-import { attemptsLeftText, codeCharacters, listenForWebOtp } from "@/components/verification/token-text.ts";
+import { attemptsLeftText, codeCharacters, expiresInText, listenForWebOtp } from "@/components/verification/token-text.ts";
 
 import { fromTemplate, showMessage } from "./dom.ts";
 
@@ -11,6 +11,8 @@ export interface CodeBoxesEvents {
   /** The code is complete (typed, pasted or read by WebOTP); once per distinct code. */
   complete(code: string): void;
   resend(): void;
+  /** The code's validity ended while it was shown (no check was needed to know). */
+  expired(): void;
 }
 
 export class CodeBoxes {
@@ -24,6 +26,8 @@ export class CodeBoxes {
   private resendAt: number | null = null;
   private resending = false;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private expiresAt: number | null = null;
+  private expiryTimer: ReturnType<typeof setInterval> | undefined;
   private webOtp: AbortController | null = null;
 
   constructor(
@@ -31,6 +35,7 @@ export class CodeBoxes {
     private readonly group: HTMLElement,
     private readonly messageSlot: HTMLElement,
     private readonly resendButton: HTMLButtonElement,
+    private readonly expiryLabel: HTMLElement,
     private readonly describedBy: string,
     private readonly events: CodeBoxesEvents,
   ) {
@@ -38,7 +43,7 @@ export class CodeBoxes {
   }
 
   /** Empty boxes for a new challenge. */
-  reset(options: { length: number; alphanumeric: boolean; attemptsLeft: number; resendAvailableAt: string | null }): void {
+  reset(options: { length: number; alphanumeric: boolean; attemptsLeft: number; resendAvailableAt: string | null; expiresAt: string | null }): void {
     this.length = options.length;
     this.alphanumeric = options.alphanumeric;
     this.attemptsLeft = options.attemptsLeft;
@@ -48,6 +53,7 @@ export class CodeBoxes {
     this.boxes = this.chars.map((_, index) => this.createBox(index));
     this.group.replaceChildren(...this.boxes);
     this.setResendAt(options.resendAvailableAt);
+    this.setExpiresAt(options.expiresAt);
     this.renderMessage(false);
     this.listenForWebOtp();
   }
@@ -61,16 +67,17 @@ export class CodeBoxes {
   }
 
   /** Shows an error (announced again even with the same text), empties the boxes and refocuses. */
-  fail(message: string, options: { attemptsLeft?: number | null; dead?: boolean } = {}): void {
+  fail(message: string, options: { attemptsLeft?: number | null; dead?: boolean; keepFocus?: boolean } = {}): void {
     if (options.attemptsLeft !== undefined) this.attemptsLeft = options.attemptsLeft;
     this.error = message;
     if (options.dead) {
       this.attemptsLeft = null;
       this.setDisabled(true);
       this.setResendAt(null);
+      this.setExpiresAt(null);
     }
     this.renderMessage(true);
-    this.clear(!options.dead);
+    this.clear(options.keepFocus ? null : !options.dead);
   }
 
   setDisabled(disabled: boolean): void {
@@ -140,9 +147,11 @@ export class CodeBoxes {
     this.focusBox(Math.min(from + clean.length, this.length - 1));
   }
 
-  private clear(refocus: boolean): void {
+  /** Empties the boxes; `refocus` true focuses the first box, false "Resend code", null leaves the focus alone. */
+  private clear(refocus: boolean | null): void {
     this.lastCompleted = null;
     this.commit(Array.from({ length: this.length }, () => ""));
+    if (refocus === null) return;
     // A disabled code (locked, expired) cannot take the focus: "Resend code" is the way on.
     requestAnimationFrame(() => (refocus ? this.focusBox(0) : this.resendButton.focus()));
   }
@@ -251,6 +260,33 @@ export class CodeBoxes {
       this.timer = setInterval(() => {
         this.renderResend();
         if (this.resendAt === null || Date.now() >= this.resendAt) clearInterval(this.timer);
+      }, 1000);
+    }
+  }
+
+  /** Counts down the code's validity under the boxes and reports its end once. */
+  private setExpiresAt(expiresAt: string | null): void {
+    clearInterval(this.expiryTimer);
+    const time = expiresAt ? Date.parse(expiresAt) : Number.NaN;
+    this.expiresAt = Number.isNaN(time) ? null : time;
+    const render = (): boolean => {
+      if (this.expiresAt === null) {
+        this.expiryLabel.textContent = "";
+        return false;
+      }
+      const secondsLeft = Math.ceil((this.expiresAt - Date.now()) / 1000);
+      if (secondsLeft > 0) {
+        this.expiryLabel.textContent = expiresInText(secondsLeft);
+        return true;
+      }
+      this.expiresAt = null;
+      this.expiryLabel.textContent = "";
+      this.events.expired();
+      return false;
+    };
+    if (render()) {
+      this.expiryTimer = setInterval(() => {
+        if (!render()) clearInterval(this.expiryTimer);
       }, 1000);
     }
   }

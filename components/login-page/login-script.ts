@@ -10,6 +10,7 @@ import {
   VerifyRequestError,
 } from "@/components/verification/adapters.ts";
 import { postCredentials } from "@/components/verification/credentials-sign-in.ts";
+import { CODE_EXPIRED_TEXT } from "@/components/verification/token-text.ts";
 import { formatInternational, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
 import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
 import { describeSignInError } from "@/lib/auth/contract.ts";
@@ -53,9 +54,15 @@ function start(root: HTMLElement, data: LoginPageData): void {
   /** The code can no longer be used (locked or expired): only "Resend code" helps. */
   let dead = false;
 
-  const codes = new CodeBoxes(root, part(root, "boxes"), part(root, "code-message-slot"), part<HTMLButtonElement>(root, "resend"), "login-sent", {
+  const codes = new CodeBoxes(root, part(root, "boxes"), part(root, "code-message-slot"), part<HTMLButtonElement>(root, "resend"), part(root, "expiry"), "login-sent login-expiry", {
     complete: (code) => void check(code),
     resend: () => void resend(),
+    expired: () => {
+      // Said before the person types a code that can no longer work; Resend starts a new verification.
+      dead = true;
+      codes.fail(CODE_EXPIRED_TEXT, { dead: true, keepFocus: true });
+      setBusy(busy);
+    },
   });
 
   function setBusy(next: typeof busy): void {
@@ -83,7 +90,7 @@ function start(root: HTMLElement, data: LoginPageData): void {
     part(root, "sent-after").textContent = voice ? " to read you a code." : ".";
     if (sandboxLink) sandboxLink.href = `/sandbox?to=${encodeURIComponent(next.to)}`;
     showMessage(root, noticeSlot, "notice", notice, true);
-    codes.reset({ length: next.codeLength, alphanumeric: next.alphanumeric, attemptsLeft: next.attemptsLeft, resendAvailableAt: next.resendAvailableAt });
+    codes.reset({ length: next.codeLength, alphanumeric: next.alphanumeric, attemptsLeft: next.attemptsLeft, resendAvailableAt: next.resendAvailableAt, expiresAt: next.expiresAt });
     showStep("code");
     codes.focusFirst();
   }

@@ -63,6 +63,7 @@ function LoginCard({ auth }: { auth: AuthClientConfig }) {
         <div className={styles.tokenInput}>
           <div role="group" aria-label="Verification code" className={styles.boxes} data-part="boxes" />
           <div data-part="code-message-slot" />
+          <p id="login-expiry" className={styles.expiry} data-part="expiry" />
           <Button variant="secondary" size="sm" className={styles.resend} data-part="resend" disabled>
             Resend code
           </Button>

@@ -5,6 +5,7 @@
  */
 import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
 import { parseSignInError } from "../../lib/auth/contract.ts";
+import { formatWait } from "./token-text.ts";
 
 export interface VerifyExtra {
   /** Display name for a new account (passwordless sign-up). */
@@ -39,13 +40,6 @@ export class VerifyRequestError extends Error {
 
 export function isVerifyRequestError(value: unknown): value is VerifyRequestError {
   return value instanceof VerifyRequestError;
-}
-
-/** A wait as a person reads it: "42 s", "10 min" (rounded up), "2 h". */
-export function formatWait(seconds: number): string {
-  if (seconds < 90) return `${Math.ceil(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} min`;
-  return `${Math.ceil(seconds / 3600)} h`;
 }
 
 /** "Too many requests — try again in 10 min" (or without the time when the server did not say). */

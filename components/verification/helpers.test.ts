@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { formatWait, resentMessage, tooManyRequestsMessage } from "./adapters.ts";
+import { resentMessage, tooManyRequestsMessage } from "./adapters.ts";
 import { analysePhone, formatInternational, loadPhoneLib } from "./phone-analysis.ts";
-import { attemptsLeftText, codeCharacters } from "./token-text.ts";
+import { attemptsLeftText, codeCharacters, expiresInText, formatWait } from "./token-text.ts";
 
 describe("codeCharacters", () => {
   it("keeps only digits of a numeric code", () => {
@@ -49,6 +49,8 @@ describe("waits and resend messages", () => {
     expect(formatWait(3600)).toBe("60 min");
     expect(formatWait(7200)).toBe("2 h");
     expect(tooManyRequestsMessage(590)).toBe("Too many requests — try again in 10 min");
+    expect(expiresInText(599)).toBe("The code expires in 10 min.");
+    expect(expiresInText(45)).toBe("The code expires in 45 s.");
     expect(tooManyRequestsMessage(undefined)).toBe("Too many requests — try again later");
   });
 

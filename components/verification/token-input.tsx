@@ -12,7 +12,7 @@ import {
 
 import { Button } from "@/components/ui/button.tsx";
 
-import { attemptsLeftText, codeCharacters, listenForWebOtp } from "./token-text.ts";
+import { attemptsLeftText, codeCharacters, expiresInText, listenForWebOtp } from "./token-text.ts";
 import { useCountdown } from "./use-countdown.ts";
 import styles from "./verification.module.css";
 
@@ -38,6 +38,10 @@ export interface TokenInputProps {
   attemptsLeft?: number | null;
   /** When "Resend code" becomes available; the button counts down until then. */
   resendAvailableAt?: Date | string | number | null;
+  /** When the code stops working: "The code expires in 10 min." counts down under it until then. */
+  expiresAt?: Date | string | number | null;
+  /** Called once when `expiresAt` passes while the code is shown (tell the person before they type). */
+  onExpire?: () => void;
   /** Shows a "Resend code" button. */
   onResend?: () => void;
   /** Disables "Resend code" while a resend is under way. */
@@ -69,6 +73,8 @@ export function TokenInput({
   resetKey,
   attemptsLeft,
   resendAvailableAt,
+  expiresAt,
+  onExpire,
   onResend,
   resending = false,
   autoFocus = false,
@@ -86,10 +92,16 @@ export function TokenInput({
   const boxes = useRef<(HTMLInputElement | null)[]>([]);
   const resendRef = useRef<HTMLButtonElement>(null);
   const lastCompleted = useRef<string | null>(null);
-  const handlers = useRef({ onComplete, onChange });
-  handlers.current = { onComplete, onChange };
+  const handlers = useRef({ onComplete, onChange, onExpire });
+  handlers.current = { onComplete, onChange, onExpire };
 
   const secondsLeft = useCountdown(resendAvailableAt);
+  const validFor = useCountdown(expiresAt);
+  const expiryId = `${baseId}-expiry`;
+  const counting = expiresAt !== null && expiresAt !== undefined && validFor !== null && validFor > 0;
+  useEffect(() => {
+    if (expiresAt !== null && expiresAt !== undefined && validFor === 0) handlers.current.onExpire?.();
+  }, [expiresAt, validFor]);
   const code = chars.join("");
 
   // A new length (another challenge) starts from empty boxes.
@@ -164,7 +176,7 @@ export function TokenInput({
   const inputMode = alphanumeric ? "text" : "numeric";
   const pattern = alphanumeric ? undefined : "[0-9]*";
   const charKind = alphanumeric ? "letters and digits" : "digits";
-  const describedByIds = [describedBy, error ? errorId : infoId].filter(Boolean).join(" ") || undefined;
+  const describedByIds = [describedBy, error ? errorId : infoId, counting ? expiryId : null].filter(Boolean).join(" ") || undefined;
 
   function handleBoxChange(index: number, event: ChangeEvent<HTMLInputElement>) {
     const value = event.target.value;
@@ -325,6 +337,11 @@ export function TokenInput({
           {info ? `. ${info}` : "."}
         </p>
       )}
+      {counting ? (
+        <p id={expiryId} className={styles.expiry}>
+          {expiresInText(validFor)}
+        </p>
+      ) : null}
       {onResend ? (
         <Button ref={resendRef} variant="secondary" size="sm" className={styles.resend} disabled={waiting || resending} onClick={onResend}>
           {secondsLeft !== null && secondsLeft > 0 ? `Resend code in ${secondsLeft} s` : "Resend code"}

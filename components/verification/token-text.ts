@@ -11,6 +11,21 @@ export function codeCharacters(text: string, length: number, alphanumeric: boole
   return word?.[1] ?? upper.replace(/[^A-Z0-9]/g, "");
 }
 
+/** A wait as a person reads it: "42 s", "10 min" (rounded up), "2 h". */
+export function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
+
+/** Under the code boxes while the code can be used: "The code expires in 10 min." */
+export function expiresInText(secondsLeft: number): string {
+  return `The code expires in ${formatWait(secondsLeft)}.`;
+}
+
+/** Shown the moment a code's validity ends, before the person types it. */
+export const CODE_EXPIRED_TEXT = "This code has expired. Request a new code.";
+
 /** "3 attempts left." / "1 attempt left." */
 export function attemptsLeftText(attemptsLeft: number): string {
   return `${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;

@@ -11,6 +11,7 @@ import { PhoneInput } from "./phone-input.tsx";
 import { SandboxHandsetLink } from "./sandbox-handset-link.tsx";
 import { formatInternational, usePhoneLib } from "./phone-format.ts";
 import { TokenInput } from "./token-input.tsx";
+import { CODE_EXPIRED_TEXT } from "./token-text.ts";
 import styles from "./verification.module.css";
 
 export interface VerifyFlowProps {
@@ -239,6 +240,9 @@ export function VerifyFlow({
             resetKey={failures}
             attemptsLeft={dead ? null : attemptsLeft}
             resendAvailableAt={dead ? null : challenge.resendAvailableAt}
+            expiresAt={dead ? null : challenge.expiresAt}
+            // Told before typing a code that can no longer work; Resend then starts a new verification.
+            onExpire={() => setCodeError({ text: CODE_EXPIRED_TEXT, dead: true })}
             onResend={resend}
             resending={busy === "resend"}
             describedBy={sentId}
