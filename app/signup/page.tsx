@@ -21,7 +21,7 @@ export default function SignupPage() {
         </p>
       </div>
       <Card className={authStyles.authCard}>
-        <SignupForm callbackUrl="/account" />
+        <SignupForm callbackUrl="/account?welcome=signup" />
       </Card>
       <p className={authStyles.alternative}>
         Already have an account? <Link href="/login">Sign in</Link>

@@ -12,6 +12,7 @@ import { formatInternational, useFormattedPhone } from "@/components/verificatio
 import { VerifyFlow } from "@/components/verification/verify-flow.tsx";
 
 import { accountPhoneAdapter } from "./account-adapter.ts";
+import { DisplayNameForm } from "./display-name-form.tsx";
 import styles from "./auth.module.css";
 import { useAuthConfig } from "./use-auth-config.ts";
 
@@ -22,7 +23,21 @@ interface SessionUser {
   phone?: string | null;
 }
 
-/** The signed-in account: its number, changing the number, signing out here or everywhere. */
+/**
+ * After /signup with a number that already had an account (the sign-up page sends people here with
+ * `?welcome=signup`): says so, instead of silently signing in. The start of a sign-up answers alike for
+ * known and unknown numbers, so only the holder of the number, after the code, learns this.
+ */
+function useExistingAccountNotice(accountExisted: boolean | undefined): string | null {
+  const [fromSignup] = useState(() => typeof window !== "undefined" && new URLSearchParams(window.location.search).get("welcome") === "signup");
+  useEffect(() => {
+    // Once read, the marker leaves the address bar, so a reload or a shared link does not say it again.
+    if (fromSignup) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [fromSignup]);
+  return fromSignup && accountExisted ? "This number already had an account: you are signed in to it." : null;
+}
+
+/** The signed-in account: its number, its display name, changing the number, signing out here or everywhere. */
 export function AccountView() {
   const { data: session, status, update } = useSession();
   const router = useRouter();
@@ -32,6 +47,7 @@ export function AccountView() {
   const phone = useFormattedPhone(sessionPhone);
   const [signingOut, setSigningOut] = useState<"here" | "everywhere" | null>(null);
   const [signOutError, setSignOutError] = useState<string | null>(null);
+  const existingAccount = useExistingAccountNotice(session?.accountExisted);
 
   useEffect(() => {
     if (status === "unauthenticated") router.replace(SIGN_IN_AGAIN);
@@ -66,6 +82,11 @@ export function AccountView() {
 
   return (
     <div className={styles.account}>
+      {existingAccount ? (
+        <p role="status" className={styles.notice}>
+          {existingAccount}
+        </p>
+      ) : null}
       <Card className={styles.accountCard}>
         <p className={styles.signedInAs}>
           Signed in as <strong>{user.name || phone || "you"}</strong>
@@ -93,6 +114,7 @@ export function AccountView() {
             {signOutError}
           </p>
         ) : null}
+        <DisplayNameForm key={user.name ?? ""} name={user.name ?? null} onSaved={() => update()} />
       </Card>
 
       <section aria-labelledby="change-phone" className={styles.section}>

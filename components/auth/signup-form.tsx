@@ -11,7 +11,7 @@ import { useAuthConfig } from "./use-auth-config.ts";
 export const DISPLAY_NAME_MAX = 60;
 
 /** Passwordless sign-up: an optional display name, then the same phone → code flow as sign-in. */
-export function SignupForm({ callbackUrl = "/account" }: { callbackUrl?: string }) {
+export function SignupForm({ callbackUrl = "/account?welcome=signup" }: { callbackUrl?: string }) {
   const { config } = useAuthConfig();
   const id = useId();
   const [name, setName] = useState("");

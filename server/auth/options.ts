@@ -40,6 +40,7 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
           token.sid = session.id;
           token.authAt = session.createdAt.toISOString();
           token.sub = user.id;
+          token.accountExisted = user.accountExisted === true;
         }
         return token;
       },
@@ -50,6 +51,7 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
         return {
           expires: session.expires,
           authenticatedAt: valid.createdAt.toISOString(),
+          accountExisted: token.accountExisted === true,
           user: { id: valid.user.id, name: valid.user.name, phone: valid.user.phone, email: null, image: null },
         };
       },

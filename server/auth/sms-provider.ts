@@ -14,8 +14,7 @@ import { encodeSignInError, type SignInError } from "../../lib/auth/contract.ts"
 import { isTextgateError } from "../../lib/errors.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import type { ChallengeOptions } from "./challenges.ts";
-import type { SessionUser } from "./sessions.ts";
-import { signInByPhone } from "./users.ts";
+import { type SignedInUser, signInByPhone } from "./users.ts";
 
 export interface SmsProviderOptions extends Partial<ChallengeOptions> {
   /** Provider id (default "sms": signIn("sms", …)). */
@@ -41,7 +40,7 @@ class SignInFailure extends Error {
 }
 
 /** Checks a sign-in code and returns the signed-in user; throws SignInFailure with the reason. */
-export async function verifySignIn(runtime: Runtime, input: unknown, now = new Date()): Promise<SessionUser> {
+export async function verifySignIn(runtime: Runtime, input: unknown, now = new Date()): Promise<SignedInUser> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) throw new SignInFailure({ kind: "invalid_format", message: "Enter the code from the text message." });
   const { verificationId, code, name } = parsed.data;
@@ -71,7 +70,7 @@ export function SmsProvider(options: SmsProviderOptions = {}) {
     },
     async authorize(credentials) {
       const user = await verifySignIn(runtime(), credentials);
-      return { id: user.id, name: user.name, phone: user.phone, email: null };
+      return { id: user.id, name: user.name, phone: user.phone, email: null, accountExisted: user.existed };
     },
   });
   return Object.assign(provider, { sms: { ...DEFAULT_SMS_OPTIONS, ...challenge } satisfies ChallengeOptions });

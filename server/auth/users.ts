@@ -12,28 +12,32 @@ function cleanName(name: string | null | undefined): string | null {
   return trimmed ? trimmed : null;
 }
 
+/** A signed-in user, and whether the account was there before this sign-in (false: just created). */
+export type SignedInUser = SessionUser & { existed: boolean };
+
 /**
  * The user of a just-verified number: a known number signs in (a name is only filled in if the user
  * has none); an unknown one creates the user. Safe under two simultaneous first sign-ins.
  */
-export async function signInByPhone(prisma: Db, phone: string, name: string | null | undefined, now: Date): Promise<SessionUser> {
+export async function signInByPhone(prisma: Db, phone: string, name: string | null | undefined, now: Date): Promise<SignedInUser> {
   const select = { id: true, name: true, phone: true } as const;
   const existing = await prisma.user.findUnique({ where: { phone }, select });
   if (existing) {
     const wanted = cleanName(name);
-    if (wanted && !existing.name) return prisma.user.update({ where: { id: existing.id }, data: { name: wanted }, select });
-    return existing;
+    if (wanted && !existing.name) return { ...(await prisma.user.update({ where: { id: existing.id }, data: { name: wanted }, select })), existed: true };
+    return { ...existing, existed: true };
   }
   try {
-    return await prisma.user.create({
+    const created = await prisma.user.create({
       data: { id: uuidv7(now.getTime()), phone, name: cleanName(name), phoneVerifiedAt: now, createdAt: now },
       select,
     });
+    return { ...created, existed: false };
   } catch (error) {
     if (!isUniqueViolation(error) && (error as { code?: string })?.code !== "P2002") throw error;
     const winner = await prisma.user.findUnique({ where: { phone }, select });
     if (!winner) throw error;
-    return winner;
+    return { ...winner, existed: true };
   }
 }
 
@@ -50,4 +54,12 @@ export async function changePhone(prisma: Db, userId: string, phone: string, now
     throw error;
   }
   return user.phone;
+}
+
+/** Sets (or, with an empty name, clears) the display name; spaces are folded as at sign-up. */
+export async function renameUser(prisma: Db, userId: string, name: string | null): Promise<{ name: string | null }> {
+  const wanted = cleanName(name);
+  const updated = await prisma.user.updateMany({ where: { id: userId }, data: { name: wanted } });
+  if (updated.count === 0) throw new TextgateError("unauthorized", "Sign in first.");
+  return { name: wanted };
 }

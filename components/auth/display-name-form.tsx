@@ -1,0 +1,62 @@
+"use client";
+
+import { type FormEvent, useId, useState } from "react";
+
+import { Button } from "@/components/ui/button.tsx";
+import { FieldMessage, Input, Label } from "@/components/ui/input.tsx";
+import { postJson, isVerifyRequestError } from "@/components/verification/adapters.ts";
+
+import { DISPLAY_NAME_MAX } from "./signup-form.tsx";
+import styles from "./auth.module.css";
+
+/** Edits the display name on /account (POST /api/account/profile); `onSaved` refreshes the session. */
+export function DisplayNameForm({ name, onSaved }: { name: string | null; onSaved: () => Promise<unknown> }) {
+  const id = useId();
+  const [draft, setDraft] = useState(name ?? "");
+  const [state, setState] = useState<{ kind: "idle" | "saving" | "saved" } | { kind: "error"; message: string }>({ kind: "idle" });
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setState({ kind: "saving" });
+    try {
+      await postJson("/api/account/profile", { name: draft.trim() || null });
+      await onSaved();
+      setState({ kind: "saved" });
+    } catch (error) {
+      setState({ kind: "error", message: isVerifyRequestError(error) ? error.message : "Could not save your name. Try again." });
+    }
+  }
+
+  return (
+    <form className={styles.nameForm} onSubmit={(event) => void save(event)} noValidate>
+      <Label htmlFor={`${id}-name`}>Display name</Label>
+      <div className={styles.nameRow}>
+        <Input
+          id={`${id}-name`}
+          name="name"
+          type="text"
+          autoComplete="nickname"
+          maxLength={DISPLAY_NAME_MAX}
+          value={draft}
+          aria-describedby={`${id}-name-hint`}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            if (state.kind !== "saving") setState({ kind: "idle" });
+          }}
+        />
+        <Button type="submit" variant="secondary" disabled={state.kind === "saving" || draft.trim() === (name ?? "")}>
+          {state.kind === "saving" ? "Saving…" : "Save name"}
+        </Button>
+      </div>
+      <FieldMessage id={`${id}-name-hint`}>Optional, up to {DISPLAY_NAME_MAX} characters; empty removes it.</FieldMessage>
+      <p role="status" className="muted">
+        {state.kind === "saved" ? "Your display name is saved." : ""}
+      </p>
+      {state.kind === "error" ? (
+        <p role="alert" className={styles.error}>
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
