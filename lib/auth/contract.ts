@@ -7,7 +7,7 @@
  *   next-auth: signIn("sms", { redirect: false, verificationId, code, name?, callbackUrl })
  *              → { ok, error } where error is a SignInErrorString (parse with parseSignInError)
  *   POST /api/account/phone/start   { phone, country? } → 200 SmsChallenge | 401 unauthorized | 403 reauth_required
- *   POST /api/account/phone/confirm { verificationId, code } → 200 { phone } | 400 { error: { code: "invalid_code", message, details: { attemptsLeft } } } | 404 | 409 phone_unavailable
+ *   POST /api/account/phone/confirm { verificationId, code } → 200 { phone } | 400 { error: { code: "invalid_code", message, details: { attemptsLeft } } } | 404 | 409 phone_unavailable (only after the right code: a wrong one answers alike for taken and free numbers)
  *   POST /api/account/sessions/revoke-all → 200 { revoked } (then call signOut())
  *
  * Errors are `{ "error": { "code", "message", "attemptsLeft"? } }` as everywhere in textgate.
