@@ -3,15 +3,23 @@
  * a row lock a number, a check for it answers 429 with Retry-After on every API surface — native
  * (too_many_failed_attempts), Twilio (60202, through the official client), Vonage ("Rate Limit Hit"),
  * Textmagic and SignalWire — even with the right code, which is not tested; the number is texted once;
- * and the lock survives a restart (it lives in the database, not in a process).
+ * and the lock survives a restart (it lives in the database, not in a process). Two nodes on one
+ * PostgreSQL database count concurrent wrong codes exactly once and share the lock, without Redis.
  * @see server/verification/guess-limits.ts
  */
 import crypto from "node:crypto";
 import twilio from "twilio";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { international, latestCode, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
-import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
+import {
+  createPostgresDatabase,
+  databaseVariants,
+  describeEachDatabase,
+  postgresAvailable,
+  requireService,
+  type TestPostgresDatabase,
+} from "../helpers/services.ts";
 
 const variants = await databaseVariants();
 const ACCOUNT_SID = `AC${crypto.randomBytes(16).toString("hex")}`;
@@ -89,5 +97,48 @@ describeEachDatabase(variants, "wrong codes in a row lock a number on every surf
     const afterRestart = await call("POST", `/api/v1/verifications/${id}/check`, { code }, { authorization: `Bearer ${server.key}` });
     expect(afterRestart).toMatchObject({ status: 429, body: { error: { code: "too_many_failed_attempts" } } });
     expect(await notices(to)).toHaveLength(1);
+  });
+});
+
+const hasPostgres = await requireService("PostgreSQL", postgresAvailable());
+
+describe.skipIf(!hasPostgres)("two nodes on one PostgreSQL database, no Redis", () => {
+  let a: TestServer;
+  let b: TestServer;
+  let db: TestPostgresDatabase;
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    const env = { TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"), GUESS_LOCK_AFTER_FAILURES: "40", SEND_LIMIT_PER_NUMBER: "50" };
+    // One after the other: node A applies the migrations.
+    a = await startServer({ database: "postgresql", databaseUrl: db.url, env });
+    b = await startServer({ database: "postgresql", databaseUrl: db.url, env });
+  });
+  afterAll(async () => {
+    await Promise.allSettled([a?.stop(), b?.stop()]);
+    await db?.drop();
+  });
+
+  it("counts concurrent wrong codes on both nodes exactly once; the lock the 40th sets holds on both", async () => {
+    const to = uniquePhone();
+    const create = async (node: TestServer, purpose: string) => {
+      const res = await node.request("POST", "/api/v1/verifications", { json: { to, purpose, maxAttempts: 10 } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return { id: res.body.id as string, code: await latestCode(node.request, to) };
+    };
+    const vs = [await create(a, "p1"), await create(b, "p2"), await create(a, "p3"), await create(b, "p4")];
+    const wrong = (code: string) => (code === "000000" ? "111111" : "000000");
+    const check = (node: TestServer, v: { id: string; code: string }, code = wrong(v.code)) =>
+      node.request("POST", `/api/v1/verifications/${v.id}/check`, { json: { code } });
+    // 39 at once, alternating nodes: none may see a lock (the 40th failure sets it).
+    const answers = await Promise.all(Array.from({ length: 39 }, (_, i) => check(i % 2 ? b : a, vs[i % 4] as { id: string; code: string })));
+    expect(answers.map((r) => r.status)).toEqual(Array(39).fill(200));
+    expect(answers.every((r) => r.body.valid === false)).toBe(true);
+    expect((await check(b, vs[3] as { id: string; code: string })).body).toMatchObject({ valid: false });
+    const fresh = await create(b, "p5");
+    for (const node of [a, b]) {
+      const locked = await check(node, fresh, fresh.code);
+      expect(locked.status).toBe(429);
+      expect(locked.body).toMatchObject({ error: { code: "too_many_failed_attempts" } });
+    }
   });
 });
