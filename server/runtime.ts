@@ -121,7 +121,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       guessLimits: { lockAfter: config.GUESS_LOCK_AFTER_FAILURES, maxPerDay: config.GUESS_MAX_FAILURES_PER_DAY },
     },
     onGuessingLocked: ({ to, lockedForSeconds }) => {
-      void sendNotice({ carriers, logger, config }, to, guessingNotice(config.DEFAULT_BRAND, lockedForSeconds));
+      void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
   });
   const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);

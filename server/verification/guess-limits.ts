@@ -21,8 +21,10 @@
  */
 import { describeWait } from "../../lib/durations.ts";
 import { TextgateError } from "../../lib/errors.ts";
+import { parsePhone } from "../../lib/phone.ts";
 import type { Sql } from "../store/sql.ts";
 import { toDateOrNull } from "../store/sql.ts";
+import { canonicalLocale, localeForCountry, textsFor } from "./locales.ts";
 
 export const GUESS_LOCK_BASE_SECONDS = 30;
 export const GUESS_LOCK_MAX_SECONDS = 3600;
@@ -108,9 +110,11 @@ export class GuessLimits {
 
 /**
  * The one text a number gets when its streak of wrong codes first locks it (a plain notice, no code):
- * someone may be trying to get into an account with it. One GSM-7 segment for any brand of up to 18
- * characters (DEFAULT_BRAND's limit).
+ * someone may be trying to get into an account with it. In the language of the number's country
+ * (locales.ts), else `defaultLocale`.
  */
-export function guessingNotice(brand: string, lockedForSeconds: number): string {
-  return `${brand}: someone entered many wrong codes for this number. Code checks are paused for ${describeWait(lockedForSeconds)}. If it was not you, never share a code.`;
+export function guessingNotice(options: { to: string; brand: string; lockedForSeconds: number; defaultLocale: string }): string {
+  const country = parsePhone(options.to)?.country;
+  const locale = canonicalLocale(localeForCountry(country) ?? options.defaultLocale) ?? "en";
+  return textsFor(locale).guessing.replaceAll("{brand}", options.brand).replaceAll("{wait}", describeWait(options.lockedForSeconds));
 }
