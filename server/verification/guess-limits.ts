@@ -52,7 +52,7 @@ export interface GuessFailure {
 export function lockSeconds(failures: number, settings: GuessLimitSettings): number | null {
   if (failures >= settings.maxPerDay) return GUESS_WINDOW_SECONDS;
   if (failures < settings.lockAfter) return null;
-  // 2^(failures − lockAfter) overflows nothing: the exponent is capped long before the result is.
+  // The exponent is capped so that 2 ** n stays a small exact number; the hour caps the result.
   return Math.min(GUESS_LOCK_BASE_SECONDS * 2 ** Math.min(failures - settings.lockAfter, 20), GUESS_LOCK_MAX_SECONDS);
 }
 
