@@ -42,6 +42,10 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
   rate_limited: { status: 429, message: "Too many requests. Try again later." },
   send_limit_reached: { status: 429, message: "Too many codes were sent to this number. Try again later." },
+  too_many_failed_attempts: {
+    status: 429,
+    message: "Too many wrong codes were entered for this number. Codes for it cannot be checked for a while: see Retry-After.",
+  },
   internal_error: { status: 500, message: "Something went wrong on the server." },
   send_budget_exhausted: {
     status: 503,

@@ -73,6 +73,13 @@ const schema = z.object({
   ALLOWED_COUNTRIES: list.default([]),
   /** libphonenumber line types codes are never sent to (comma-separated), or "none". Numbers of undetermined type pass. */
   BLOCKED_LINE_TYPES: lineTypes.default([...DEFAULT_BLOCKED_LINE_TYPES]),
+  /**
+   * Wrong codes in a row for one number (every surface, across IPs) after which each further one locks
+   * the number: 30 s, doubling up to 1 h (server/verification/guess-limits.ts). A right code resets.
+   */
+  GUESS_LOCK_AFTER_FAILURES: int(1, 100).default(10),
+  /** Wrong codes in a row that lock a number for 24 h (NIST SP 800-63B allows at most 100). */
+  GUESS_MAX_FAILURES_PER_DAY: int(1, 100).default(100),
   /** Messages handed to carriers per rolling hour, for the whole deployment (shared over Redis); 0 = no budget. */
   SEND_BUDGET_PER_HOUR: int(0, 1_000_000_000).default(1000),
   /** Largest request body accepted, in bytes. */
@@ -198,6 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!secret) {
     if (production) problems.push("TEXTGATE_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 32`)");
     else secret = developmentSecret(path.resolve(cwd, "data"));
+  }
+  if (raw.GUESS_LOCK_AFTER_FAILURES > raw.GUESS_MAX_FAILURES_PER_DAY) {
+    problems.push(
+      `GUESS_LOCK_AFTER_FAILURES (${raw.GUESS_LOCK_AFTER_FAILURES}) must not exceed GUESS_MAX_FAILURES_PER_DAY (${raw.GUESS_MAX_FAILURES_PER_DAY})`,
+    );
   }
   for (const country of raw.ALLOWED_COUNTRIES) {
     if (!/^[A-Z]{2}$/.test(country)) problems.push(`ALLOWED_COUNTRIES: "${country}" is not an upper-case ISO 3166-1 alpha-2 code`);

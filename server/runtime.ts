@@ -19,6 +19,7 @@ import { sendNotice } from "./notifications.ts";
 import { sendBudgetAlarms } from "./send-budget-alarms.ts";
 import { openSql, type Sql } from "./store/sql.ts";
 import { VerificationEngine } from "./verification/engine.ts";
+import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
 import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
@@ -117,6 +118,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       allowedCountries: config.ALLOWED_COUNTRIES,
       blockedLineTypes: config.BLOCKED_LINE_TYPES,
       cancelMinAgeSeconds: config.CANCEL_MIN_AGE_SECONDS,
+      guessLimits: { lockAfter: config.GUESS_LOCK_AFTER_FAILURES, maxPerDay: config.GUESS_MAX_FAILURES_PER_DAY },
+    },
+    onGuessingLocked: ({ to, lockedForSeconds }) => {
+      void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
   });
   const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);

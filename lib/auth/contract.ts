@@ -5,13 +5,16 @@
  *   POST /api/auth/sms/start   SmsStartRequest → 200 SmsChallenge | 400 invalid_phone_number | 429 rate_limited (Retry-After)
  *   POST /api/auth/sms/resend  { verificationId } → 200 SmsChallenge | 404 verification_not_found | 429 rate_limited
  *   next-auth: signIn("sms", { redirect: false, verificationId, code, name?, callbackUrl })
- *              → { ok, error } where error is a SignInErrorString (parse with parseSignInError)
+ *              → { ok, error } where error is a SignInErrorString (parse with parseSignInError);
+ *              `too_many_failed_attempts:<seconds>` while the number is locked by wrong codes in a row
  *   POST /api/account/phone/start   { phone, country? } → 200 SmsChallenge | 401 unauthorized | 403 reauth_required
- *   POST /api/account/phone/confirm { verificationId, code } → 200 { phone } | 400 { error: { code: "invalid_code", message, details: { attemptsLeft } } } | 404 | 409 phone_unavailable
+ *   POST /api/account/phone/confirm { verificationId, code } → 200 { phone } | 400 { error: { code: "invalid_code", message, details: { attemptsLeft } } } | 404 | 429 too_many_failed_attempts (Retry-After) | 409 phone_unavailable (only after the right code: a wrong one answers alike for taken and free numbers)
  *   POST /api/account/sessions/revoke-all → 200 { revoked } (then call signOut())
  *
  * Errors are `{ "error": { "code", "message", "attemptsLeft"? } }` as everywhere in textgate.
  */
+
+import { describeWait } from "../durations.ts";
 
 export interface AuthClientConfig {
   /** True while the sandbox carrier is active: pages link to the /sandbox handset. */
@@ -46,6 +49,8 @@ export interface SmsChallenge {
 export type SignInError =
   | { kind: "invalid_code"; attemptsLeft: number }
   | { kind: "locked" }
+  /** Too many wrong codes in a row for this number, on any page or API: checks wait `retryAfter` seconds. */
+  | { kind: "too_many_failed_attempts"; retryAfter: number }
   | { kind: "expired_or_used" }
   | { kind: "invalid_format"; message: string }
   | { kind: "unknown"; message: string };
@@ -56,6 +61,8 @@ export function encodeSignInError(error: SignInError): string {
   switch (error.kind) {
     case "invalid_code":
       return `${PREFIX}invalid_code:${error.attemptsLeft}`;
+    case "too_many_failed_attempts":
+      return `${PREFIX}too_many_failed_attempts:${error.retryAfter}`;
     case "invalid_format":
     case "unknown":
       return `${PREFIX}${error.kind}:${error.message}`;
@@ -70,6 +77,7 @@ export function parseSignInError(value: string | null | undefined): SignInError 
   const [kind, ...rest] = text.slice(PREFIX.length).split(":");
   const detail = rest.join(":");
   if (kind === "invalid_code") return { kind, attemptsLeft: Number(detail) || 0 };
+  if (kind === "too_many_failed_attempts") return { kind, retryAfter: Math.max(1, Math.ceil(Number(detail) || 1)) };
   if (kind === "locked" || kind === "expired_or_used") return { kind };
   if (kind === "invalid_format") return { kind, message: detail };
   return { kind: "unknown", message: detail || "Sign-in failed." };
@@ -84,6 +92,8 @@ export function describeSignInError(error: SignInError): string {
         : `Wrong code. ${error.attemptsLeft} ${error.attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
     case "locked":
       return "Too many wrong codes. Request a new code.";
+    case "too_many_failed_attempts":
+      return `Too many wrong codes were entered for this number. For your security, try again in ${describeWait(error.retryAfter)}.`;
     case "expired_or_used":
       return "This code has expired or was already used. Request a new code.";
     case "invalid_format":

@@ -55,7 +55,7 @@ export const CLOSE = {
   timedOut: 4002,
   /** No attempts left for the code. */
   noAttemptsLeft: 4003,
-  /** Too many messages per second. */
+  /** Too many messages per second, too many codes sent, or too many wrong codes for the number. */
   rateLimited: 4008,
   /** Too many sockets for this user (normally refused with 429 at upgrade). */
   tooManyConnections: 4009,
@@ -72,6 +72,8 @@ export const CLOSE_REASON = {
   timedOut: "timed out",
   noAttemptsLeft: "no attempts left",
   rateLimited: "rate limited",
+  /** Sent with 4008 and "; retry in <seconds> s": the number is locked by wrong codes in a row. */
+  tooManyWrongCodes: "too many wrong codes",
   serverError: "server error",
 } as const;
 

@@ -22,8 +22,9 @@ export async function confirmPhoneChange(
 ): Promise<{ phone: string }> {
   assertRecentSignIn(runtime, session);
   const view = await challenges.challengeFor(input.verificationId, "change-phone", session.user.id);
-  const owner = await runtime.prisma.user.findUnique({ where: { phone: view.to }, select: { id: true } });
-  if (owner && owner.id !== session.user.id) throw new TextgateError("phone_unavailable");
+  // The code is checked before anyone looks at who has the number: a wrong code answers (and uses an
+  // attempt) alike for a taken and a free number, so a signed-in user cannot probe which numbers have
+  // accounts. Only the number's holder, with the right code, learns that it is taken (changePhone).
   const result = await runtime.engine.check({ id: view.id }, input.code);
   if (!result.valid) {
     throw new TextgateError("invalid_code", result.attemptsLeft ? `Wrong code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : "Wrong code. No attempts left: request a new code.", {

@@ -52,6 +52,9 @@ export async function verifySignIn(runtime: Runtime, input: unknown, now = new D
   } catch (error) {
     if (isTextgateError(error) && error.code === "invalid_request") throw new SignInFailure({ kind: "invalid_format", message: error.message });
     if (isTextgateError(error) && error.code === "verification_not_found") throw new SignInFailure({ kind: "expired_or_used" });
+    if (isTextgateError(error) && error.code === "too_many_failed_attempts") {
+      throw new SignInFailure({ kind: "too_many_failed_attempts", retryAfter: error.retryAfter ?? 1 });
+    }
     throw error;
   }
   if (!result.valid) throw new SignInFailure({ kind: "invalid_code", attemptsLeft: result.attemptsLeft });

@@ -7,6 +7,7 @@ import { type FakeCarrier, type FakeReply, type RecordedRequest, startFakeCarrie
 import { callsPage, listedCall, reportsAnswer, reportsSmsRecord } from "./fakes/vonage.ts";
 import { CarrierError, type Carrier } from "./types.ts";
 import { vonageDefinition } from "./vonage.ts";
+import { vonageSignature } from "./webhooks/signatures.ts";
 
 const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -216,8 +217,9 @@ describe("vonage webhooks", () => {
     text: "YES & more=ok",
     type: "text",
     keyword: "YES",
-    "message-timestamp": "2026-01-01 12:00:00",
-    timestamp: "1767268800",
+    "message-timestamp": "2026-11-22 10:05:00",
+    // CONTRACT_NOW, the carrier's clock in these tests: Vonage signs the time it sent the request.
+    timestamp: String(CONTRACT_NOW.getTime() / 1000),
     nonce: "5b2d5f54-2a8d-4cf6-8f55-0f6cce1a2b7a",
   };
   // The documented algorithm, written out: sorted &k=v with & and = in values replaced by _, then the hash.
@@ -248,6 +250,22 @@ describe("vonage webhooks", () => {
       expect(signedCarrier(c.method).webhooks?.verify(c.request, "inbound")).toBe(c.ok);
     });
   }
+
+  // @see issue 10 item 11: a correctly signed webhook an hour old was accepted.
+  it("refuses a correctly signed request whose timestamp is more than five minutes from now, either way", () => {
+    const at = (offsetSeconds: number | null) => {
+      const p: Record<string, string> = { ...params };
+      if (offsetSeconds === null) delete p.timestamp;
+      else p.timestamp = String(CONTRACT_NOW.getTime() / 1000 + offsetSeconds);
+      const sig = vonageSignature(p, SECRET, "md5hash");
+      expect(sdk.sms.verifySignature(sig, p, SECRET, "MD5HASH" as Parameters<typeof sdk.sms.verifySignature>[3])).toBe(true);
+      return webhookRequest({ url, form: Object.entries({ ...p, sig }) });
+    };
+    const carrier = signedCarrier("md5hash");
+    const verdicts = [-3600, -301, -300, -60, 0, 60, 300, 301, 3600].map((offset) => [offset, carrier.webhooks?.verify(at(offset), "inbound")]);
+    expect(verdicts).toEqual([[-3600, false], [-301, false], [-300, true], [-60, true], [0, true], [60, true], [300, true], [301, false], [3600, false]]);
+    expect(carrier.webhooks?.verify(at(null), "inbound")).toBe(false);
+  });
 
   it("in token mode, accepts only the exact ?token=", () => {
     const carrier = build("http://127.0.0.1:9");

@@ -12,7 +12,9 @@
  *
  * Webhooks (inbound SMS and delivery receipts, SMS API format, GET or POST, form or JSON): signed with
  * `sig` when VONAGE_SIGNATURE_SECRET is set (signing is off by default at Vonage and must be enabled on
- * the account); otherwise they must carry ?token=VONAGE_WEBHOOK_TOKEN; with neither they are refused.
+ * the account), with a signed `timestamp` at most five minutes from now (Vonage's guidance, so an old
+ * capture cannot be replayed); otherwise they must carry ?token=VONAGE_WEBHOOK_TOKEN; with neither they
+ * are refused.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -25,7 +27,7 @@ import { assertSmsFits } from "./segments.ts";
 import type { Carrier, CarrierError, CarrierErrorCode, CarrierWebhooks, InboundText, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { findVonageSms, reportsTime, type VonageReportsAccount } from "./vonage-reports.ts";
-import { allParams, safeEqual, VONAGE_SIGNATURE_METHODS, vonageSignature, verifyUrlToken } from "./webhooks/signatures.ts";
+import { allParams, safeEqual, VONAGE_SIGNATURE_METHODS, vonageSignature, vonageTimestampFresh, verifyUrlToken } from "./webhooks/signatures.ts";
 
 /** A PEM in the variable (literal "\n" accepted) or a path to a PEM file; checked to be a private key at boot. */
 const privateKeySchema = z.string().transform((value, ctx) => {
@@ -132,13 +134,18 @@ async function vonageError(error: unknown, timeoutMs: number): Promise<CarrierEr
   return transportError("vonage", error, timeoutMs);
 }
 
-function vonageWebhooks(config: VonageConfig): CarrierWebhooks {
+function vonageWebhooks(config: VonageConfig, clock: () => Date): CarrierWebhooks {
   const verify = (request: WebhookRequest): boolean => {
     const secret = config.VONAGE_SIGNATURE_SECRET;
     if (secret) {
       const params = allParams(request);
       const sig = params.sig;
-      return sig !== undefined && safeEqual(vonageSignature(params, secret, config.VONAGE_SIGNATURE_METHOD), sig.toUpperCase());
+      // The timestamp is one of the signed parameters, so it cannot be moved without breaking `sig`.
+      return (
+        sig !== undefined &&
+        safeEqual(vonageSignature(params, secret, config.VONAGE_SIGNATURE_METHOD), sig.toUpperCase()) &&
+        vonageTimestampFresh(params.timestamp, clock())
+      );
     }
     return verifyUrlToken(config.VONAGE_WEBHOOK_TOKEN, request);
   };
@@ -276,7 +283,7 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
   return {
     id: "vonage",
     channels,
-    webhooks: vonageWebhooks(config),
+    webhooks: vonageWebhooks(config, deps.clock),
     send: (message) => (message.channel === "sms" ? sendSms(message) : call(message)),
     findSent: (message, since) =>
       message.channel === "sms" ? findVonageSms(reports, message.to, clientRefOf(message), since) : findCall(message, since),

@@ -31,6 +31,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   "verification.expired": true,
   "verification.canceled": true,
   "verification.max_attempts_reached": true,
+  "verification.guessing_locked": true,
   "verification.failed": true,
   "session.revoked": true,
   "inbound.received": true,

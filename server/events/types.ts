@@ -17,6 +17,11 @@ export interface EventPayloads {
   "verification.expired": VerificationRef;
   "verification.canceled": VerificationRef & { reason: "request" | "replaced" };
   "verification.max_attempts_reached": VerificationRef & { attempts: number };
+  /**
+   * Wrong codes in a row for one number, on any surface, reached GUESS_LOCK_AFTER_FAILURES: checks for it
+   * are refused for `lockedForSeconds`. Once per streak (server/verification/guess-limits.ts).
+   */
+  "verification.guessing_locked": VerificationRef & { failures: number; lockedForSeconds: number };
   "verification.failed": VerificationRef & { reason: string };
   /** Sessions ended on the server: one (`sessionId`) or every session of the user (`sessionId: null`). */
   "session.revoked": { userId: string; sessionId: string | null };

@@ -236,7 +236,7 @@ const paths = {
       requestBody: body("CheckVerificationRequest"),
       responses: {
         "200": json(ref("CheckResult"), "Checked. `valid` says whether the code was right."),
-        ...errors([...BODY_ERRORS, "unauthorized", "verification_not_found", "rate_limited"]),
+        ...errors([...BODY_ERRORS, "unauthorized", "verification_not_found", "rate_limited", "too_many_failed_attempts"]),
       },
     },
   },

@@ -6,6 +6,8 @@
  * - wrong codes never count more than `maxAttempts`: the same condition guards the increment;
  * - after approval, expiry, cancellation or the last attempt, check answers verification_not_found
  *   for every case alike (seed 003); the stored status tells them apart.
+ * Long-term guessing: wrong codes in a row per number, on every surface, lock the number for a doubling
+ * delay and at most 100 a day (guess-limits.ts); a locked check is refused before the code is looked at.
  * Before anything is stored or sent: the destination policy (country allow-list, blocked line types) and
  * the global send budget (refused up front with 503 when spent; see send-budget.ts).
  * Policy for a new verification to a number (and purpose) that has one pending, per request or
@@ -24,6 +26,7 @@ import { isUniqueViolation } from "../store/sql.ts";
 import { CodeCrypto, generateCode, normalizeCode, plausibleCode } from "./codes.ts";
 import { Deliverer, LEASE_MS } from "./delivery.ts";
 import { assertDestinationAllowed } from "./destination-policy.ts";
+import { DEFAULT_GUESS_LIMITS, type GuessLimitSettings, GuessLimits } from "./guess-limits.ts";
 import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
 import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
@@ -59,6 +62,8 @@ export interface EngineDefaults {
   blockedLineTypes: readonly LineType[];
   /** Seconds after creation before a cancel is accepted (default CANCEL_MIN_AGE_SECONDS). */
   cancelMinAgeSeconds?: number;
+  /** GUESS_LOCK_AFTER_FAILURES and GUESS_MAX_FAILURES_PER_DAY (default 10 and 100). */
+  guessLimits?: GuessLimitSettings;
 }
 
 export interface EngineDeps {
@@ -71,6 +76,11 @@ export interface EngineDeps {
   /** The global send budget (SEND_BUDGET_PER_HOUR). */
   budget: SendBudget;
   defaults: EngineDefaults;
+  /**
+   * Tells a number that someone is trying its codes: once per streak of wrong codes, when it first
+   * locks (runtime.ts texts it through sendNotice). Must not throw.
+   */
+  onGuessingLocked?: (alarm: { to: string; lockedForSeconds: number }) => void;
   clock?: () => Date;
 }
 
@@ -81,11 +91,13 @@ export class VerificationEngine {
   readonly deliverer: Deliverer;
   private readonly codes: CodeCrypto;
   private readonly clock: () => Date;
+  private readonly guesses: GuessLimits;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? (() => new Date());
     this.repo = new VerificationRepository(deps.sql);
     this.codes = new CodeCrypto(deps.secret);
+    this.guesses = new GuessLimits(deps.sql, deps.defaults.guessLimits ?? DEFAULT_GUESS_LIMITS);
     this.deliverer = new Deliverer({
       repo: this.repo,
       carriers: deps.carriers,
@@ -239,10 +251,15 @@ export class VerificationEngine {
     return record ? this.toView(record) : null;
   }
 
-  /** Checks a code. A wrong code uses one attempt; the right one approves exactly once. */
+  /**
+   * Checks a code. A wrong code uses one attempt and counts toward the number's streak of wrong codes;
+   * the right one approves exactly once and ends the streak. While the number is locked by its streak,
+   * too_many_failed_attempts (429, Retry-After), and the code is neither tested nor counted.
+   */
   async check(ref: CheckRef, code: string): Promise<CheckResult> {
     const now = this.clock();
     const record = await this.findCheckable(ref, now);
+    const hadFailures = await this.guesses.assertOpen(record.to, now);
     const submitted = normalizeCode(code);
     if (!plausibleCode(submitted, record.codeLength, record.alphanumeric)) {
       // Cannot be right, so no attempt is used; the caller gets told the expected shape.
@@ -265,6 +282,7 @@ export class VerificationEngine {
           })
         : await this.repo.finish(record.id, "approved", now, true);
       if (!approved) throw new TextgateError("verification_not_found");
+      if (hadFailures) await this.guesses.reset(record.to);
       this.deps.events.publish("verification.approved", { ...ref_, by: "code" });
       const summary = summarize({ ...record, status: "approved", attempts: record.attempts + 1, updatedAt: now, finishedAt: now });
       return { valid: true, status: "approved", attemptsLeft: 0, verification: summary };
@@ -273,6 +291,11 @@ export class VerificationEngine {
     if (attempts === null) throw new TextgateError("verification_not_found");
     const attemptsLeft = Math.max(record.maxAttempts - attempts, 0);
     this.deps.events.publish("verification.attempt_failed", { ...ref_, attempts, attemptsLeft });
+    const streak = await this.guesses.recordFailure(record.to, now);
+    if (streak.notify && streak.lockedForSeconds !== null) {
+      this.deps.events.publish("verification.guessing_locked", { ...ref_, failures: streak.failures, lockedForSeconds: streak.lockedForSeconds });
+      this.deps.onGuessingLocked?.({ to: record.to, lockedForSeconds: streak.lockedForSeconds });
+    }
     if (attemptsLeft === 0 && (await this.repo.markAttemptsExhausted(record.id, now))) {
       if (hasLaterSteps) await this.repo.dropScheduled(record.id, now);
       this.deps.events.publish("verification.max_attempts_reached", { ...ref_, attempts });

@@ -10,6 +10,14 @@ export function uniquePhone(): string {
   return `+1212555${next}`;
 }
 
+/**
+ * An E.164 number in the international format Vonage and Textmagic document: its digits without the `+`
+ * ("+12125551000" → "12125551000").
+ */
+export function international(e164: string): string {
+  return e164.replace(/^\+/, "");
+}
+
 /** A US premium-rate (900) number: valid, and refused by the default BLOCKED_LINE_TYPES. */
 export const PREMIUM_RATE_PHONE = "+19005550100";
 

@@ -122,6 +122,52 @@ describe.skipIf(!built)("sign-in by phone (NextAuth SMS provider)", () => {
     expect((await browser.signIn({ verificationId: "not-an-id", code })).error).toBe("textgate:expired_or_used");
   });
 
+  // @see issue 10 item 6: sign-in and the number change answer a number locked by wrong codes in a row clearly.
+  it("refuses even the right code while the number is locked by wrong codes elsewhere, with the wait", async () => {
+    const to = phone();
+    const browser = new Browser(server.url);
+    const start = await browser.json("/api/auth/sms/start", { phone: to });
+    const code = await codeFor(to);
+    // GUESS_LOCK_AFTER_FAILURES (10) wrong codes in a row on the native API lock the number for 30 s.
+    const native = await server.request("POST", "/api/v1/verifications", { json: { to, purpose: "elsewhere", maxAttempts: 10 } });
+    const nativeCode = await codeFor(to);
+    for (let i = 0; i < 10; i++) {
+      await server.request("POST", `/api/v1/verifications/${native.body.id}/check`, { json: { code: nativeCode === "000000" ? "111111" : "000000" } });
+    }
+    const locked = await browser.signIn({ verificationId: start.body.verificationId, code });
+    expect(locked.error).toMatch(/^textgate:too_many_failed_attempts:([1-9]|[12][0-9]|30)$/);
+    expect(await browser.session()).toEqual({});
+    // A signed-in user changing to that number gets 429 with Retry-After.
+    const other = new Browser(server.url);
+    await signInNew(other, phone());
+    const change = await other.json("/api/account/phone/start", { phone: to });
+    const confirm = await other.json("/api/account/phone/confirm", { verificationId: change.body.verificationId, code: await codeFor(to) });
+    expect(confirm).toMatchObject({ status: 429, body: { error: { code: "too_many_failed_attempts" } } });
+    expect(Number(confirm.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  // @see issue 10 item 5: a number change must not tell which numbers have accounts.
+  it("answers a wrong code to a taken and to a free number alike; only the right code reveals", async () => {
+    const taken = phone();
+    const free = phone();
+    await signInNew(new Browser(server.url), taken);
+    const browser = new Browser(server.url);
+    await signInNew(browser, phone());
+    const [toTaken, toFree] = await Promise.all([
+      browser.json("/api/account/phone/start", { phone: taken }),
+      browser.json("/api/account/phone/start", { phone: free }),
+    ]);
+    const wrongFor = async (to: string) => ((await codeFor(to)) === "123456" ? "654321" : "123456");
+    const [onTaken, onFree] = await Promise.all([
+      browser.json("/api/account/phone/confirm", { verificationId: toTaken.body.verificationId, code: await wrongFor(taken) }),
+      browser.json("/api/account/phone/confirm", { verificationId: toFree.body.verificationId, code: await wrongFor(free) }),
+    ]);
+    expect({ status: onTaken.status, body: onTaken.body }).toEqual({ status: onFree.status, body: onFree.body });
+    expect(onTaken).toMatchObject({ status: 400, body: { error: { code: "invalid_code", details: { attemptsLeft: 2 } } } });
+    const right = await browser.json("/api/account/phone/confirm", { verificationId: toTaken.body.verificationId, code: await codeFor(taken) });
+    expect(right).toMatchObject({ status: 409, body: { error: { code: "phone_unavailable" } } });
+  });
+
   it("refuses a code used twice, and a code of another purpose", async () => {
     const to = phone();
     const browser = new Browser(server.url);

@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeCarrier, startFakeCarrier } from "../../server/carriers/fake-server.ts";
+import { vonageSignature } from "../../server/carriers/webhooks/signatures.ts";
 import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import type { Json } from "../helpers/http.ts";
 import { errorCode, uniquePhone } from "../helpers/phones.ts";
@@ -210,6 +211,61 @@ describeEachDatabase(variants, "real carriers through the server", (database) =>
     expect(twilio.requests).toHaveLength(1);
     expect(textmagic.requests).toHaveLength(0);
     expect(await delivery(created.id as string)).toMatchObject({ carrier: "twilio", status: "failed", errorCode: "invalid_number" });
+  });
+});
+
+describe("Vonage signed webhooks through the server", () => {
+  const SECRET = "vonage-signature-secret-0123";
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      env: {
+        SMS_CARRIERS: "vonage",
+        PUBLIC_URL,
+        VONAGE_API_KEY: "abcd1234",
+        VONAGE_API_SECRET: "vonage-api-secret-0123",
+        VONAGE_FROM: "Acme",
+        VONAGE_SIGNATURE_SECRET: SECRET,
+        VONAGE_SIGNATURE_METHOD: "sha256hmac",
+      },
+    });
+  });
+  afterAll(() => server?.stop());
+
+  function inbound(from: string, sentAt: Date) {
+    const params: Record<string, string> = {
+      msisdn: from.slice(1),
+      to: "447700900001",
+      messageId: crypto.randomUUID(),
+      text: "YES",
+      type: "text",
+      "message-timestamp": sentAt.toISOString().slice(0, 19).replace("T", " "),
+      timestamp: String(Math.floor(sentAt.getTime() / 1000)),
+      nonce: crypto.randomUUID(),
+    };
+    params.sig = vonageSignature(params, SECRET, "sha256hmac");
+    return () =>
+      server.request("POST", "/api/webhooks/vonage/inbound", {
+        key: null,
+        body: new URLSearchParams(params).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+  }
+
+  // @see issue 10 item 11: a correctly signed webhook an hour old was accepted.
+  it("refuses a correctly signed webhook an hour old or ten minutes ahead (403); a fresh one is stored once", async () => {
+    for (const offsetMs of [-3_600_000, 600_000]) {
+      const from = uniquePhone();
+      const res = await inbound(from, new Date(Date.now() + offsetMs))();
+      expect(res.status, String(offsetMs)).toBe(403);
+      expect(errorCode(res.body)).toBe("invalid_signature");
+      expect(await rows(server, `SELECT id FROM inbound_messages WHERE "from" = ?`, [from])).toHaveLength(0);
+    }
+    const from = uniquePhone();
+    const send = inbound(from, new Date(Date.now() - 60_000));
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    expect(await rows(server, `SELECT carrier, body FROM inbound_messages WHERE "from" = ?`, [from])).toEqual([{ carrier: "vonage", body: "YES" }]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { international, latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -52,7 +52,7 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
 
   it("send → wrong code (400) → right code (204) → reuse (404); the native API sees it", async () => {
     const phone = uniquePhone();
-    const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 4, workflowId: 6 });
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone: international(phone), brand: "Acme", codeLength: 4, workflowId: 6 });
     expect(sent).toEqual({ verifyId: expect.stringMatching(/^[0-9a-f-]{36}$/), price: 0.05 });
     const code = await latestCode(server.request, phone);
     expect(code).toMatch(/^[0-9]{4}$/);
@@ -106,6 +106,15 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
     }
   });
 
+  it("takes seed 002's own example, 447860021130 (international digits without +), and the same number with +", async () => {
+    // @see issue 10 item 10: this answered 400 "not a valid phone number".
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone: "447860021130", brand: "Acme", codeLength: 4, workflowId: 6 });
+    expect((await server.request("GET", `/api/v1/verifications/${sent.verifyId}`)).body).toMatchObject({ to: "+447860021130", status: "pending" });
+    expect(await latestCode(server.request, "+447860021130")).toMatch(/^[0-9]{4}$/);
+    const plus = await api.sendPhoneVerificationCodeTFA({ phone: "+447860021130", brand: "Acme", codeLength: 4, workflowId: 6 });
+    expect((await server.request("GET", `/api/v1/verifications/${plus.verifyId}`)).body).toMatchObject({ to: "+447860021130" });
+  });
+
   it("a premium-rate number is 400 with a phone field error, and nothing is sent", async () => {
     const res = await failure(api.sendPhoneVerificationCodeTFA({ phone: PREMIUM_RATE_PHONE, brand: "Acme", codeLength: 4 }));
     expect(res).toMatchObject({ status: 400, body: { message: "Validation Failed", errors: { fields: { phone: [expect.stringContaining("premium-rate")] } } } });
@@ -114,7 +123,7 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
 
   it("cancel is refused in the first 30 seconds, unknown ids are 404", async () => {
     const phone = uniquePhone();
-    const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 6 });
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone: international(phone), brand: "Acme", codeLength: 6 });
     const early = await failure(api.cancelVerification(sent.verifyId));
     expect(early.status).toBe(400);
     expect(early.body.message).toMatch(/30 seconds/);
@@ -145,7 +154,7 @@ describeEachDatabase(variants, "Textmagic Verify compat: expiry and cancel", (da
   it("an expired verification is 404 on check", async () => {
     const api = apiFor(server);
     const phone = uniquePhone();
-    const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 6, workflowId: 6 });
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone: international(phone), brand: "Acme", codeLength: 6, workflowId: 6 });
     const code = await latestCode(server.request, phone);
     await new Promise((r) => setTimeout(r, 2300));
     expect(await failure(api.checkPhoneVerificationCodeTFA({ code, verifyId: sent.verifyId }))).toMatchObject({ status: 404 });
@@ -154,7 +163,7 @@ describeEachDatabase(variants, "Textmagic Verify compat: expiry and cancel", (da
   it("cancels once the minimum age has passed (204), after which the code is refused", async () => {
     const api = apiFor(server);
     const phone = uniquePhone();
-    const sent = await api.sendPhoneVerificationCodeTFA({ phone, brand: "Acme", codeLength: 6, workflowId: 6 });
+    const sent = await api.sendPhoneVerificationCodeTFA({ phone: international(phone), brand: "Acme", codeLength: 6, workflowId: 6 });
     const code = await latestCode(server.request, phone);
     expect(await failure(api.cancelVerification(sent.verifyId))).toMatchObject({ status: 400 });
     await new Promise((r) => setTimeout(r, 1100));

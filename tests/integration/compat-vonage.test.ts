@@ -12,7 +12,7 @@ import { Auth } from "@vonage/auth";
 import jwt from "jsonwebtoken";
 import { Verify2 } from "@vonage/verify2";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
+import { international, latestCode, PREMIUM_RATE_PHONE, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -47,7 +47,7 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
 
   it("newRequest → 202 request_id; wrong code 400; right code completed; reuse 404; the native API sees it", async () => {
     const to = uniquePhone();
-    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to }], clientRef: "ref-1" } as Parameters<Verify2["newRequest"]>[0]);
+    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], clientRef: "ref-1" } as Parameters<Verify2["newRequest"]>[0]);
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const code = await latestCode(server.request, to);
     expect(code).toMatch(/^[0-9]{4}$/);
@@ -61,14 +61,24 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
     expect((await server.request("GET", `/api/v1/verifications/${requestId}`)).body).toMatchObject({ status: "approved" });
   });
 
+  it("takes workflow[].to in E.164 without + as Vonage documents (447860021131), and with + too", async () => {
+    // @see issue 10 item 10: this answered 422 `workflow[0].to: not a valid phone number`.
+    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to: "447860021131" }] } as Parameters<Verify2["newRequest"]>[0]);
+    expect((await server.request("GET", `/api/v1/verifications/${requestId}`)).body).toMatchObject({ to: "+447860021131", status: "pending" });
+    expect(await latestCode(server.request, "+447860021131")).toMatch(/^[0-9]{4}$/);
+    // The same number spelled with + is the same number: one in flight, so 409.
+    expect(await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: "+447860021131" }] })).toMatchObject({ status: 409 });
+    expect(await client.cancel(requestId)).toBe(true);
+  });
+
   it("a second request to a number in flight is 409; too many wrong codes is 410", async () => {
     const to = uniquePhone();
-    const first = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to }], code_length: 6 });
+    const first = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], code_length: 6 });
     expect(first.status).toBe(202);
     const id = first.body?.request_id as string;
     const code = await latestCode(server.request, to);
     expect(code).toHaveLength(6);
-    const concurrent = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to }] });
+    const concurrent = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }] });
     expect(concurrent).toMatchObject({ status: 409, body: { title: "Conflict" } });
     expect((await raw("POST", `/v2/verify/${id}`, { code: wrong(code) })).status).toBe(400);
     expect((await raw("POST", `/v2/verify/${id}`, { code: wrong(code) })).status).toBe(400);
@@ -80,7 +90,7 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
     const to = uniquePhone();
     const { requestId } = await client.newRequest({
       brand: "Acme",
-      workflow: [{ channel: "sms", to }, { channel: "voice", to }],
+      workflow: [{ channel: "sms", to: international(to) }, { channel: "voice", to: international(to) }],
       channelTimeout: 60,
       locale: "de-de",
       code: "ab12cd",
@@ -106,12 +116,12 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
       body: { title: "Invalid params", invalid_parameters: [{ name: "workflow[0].channel", reason: expect.stringContaining("not supported") }] },
     });
     for (const bad of [
-      { brand: "Acme", workflow: [{ channel: "sms", to }], code_length: 3 },
-      { brand: "Acme", workflow: [{ channel: "sms", to }], code_length: 11 },
-      { brand: "Acme", workflow: [{ channel: "sms", to }], channel_timeout: 10 },
-      { brand: "Acme", workflow: [{ channel: "sms", to }], code: "ab" },
+      { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], code_length: 3 },
+      { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], code_length: 11 },
+      { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], channel_timeout: 10 },
+      { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], code: "ab" },
       { brand: "Acme", workflow: [] },
-      { workflow: [{ channel: "sms", to }] },
+      { workflow: [{ channel: "sms", to: international(to) }] },
       { brand: "Acme", workflow: [{ channel: "sms", to: "+15550000000" }] },
     ]) {
       const res = await raw("POST", "/v2/verify", bad);
@@ -131,14 +141,14 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
   });
 
   it("wrong credentials are 401", async () => {
-    const res = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: uniquePhone() }] }, "wrong");
+    const res = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: international(uniquePhone()) }] }, "wrong");
     expect(res).toMatchObject({ status: 401, type: "application/problem+json", body: { title: "Invalid credentials supplied" } });
-    await expect(clientFor(server, "wrong").newRequest({ brand: "Acme", workflow: [{ channel: "sms", to: uniquePhone() }] } as Parameters<Verify2["newRequest"]>[0])).rejects.toThrow();
+    await expect(clientFor(server, "wrong").newRequest({ brand: "Acme", workflow: [{ channel: "sms", to: international(uniquePhone()) }] } as Parameters<Verify2["newRequest"]>[0])).rejects.toThrow();
   });
 
   it("a request expires after its workflow's timeouts", async () => {
     const to = uniquePhone();
-    const res = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to }], channel_timeout: 15 });
+    const res = await raw("POST", "/v2/verify", { brand: "Acme", workflow: [{ channel: "sms", to: international(to) }], channel_timeout: 15 });
     const code = await latestCode(server.request, to);
     await new Promise((r) => setTimeout(r, 15_500));
     expect(await raw("POST", `/v2/verify/${res.body?.request_id as string}`, { code })).toMatchObject({ status: 404 });
@@ -167,7 +177,7 @@ describeEachDatabase(variants, "Vonage Verify v2 compat with application JWTs", 
     fetch(`${server.url}/compat/vonage/v2/verify`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ brand: "Acme", workflow: [{ channel: "sms", to: uniquePhone() }] }),
+      body: JSON.stringify({ brand: "Acme", workflow: [{ channel: "sms", to: international(uniquePhone()) }] }),
     });
   const now = () => Math.floor(Date.now() / 1000);
 
@@ -175,7 +185,7 @@ describeEachDatabase(variants, "Vonage Verify v2 compat with application JWTs", 
     // No authType override: @vonage/auth signs an RS256 JWT per request with the application's private key.
     const client = new Verify2(new Auth({ applicationId, privateKey }), { apiHost: `${server.url}/compat/vonage` });
     const to = uniquePhone();
-    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to }] } as Parameters<Verify2["newRequest"]>[0]);
+    const { requestId } = await client.newRequest({ brand: "Acme", workflow: [{ channel: "sms", to: international(to) }] } as Parameters<Verify2["newRequest"]>[0]);
     const code = await latestCode(server.request, to);
     await expect(client.checkCode(requestId, code === "0000" ? "1111" : "0000")).rejects.toThrow();
     expect(await client.checkCode(requestId, code)).toBe("completed");

@@ -274,6 +274,25 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
     });
 
+    // @see issue 10 item 6: a number locked by wrong codes in a row (any surface) closes Send Token with the wait.
+    it("closes with 4008 and the wait when the user's number is locked by wrong codes, without testing the token", async () => {
+      const { cookie, phone: to } = await signIn();
+      const native = await server.request("POST", "/api/v1/verifications", { json: { to, purpose: "elsewhere", maxAttempts: 10 } });
+      const nativeCode = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}$/))?.[1] as string;
+      for (let i = 0; i < 10; i++) {
+        await server.request("POST", `/api/v1/verifications/${native.body.id}/check`, { json: { code: nativeCode === "000000" ? "111111" : "000000" } });
+      }
+      await textTo(to, /wrong codes/);
+      const client = connect("/ws/demo/token", { cookie });
+      await client.next("pending");
+      const code = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}$/))?.[1] as string;
+      client.send({ type: "token", code });
+      const closed = await client.closed;
+      expect(closed.code).toBe(CLOSE.rateLimited);
+      expect(closed.reason).toMatch(/^too many wrong codes; retry in ([1-9]|[12][0-9]|30) s$/);
+      expect(client.messages.some((m) => m.type === "admitted")).toBe(false);
+    });
+
     it("gives each pending socket of one user its own code: a second socket neither cancels the first's code nor accepts it", async () => {
       const { cookie, phone: to } = await signIn();
       const newestCode = async () => /([0-9]{6})/.exec(await textTo(to, /code/i))?.[1] as string;

@@ -75,6 +75,20 @@ export function vonageSignature(params: Readonly<Record<string, string>>, secret
   return hex.toUpperCase();
 }
 
+/**
+ * Vonage's guidance for signed requests: the `timestamp` parameter (Unix seconds, UTC) is within five
+ * minutes of now, so a captured webhook cannot be replayed later with a valid `sig`
+ * (https://developer.vonage.com/getting-started/concepts/signing-messages). Replays inside the window
+ * are caught by the stored message id (server/http/routes/webhooks.ts).
+ */
+export const VONAGE_SIGNATURE_MAX_SKEW_SECONDS = 300;
+
+/** True when a signed request's `timestamp` is a Unix time at most five minutes from `now`, either way. */
+export function vonageTimestampFresh(timestamp: string | undefined, now: Date): boolean {
+  if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp)) return false;
+  return Math.abs(now.getTime() / 1000 - Number(timestamp)) <= VONAGE_SIGNATURE_MAX_SKEW_SECONDS;
+}
+
 /** For carriers that sign nothing: the webhook URL carries `?token=<secret>`, compared in constant time. */
 export function verifyUrlToken(expected: string | undefined, request: WebhookRequest): boolean {
   if (!expected) return false;

@@ -124,3 +124,14 @@ export const NO_CONTENT: Reply = { status: 204, json: "" };
 export function textgateCode(error: unknown): string | null {
   return error instanceof TextgateError || (error as { name?: unknown } | null)?.name === "TextgateError" ? (error as TextgateError).code : null;
 }
+
+/**
+ * A number in the international format Vonage and Textmagic document: E.164 digits without the `+`
+ * (Vonage Verify v2 `workflow[].to`: "in the E.164 format, don't use a leading + or 00"; Textmagic's
+ * example `447860021130`, seed 002). Such digits get their `+` back; anything else (already with `+`,
+ * or not a number at all) is left for parsePhone to judge.
+ */
+export function fromInternationalDigits(phone: string): string {
+  const text = phone.trim();
+  return /^[1-9][0-9]{6,14}$/.test(text) ? `+${text}` : phone;
+}

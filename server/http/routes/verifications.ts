@@ -47,7 +47,8 @@ export async function getVerification(ctx: RequestContext): Promise<Reply> {
 /**
  * POST /api/v1/verifications/:id/check — `{ code }`; a wrong code uses one attempt.
  * 200 `{ valid, status, attemptsLeft }`. Errors: 400 invalid_request, invalid_json; 401 unauthorized;
- * 404 verification_not_found (unknown, or no longer pending); 413; 415; 429 rate_limited.
+ * 404 verification_not_found (unknown, or no longer pending); 413; 415; 429 rate_limited,
+ * too_many_failed_attempts (the number is locked by wrong codes in a row; Retry-After; the code is not tested).
  */
 export async function checkVerification(ctx: RequestContext): Promise<Reply> {
   const id = verificationId(ctx.params.id);

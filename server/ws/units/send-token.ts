@@ -1,7 +1,9 @@
 /**
  * Send Token: a code is texted to the user through the verification engine (purpose "socket:<id>", surface
  * "socket": hashed, attempt-limited, single-use); the client sends it back as `{ type: "token", code }`.
- * Wrong codes use attempts; the last wrong one closes with 4003.
+ * Wrong codes use attempts; the last wrong one closes with 4003. While the number is locked by wrong
+ * codes in a row (server/verification/guess-limits.ts) a token closes with 4008 "too many wrong codes;
+ * retry in <seconds> s".
  *
  * Each socket has its own code: the verification's purpose names the socket ("socket:<connection id>"), so
  * the engine's pending policy (a new code replaces the pending one of the same number and purpose) never
@@ -65,6 +67,10 @@ export function sendToken(options: SendTokenOptions = {}): SessionUnit {
           if (error.code === "invalid_request") {
             ctx.send({ type: "error", code: "invalid_token", message: error.message });
             continue;
+          }
+          if (error.code === "too_many_failed_attempts") {
+            // The user's number is locked by wrong codes in a row (any surface): the code was not tested.
+            return { ok: false, code: CLOSE.rateLimited, reason: `${CLOSE_REASON.tooManyWrongCodes}; retry in ${error.retryAfter ?? 1} s` };
           }
           // expired, canceled (replaced by a newer code) or otherwise no longer checkable
           return { ok: false, code: CLOSE.timedOut, reason: CLOSE_REASON.timedOut };

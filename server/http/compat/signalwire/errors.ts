@@ -39,6 +39,7 @@ export function toSignalwire(error: unknown): Reply {
     case "send_limit_reached":
     case "rate_limited":
     case "send_budget_exhausted":
+    case "too_many_failed_attempts":
       return signalwireError(429, "rate_limited", "too_many_requests", error.message, null, retry);
     case "unauthorized":
       return signalwireUnauthorized();

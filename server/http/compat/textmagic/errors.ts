@@ -42,6 +42,7 @@ export function toTextmagic(error: unknown): Reply {
     case "send_limit_reached":
     case "rate_limited":
     case "send_budget_exhausted":
+    case "too_many_failed_attempts":
       return textmagicError(429, error.message, undefined, retry);
     case "unauthorized":
       return textmagicUnauthorized();

@@ -3,7 +3,8 @@
  * `ApiClient.instance.basePath = "https://textgate.example/compat/textmagic"`. Authentication: HTTP
  * Basic `username:key` or the `X-TM-Username` / `X-TM-Key` headers, with a textgate API key as key.
  *
- * POST /api/v2/verify → `{ verifyId, price }` (price: COMPAT_TEXTMAGIC_PRICE, default 0); PUT
+ * POST /api/v2/verify → `{ verifyId, price }` (`phone` in international format, `447860021130` as in seed 002
+ * or with a `+`, or local with `country`) (price: COMPAT_TEXTMAGIC_PRICE, default 0); PUT
  * /api/v2/verify `{ code, verifyId }` → 204 on the right code; DELETE /api/v2/verify/{verifyId} → 204,
  * refused during the first 30 seconds. Workflows 1–7 are the engine's presets (60 s between steps);
  * a request expires after 300 s (COMPAT_TEXTMAGIC_VALID_FOR_SECONDS). A new request to a number with
@@ -12,7 +13,7 @@
 import { z } from "zod";
 import { SEED_LOCALES } from "../../../verification/locales.ts";
 import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
-import { compatEngine, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
+import { compatEngine, fromInternationalDigits, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
 import { textmagicError, textmagicNotFound, textmagicUnauthorized, toTextmagic } from "./errors.ts";
 
 export const TEXTMAGIC_PREFIX = "/compat/textmagic";
@@ -58,7 +59,8 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Repl
 const send = handle(async (ctx, apiKeyId) => {
   const body = sendSchema.parse(await readJson(ctx));
   const result = await compatEngine(ctx.runtime).create({
-    to: body.phone,
+    // With `country` the number is in local format (seed 002); without, international digits, `+` optional.
+    to: body.country ? body.phone : fromInternationalDigits(body.phone),
     ...(body.country ? { country: body.country } : {}),
     brand: body.brand,
     codeLength: body.codeLength,

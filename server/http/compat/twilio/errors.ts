@@ -46,6 +46,9 @@ export function toTwilio(error: unknown, resource: string): Reply {
       return twilioError(400, 60223, `Delivery channel disabled: ${error.message}`);
     case "send_limit_reached":
       return twilioError(429, 60203, "Max send attempts reached", {}, retry);
+    case "too_many_failed_attempts":
+      // Twilio's answer to too many checks (60202, 429); the Retry-After says when this number may try again.
+      return twilioError(429, 60202, "Max check attempts reached", {}, retry);
     case "rate_limited":
     case "send_budget_exhausted":
       return twilioError(429, 20429, "Too Many Requests", {}, retry);

@@ -59,6 +59,7 @@ export function toVonage(error: unknown, id = ""): Reply {
     case "send_limit_reached":
     case "rate_limited":
     case "send_budget_exhausted":
+    case "too_many_failed_attempts":
       return problem(429, "#rate-limit", "Rate Limit Hit", "Please wait, then retry your request", {}, retry);
     case "unauthorized":
       return vonageUnauthorized();

@@ -4,14 +4,15 @@
  * textgate API key as api_secret. Or the client's default JWT auth (`new Auth({ applicationId, privateKey })`)
  * for the applications in COMPAT_VONAGE_JWT_APPLICATIONS.
  *
- * POST /v2/verify → 202 `{ request_id }`; POST /v2/verify/{id} `{ code }` → 200 `{ request_id, status:
+ * POST /v2/verify → 202 `{ request_id }` (`workflow[].to` in E.164 without `+`, as Vonage documents; a `+` is
+ * accepted too); POST /v2/verify/{id} `{ code }` → 200 `{ request_id, status:
  * "completed" }`, 400 invalid code, 404 unknown or verified already, 410 too many wrong codes;
  * POST /v2/verify/{id}/next_workflow → 200; DELETE /v2/verify/{id} → 204. One verification in flight
  * per number: a second request is 409 (concurrent). Channels sms and voice only.
  */
 import { z } from "zod";
 import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
-import { compatEngine, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
+import { compatEngine, fromInternationalDigits, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
 import { problem, toVonage, vonageInvalid, vonageNotFound, vonageUnauthorized } from "./errors.ts";
 import { verifyApplicationJwt } from "./jwt.ts";
 
@@ -72,10 +73,10 @@ const start = handle(async (ctx, apiKeyId) => {
   );
   if (refused.length) return vonageInvalid(refused);
   const to = body.workflow[0]?.to as string;
-  if (body.workflow.some((s) => s.to !== to)) return vonageInvalid([{ name: "workflow", reason: "every step must go to the same number" }]);
+  if (body.workflow.some((s) => fromInternationalDigits(s.to) !== fromInternationalDigits(to))) return vonageInvalid([{ name: "workflow", reason: "every step must go to the same number" }]);
   const sender = body.workflow.find((s) => s.from !== undefined)?.from;
   const result = await compatEngine(ctx.runtime).create({
-    to,
+    to: fromInternationalDigits(to),
     workflow: body.workflow.map((s, i) => ({ channel: s.channel === "voice" ? "voice" : "sms", afterSeconds: i === 0 ? 0 : body.channel_timeout })),
     brand: body.brand,
     ...(body.code !== undefined ? { code: body.code } : { codeLength: body.code_length }),

@@ -1,7 +1,8 @@
 /**
  * POST /api/account/phone/confirm { verificationId, code } — moves the account to the new number and
  * texts the old one. Errors: 400 invalid_code (details.attemptsLeft); 401; 403 reauth_required;
- * 404 verification_not_found; 409 phone_unavailable.
+ * 404 verification_not_found; 409 phone_unavailable (checked only after the right code, so a wrong
+ * code answers alike for a taken and a free number).
  */
 import { z } from "zod";
 import { confirmPhoneChange } from "@/server/auth/account.ts";
