@@ -3,10 +3,10 @@
 import { type FormEvent, useId, useState } from "react";
 
 import { Button } from "@/components/ui/button.tsx";
-import { FieldMessage, Input, Label } from "@/components/ui/input.tsx";
+import { Label } from "@/components/ui/input.tsx";
 import { postJson, isVerifyRequestError } from "@/components/verification/adapters.ts";
 
-import { DISPLAY_NAME_MAX } from "./signup-form.tsx";
+import { DISPLAY_NAME_MAX, DisplayNameInput } from "./display-name-input.tsx";
 import styles from "./auth.module.css";
 
 /** Edits the display name on /account (POST /api/account/profile); `onSaved` refreshes the session. */
@@ -30,25 +30,20 @@ export function DisplayNameForm({ name, onSaved }: { name: string | null; onSave
   return (
     <form className={styles.nameForm} onSubmit={(event) => void save(event)} noValidate>
       <Label htmlFor={`${id}-name`}>Display name</Label>
-      <div className={styles.nameRow}>
-        <Input
-          id={`${id}-name`}
-          name="name"
-          type="text"
-          autoComplete="nickname"
-          maxLength={DISPLAY_NAME_MAX}
-          value={draft}
-          aria-describedby={`${id}-name-hint`}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            if (state.kind !== "saving") setState({ kind: "idle" });
-          }}
-        />
+      <DisplayNameInput
+        id={`${id}-name`}
+        value={draft}
+        hint={`Optional, up to ${DISPLAY_NAME_MAX} characters; empty removes it.`}
+        onChange={(value) => {
+          setDraft(value);
+          if (state.kind !== "saving") setState({ kind: "idle" });
+        }}
+      />
+      <div>
         <Button type="submit" variant="secondary" disabled={state.kind === "saving" || draft.trim() === (name ?? "")}>
           {state.kind === "saving" ? "Saving…" : "Save name"}
         </Button>
       </div>
-      <FieldMessage id={`${id}-name-hint`}>Optional, up to {DISPLAY_NAME_MAX} characters; empty removes it.</FieldMessage>
       <p role="status" className="muted">
         {state.kind === "saved" ? "Your display name is saved." : ""}
       </p>

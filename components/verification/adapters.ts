@@ -5,7 +5,7 @@
  */
 import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
 import { parseSignInError } from "../../lib/auth/contract.ts";
-import { formatWait } from "./token-text.ts";
+import { describeWait } from "../../lib/durations.ts";
 
 export interface VerifyExtra {
   /** Display name for a new account (passwordless sign-up). */
@@ -44,7 +44,7 @@ export function isVerifyRequestError(value: unknown): value is VerifyRequestErro
 
 /** "Too many requests — try again in 10 min" (or without the time when the server did not say). */
 export function tooManyRequestsMessage(retryAfter: number | undefined): string {
-  return retryAfter && retryAfter > 0 ? `Too many requests — try again in ${formatWait(retryAfter)}` : "Too many requests — try again later";
+  return retryAfter && retryAfter > 0 ? `Too many requests — try again in ${describeWait(Math.ceil(retryAfter))}` : "Too many requests — try again later";
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { resentMessage, tooManyRequestsMessage } from "./adapters.ts";
 import { analysePhone, formatInternational, loadPhoneLib } from "./phone-analysis.ts";
-import { attemptsLeftText, codeCharacters, expiresInText, formatWait } from "./token-text.ts";
+import { attemptsLeftText, codeCharacters, expiresInText } from "./token-text.ts";
 
 describe("codeCharacters", () => {
   it("keeps only digits of a numeric code", () => {
@@ -43,11 +43,7 @@ describe("analysePhone", () => {
 });
 
 describe("waits and resend messages", () => {
-  it("says a wait in seconds, minutes or hours as a person reads it", () => {
-    expect(formatWait(42)).toBe("42 s");
-    expect(formatWait(590)).toBe("10 min");
-    expect(formatWait(3600)).toBe("60 min");
-    expect(formatWait(7200)).toBe("2 h");
+  it("says waits and validity in minutes rather than hundreds of seconds", () => {
     expect(tooManyRequestsMessage(590)).toBe("Too many requests — try again in 10 min");
     expect(expiresInText(599)).toBe("The code expires in 10 min.");
     expect(expiresInText(45)).toBe("The code expires in 45 s.");

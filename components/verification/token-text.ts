@@ -1,4 +1,5 @@
 /** Code-field helpers free of React, shared by <TokenInput> and the /login script. */
+import { describeWait } from "../../lib/durations.ts";
 
 /**
  * The code characters in `text`: digits only, or upper-case letters and digits for alphanumeric codes. From a
@@ -11,16 +12,9 @@ export function codeCharacters(text: string, length: number, alphanumeric: boole
   return word?.[1] ?? upper.replace(/[^A-Z0-9]/g, "");
 }
 
-/** A wait as a person reads it: "42 s", "10 min" (rounded up), "2 h". */
-export function formatWait(seconds: number): string {
-  if (seconds < 90) return `${Math.ceil(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} min`;
-  return `${Math.ceil(seconds / 3600)} h`;
-}
-
 /** Under the code boxes while the code can be used: "The code expires in 10 min." */
 export function expiresInText(secondsLeft: number): string {
-  return `The code expires in ${formatWait(secondsLeft)}.`;
+  return `The code expires in ${describeWait(secondsLeft)}.`;
 }
 
 /** Shown the moment a code's validity ends, before the person types it. */
