@@ -114,7 +114,7 @@ export function AccountView() {
             {signOutError}
           </p>
         ) : null}
-        <DisplayNameForm key={user.name ?? ""} name={user.name ?? null} onSaved={() => update()} />
+        <DisplayNameForm name={user.name ?? null} onSaved={() => update()} />
       </Card>
 
       <section aria-labelledby="change-phone" className={styles.section}>
