@@ -15,6 +15,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { e2eDatabasePath } from "./e2e/support/api-keys.ts";
 import { E2E_OWNER_PHONE } from "./e2e/support/owners.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -39,7 +40,7 @@ const E2E_SERVERS: readonly ServerSpec[] = [
 const origin = (port: number) => `http://127.0.0.1:${port}`;
 
 function webServer(server: ServerSpec) {
-  const database = path.join(root, "tmp", "e2e", `${server.name}-${server.port}.db`);
+  const database = e2eDatabasePath(server.name, server.port);
   return {
     name: server.name,
     // The wrapper refuses to start without a production build and empties this server's database,
