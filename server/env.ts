@@ -143,7 +143,8 @@ const schema = z.object({
 function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    // A host name or IPv4 address (no wildcard: CSP would read `*.` as one), as the URL parser wrote it back.
+    return (url.protocol === "https:" || url.protocol === "http:") && /^[a-z0-9.-]+$/.test(url.hostname) && url.origin === value;
   } catch {
     return false;
   }
