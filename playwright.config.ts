@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 import { e2eDatabasePath } from "./e2e/support/api-keys.ts";
-import { E2E_EMBEDDER } from "./e2e/support/embedders.ts";
+import { e2eEmbedder } from "./e2e/support/embedders.ts";
 import { E2E_OWNER_PHONE } from "./e2e/support/owners.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +33,7 @@ interface ServerSpec {
 }
 
 const E2E_SERVERS: readonly ServerSpec[] = [
-  { name: "main", port: basePort, env: { OWNER_PHONES: E2E_OWNER_PHONE, EMBED_ALLOWED_ORIGINS: E2E_EMBEDDER } },
+  { name: "main", port: basePort, env: { OWNER_PHONES: E2E_OWNER_PHONE, EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort) } },
   { name: "alphanumeric", port: basePort + 1, env: { AUTH_CODE_ALPHANUMERIC: "true", AUTH_CODE_LENGTH: "8" } },
   { name: "expiry", port: basePort + 2, env: { AUTH_CODE_VALIDITY_SECONDS: "4" } },
 ];

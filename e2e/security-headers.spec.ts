@@ -3,9 +3,10 @@
  * violation, /login's sign-in included; /owner cannot be framed by anyone, /embed only by the allowed site
  * (EMBED_ALLOWED_ORIGINS of the "main" server). @see issue 10
  */
+import http from "node:http";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures.ts";
-import { E2E_EMBEDDER, E2E_STRANGER } from "./support/embedders.ts";
+import { embedderPort, strangerPort } from "./support/embedders.ts";
 import { E2E_OWNER_PHONE } from "./support/owners.ts";
 
 interface Violation {
@@ -42,8 +43,8 @@ test("every page loads and works with no CSP violation, sign-in through /login i
   const visit = async (path: string, heading: RegExp) => {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-    // Until the page's scripts have loaded and run (hydration), so their violations are counted too.
-    await page.waitForLoadState("networkidle");
+    // Next's client has started (it sets window.next): the page's scripts ran, so their violations are counted too.
+    await page.waitForFunction(() => "next" in window);
     all.push(...(await watch.violations()));
   };
 
@@ -77,25 +78,40 @@ test("every page loads and works with no CSP violation, sign-in through /login i
   expect(watch.console).toEqual([]);
 });
 
+/** A one-page site on `port` whose page frames /embed and /owner of `base`; closed when the test ends. */
+async function framingSite(port: number, base: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const html =
+    `<!doctype html><html lang="en"><head><title>framing test</title></head><body>` +
+    `<iframe id="embed" title="embed" src="${base}/embed"></iframe><iframe id="owner" title="owner" src="${base}/owner"></iframe></body></html>`;
+  const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }) };
+}
+
 test("/owner cannot be framed; /embed can, by the allowed site only", async ({ page }, testInfo) => {
   const base = testInfo.project.use.baseURL as string;
+  const port = Number(new URL(base).port);
   const refusals: string[] = [];
   page.on("console", (message) => {
     if (/frame-ancestors/.test(message.text())) refusals.push(message.text());
   });
-  const framing = (title: string) =>
-    `<!doctype html><html lang="en"><head><title>${title}</title></head><body>` +
-    `<iframe id="embed" title="embed" src="${base}/embed"></iframe><iframe id="owner" title="owner" src="${base}/owner"></iframe></body></html>`;
-  await page.route(`${E2E_EMBEDDER}/**`, (route) => route.fulfill({ contentType: "text/html", body: framing("allowed embedder") }));
-  await page.route(`${E2E_STRANGER}/**`, (route) => route.fulfill({ contentType: "text/html", body: framing("stranger") }));
+  const embedder = await framingSite(embedderPort(port), base);
+  const stranger = await framingSite(strangerPort(port), base);
+  try {
+    await page.goto(embedder.url);
+    await expect(page.frameLocator("#embed").getByRole("heading", { name: "Embed textgate" })).toBeVisible();
+    await expect.poll(() => refusals.filter((r) => r.includes("'none'")).length, { message: "/owner refused in a frame" }).toBe(1);
+    await expect(page.frameLocator("#owner").getByRole("heading", { name: "Owner console" })).toHaveCount(0);
 
-  await page.goto(`${E2E_EMBEDDER}/`);
-  await expect(page.frameLocator("#embed").getByRole("heading", { name: "Embed textgate" })).toBeVisible();
-  await expect.poll(() => refusals.filter((r) => r.includes("'none'")).length, { message: "/owner refused in a frame" }).toBeGreaterThan(0);
-  await expect(page.frameLocator("#owner").getByRole("heading", { name: "Owner console" })).toHaveCount(0);
-
-  refusals.length = 0;
-  await page.goto(`${E2E_STRANGER}/`);
-  await expect.poll(() => refusals.length, { message: "/embed and /owner refused in a stranger's frames" }).toBeGreaterThanOrEqual(2);
-  await expect(page.frameLocator("#embed").getByRole("heading", { name: "Embed textgate" })).toHaveCount(0);
+    refusals.length = 0;
+    await page.goto(stranger.url);
+    await expect.poll(() => refusals.length, { message: "/embed and /owner refused in a stranger's frames" }).toBe(2);
+    await expect(page.frameLocator("#embed").getByRole("heading", { name: "Embed textgate" })).toHaveCount(0);
+  } finally {
+    await embedder.close();
+    await stranger.close();
+  }
 });
