@@ -6,16 +6,16 @@
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isTextgateError } from "./lib/errors.ts";
 import { createApiKeyAuthenticator } from "./server/api-keys.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { sessionStoreOf } from "./server/auth/options.ts";
-import { isTextgateError } from "./lib/errors.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
-import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
+import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketServer, sessionCookieName, type SocketServer } from "./server/ws/index.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
