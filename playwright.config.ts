@@ -5,7 +5,7 @@
  * Three servers, one per set of sign-in settings, each on its own SQLite database that is reset
  * whenever Playwright starts it: "main" (defaults: 6 digits, 3 attempts, 600 s), "alphanumeric"
  * (8 letters and digits) and "expiry" (codes valid 4 s); "main" also has an owner (OWNER_PHONES, the number
- * in e2e/support/owners.ts) for the /owner console. Each Playwright project points at one of them
+ * in e2e/support/owners.ts) for the /owner console, and a site that may frame /embed (e2e/support/embedders.ts). Each Playwright project points at one of them
  * through its baseURL. Ports start at E2E_BASE_PORT (default 3310).
  *
  *   npx next build && npx playwright test            # everything
@@ -15,6 +15,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { e2eDatabasePath } from "./e2e/support/api-keys.ts";
+import { e2eEmbedder } from "./e2e/support/embedders.ts";
 import { E2E_OWNER_PHONE } from "./e2e/support/owners.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +33,7 @@ interface ServerSpec {
 }
 
 const E2E_SERVERS: readonly ServerSpec[] = [
-  { name: "main", port: basePort, env: { OWNER_PHONES: E2E_OWNER_PHONE } },
+  { name: "main", port: basePort, env: { OWNER_PHONES: E2E_OWNER_PHONE, EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort) } },
   { name: "alphanumeric", port: basePort + 1, env: { AUTH_CODE_ALPHANUMERIC: "true", AUTH_CODE_LENGTH: "8" } },
   { name: "expiry", port: basePort + 2, env: { AUTH_CODE_VALIDITY_SECONDS: "4" } },
 ];
@@ -39,7 +41,7 @@ const E2E_SERVERS: readonly ServerSpec[] = [
 const origin = (port: number) => `http://127.0.0.1:${port}`;
 
 function webServer(server: ServerSpec) {
-  const database = path.join(root, "tmp", "e2e", `${server.name}-${server.port}.db`);
+  const database = e2eDatabasePath(server.name, server.port);
   return {
     name: server.name,
     // The wrapper refuses to start without a production build and empties this server's database,
@@ -122,6 +124,7 @@ export default defineConfig({
       // The accessibility scans and the no-sideways-scroll check again on a phone-sized screen.
       name: "phone",
       testMatch: "**/a11y.spec.ts",
+      metadata: { server: "main" },
       use: { ...chromium, viewport: { width: 390, height: 844 }, baseURL: origin(serverFor("main").port) },
     },
     {

@@ -7,12 +7,17 @@ import "./server/process-setup.ts";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isTextgateError } from "./lib/errors.ts";
+import { createApiKeyAuthenticator } from "./server/api-keys.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
+import { sessionStoreOf } from "./server/auth/options.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { createApiHandler } from "./server/http/index.ts";
+import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
+import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
-import { createSocketServer, type SocketServer } from "./server/ws/index.ts";
+import { createSocketServer, sessionCookieName, type SocketServer } from "./server/ws/index.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +27,17 @@ async function main(): Promise<void> {
   process.env.NEXTAUTH_URL ??= config.PUBLIC_URL;
   process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
   const runtime = await startRuntime(config);
-  const api = config.SERVE_API ? createApiHandler(runtime) : socketsOnlyHandler;
+  // One check of who may use the sandbox, for its API routes and its page (/sandbox).
+  const sandboxAccess = createSandboxAccess({
+    production: config.production,
+    owners: config.OWNER_PHONES,
+    cookieName: sessionCookieName(config.PUBLIC_URL),
+    secret: config.NEXTAUTH_SECRET,
+    sessions: sessionStoreOf(runtime),
+    authenticate: createApiKeyAuthenticator(runtime.prisma),
+  });
+  const security: PageSecurityOptions = { production: config.production, publicUrl: config.PUBLIC_URL, embedOrigins: config.EMBED_ALLOWED_ORIGINS };
+  const api = config.SERVE_API ? createApiHandler(runtime, { sandboxAccess }) : socketsOnlyHandler;
   const sockets = createSocketServer(runtime, socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }));
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
@@ -44,10 +59,19 @@ async function main(): Promise<void> {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (api(req, res)) return;
     if (pages) {
-      pages(req, res).catch((error: unknown) => {
-        runtime.logger.error({ err: error, url: req.url }, "page request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+      const servePage = pages;
+      const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname ?? "/";
+      const nonce = newNonce();
+      const headers = pageSecurityHeaders(pathname, nonce, security);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      // Next takes the nonce for its scripts from the request's CSP (server/http/security-headers.ts).
+      req.headers["content-security-policy"] = headers["content-security-policy"];
+      gateSandboxPage(req, res, pathname, sandboxAccess, runtime.sandbox !== null)
+        .then((allowed) => (allowed ? servePage(req, res) : undefined))
+        .catch((error: unknown) => {
+          runtime.logger.error({ err: error, url: req.url }, "page request failed");
+          if (!res.headersSent) res.writeHead(500).end();
+        });
       return;
     }
     res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
@@ -76,6 +100,39 @@ async function main(): Promise<void> {
     `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
   );
   installShutdown(server, runtime, sockets);
+}
+
+/**
+ * The handset page is gated like the sandbox's API (server/sandbox-access.ts): in production only a signed-in
+ * owner (or an API key) gets it; anyone else gets a short HTML page, 401 with a link to sign in or 403.
+ * Returns whether Next should serve the request.
+ */
+async function gateSandboxPage(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pathname: string,
+  access: SandboxAccess,
+  sandboxActive: boolean,
+): Promise<boolean> {
+  if (!sandboxActive || !isSandboxPage(pathname)) return true;
+  try {
+    await access(req);
+    return true;
+  } catch (error) {
+    if (!isTextgateError(error)) throw error;
+    const signIn = `/login?${new URLSearchParams({ callbackUrl: "/sandbox" })}`;
+    const action = error.status === 401 ? `<p><a href="${escapeHtml(signIn)}">Sign in with an owner's number</a></p>` : "";
+    res.writeHead(error.status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>Sandbox handset · textgate</title></head><body><h1>Sandbox handset</h1><p>${escapeHtml(error.message)}</p>${action}</body></html>`,
+    );
+    return false;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }
 
 /** The HTTP side of a sockets-only node (SERVE_API=false): only GET /healthz, for load balancers. */

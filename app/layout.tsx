@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 
 import { SiteFooter } from "@/components/site/site-footer.tsx";
@@ -21,7 +22,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so Next can put this request's CSP nonce on its inline scripts
+  // (server/http/security-headers.ts); a page prerendered at build time would carry no nonce and not run.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -5,7 +5,8 @@
 import type { Page, TestInfo } from "@playwright/test";
 import { expectNoSeriousA11yViolations as axeScan } from "./helpers/axe.ts";
 import { expectNoSidewaysScroll } from "./helpers/layout.ts";
-import { expect, test, wrongCode } from "./fixtures.ts";
+import { e2eApiKeyHeader, expect, test, wrongCode } from "./fixtures.ts";
+import { E2E_OWNER_PHONE } from "./support/owners.ts";
 
 const STATIC_PAGES = [
   { name: "home", path: "/", heading: undefined },
@@ -55,10 +56,12 @@ test("/account has no serious accessibility violations", async ({ page, accountP
   await expectNoSeriousA11yViolations(page, testInfo, "account");
 });
 
-test("/sandbox has no serious accessibility violations, with a conversation on the handset", async ({ page, request, phone }, testInfo) => {
-  // The handset texts first (no sign-in involved), so the page shows a thread rather than an empty state.
-  const reply = await request.post("/api/sandbox/reply", { data: { from: phone, body: "Hello from the e2e handset" } });
+test("/sandbox has no serious accessibility violations, with a conversation on the handset", async ({ page, request, phone, signIn }, testInfo) => {
+  // The handset texts first (with the API key, no sign-in involved), so the page shows a thread rather than an empty state.
+  const reply = await request.post("/api/sandbox/reply", { data: { from: phone, body: "Hello from the e2e handset" }, headers: e2eApiKeyHeader(testInfo.project) });
   expect(reply.status()).toBe(201);
+  // In production the handset is for owners (server/sandbox-access.ts).
+  await signIn(E2E_OWNER_PHONE);
   await page.goto(`/sandbox?to=${encodeURIComponent(phone)}`);
   await expect(page.getByText("Hello from the e2e handset")).toBeVisible();
   await expectNoSeriousA11yViolations(page, testInfo, "sandbox");

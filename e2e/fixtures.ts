@@ -7,6 +7,9 @@ import { parseSignInError, type SignInError } from "../lib/auth/contract.ts";
 import { AccountPage } from "./pages/account-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
 import { SignupPage } from "./pages/signup-page.ts";
+import { e2eApiKeyHeader } from "./support/api-keys.ts";
+
+export { e2eApiKeyHeader };
 
 export { expect };
 
@@ -91,9 +94,9 @@ function uniquePhone(workerIndex: number): string {
   return `+1${area}${local}`;
 }
 
-function sandboxFor(request: APIRequestContext): Sandbox {
+function sandboxFor(request: APIRequestContext, project: { name: string; metadata?: Record<string, unknown> }): Sandbox {
   const messages = async (to: string): Promise<SandboxMessage[]> => {
-    const response = await request.get(`/api/sandbox/messages?to=${encodeURIComponent(to)}`);
+    const response = await request.get(`/api/sandbox/messages?to=${encodeURIComponent(to)}`, { headers: e2eApiKeyHeader(project) });
     expect(response.status(), `GET /api/sandbox/messages answered ${response.status()}`).toBe(200);
     return ((await response.json()) as { messages: SandboxMessage[] }).messages;
   };
@@ -155,8 +158,8 @@ export const test = base.extend<Fixtures>({
   displayName: async ({}, use, testInfo) => {
     await use(`Tester ${testInfo.workerIndex}-${runSeed}-${++counter}`);
   },
-  sandbox: async ({ request }, use) => {
-    await use(sandboxFor(request));
+  sandbox: async ({ request }, use, testInfo) => {
+    await use(sandboxFor(request, testInfo.project));
   },
   authApi: async ({ request }, use) => {
     await use(authApiFor(request));

@@ -2,10 +2,10 @@
  * /demo: the Reply unit in the browser. The page shows a code, the sandbox handset texts it back from the
  * user's number, the socket is admitted, and the echo endpoint answers a chat message.
  */
-import { expect, test } from "./fixtures.ts";
+import { e2eApiKeyHeader, expect, test } from "./fixtures.ts";
 import { DemoPage } from "./pages/demo-page.ts";
 
-test("the Reply unit admits the socket once the handset texts the on-screen code", async ({ page, signUp, phone, displayName }) => {
+test("the Reply unit admits the socket once the handset texts the on-screen code", async ({ page, signUp, phone, displayName }, testInfo) => {
   await signUp({ name: displayName, phone });
   const demo = new DemoPage(page);
   await demo.goto();
@@ -17,7 +17,8 @@ test("the Reply unit admits the socket once the handset texts the on-screen code
   expect(code).toBeTruthy();
   await expect(page.getByText(`Reply ${code} to the text we just sent you`)).toBeVisible();
 
-  const reply = await page.request.post("/api/sandbox/reply", { data: { from: phone, body: code } });
+  // The handset's reply, as an automated test sends it: with an API key (the user is no owner).
+  const reply = await page.request.post("/api/sandbox/reply", { data: { from: phone, body: code }, headers: e2eApiKeyHeader(testInfo.project) });
   expect(reply.status()).toBe(201);
 
   await expect(status).toHaveText("Admitted");

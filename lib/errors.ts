@@ -12,6 +12,10 @@ export const ERRORS = {
   channel_unavailable: { status: 400, message: "No carrier is configured for that channel." },
   unauthorized: { status: 401, message: "A valid API key is required: send Authorization: Bearer <key>." },
   forbidden: { status: 403, message: "This key may not do that." },
+  cross_site_request: {
+    status: 403,
+    message: "This request did not come from this server's own pages (its Origin is not PUBLIC_URL's origin), so it was refused.",
+  },
   invalid_signature: { status: 403, message: "The webhook signature (or token) is missing or not valid." },
   country_not_allowed: { status: 403, message: "Verifications to that country are not allowed on this server." },
   line_type_not_allowed: {

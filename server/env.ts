@@ -114,6 +114,13 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   /** Origins allowed to open WebSockets (comma-separated, exact match); empty means PUBLIC_URL's origin. */
   WS_ALLOWED_ORIGINS: list.default([]),
+  /**
+   * Origins that may frame the embeddable pages (/embed; comma-separated, exact `scheme://host[:port]`), in
+   * their Content-Security-Policy `frame-ancestors`; empty: only this origin. Every other page may not be framed.
+   */
+  EMBED_ALLOWED_ORIGINS: list
+    .default([])
+    .refine((origins) => origins.every(isOrigin), "must be origins such as https://shop.example.com (scheme, host and port only; no path, no wildcard)"),
   /** Open sockets (pending or admitted) per user; more are refused with 429. */
   WS_MAX_CONNECTIONS_PER_USER: int(1, 10_000).default(5),
   /** Messages per second one socket may send; more close it with 4008. */
@@ -138,6 +145,17 @@ const schema = z.object({
     .default([])
     .refine((phones) => phones.every((p) => /^\+[1-9][0-9]{6,14}$/.test(p)), "must be E.164 numbers, e.g. +12125550100"),
 });
+
+/** `https://host[:port]` or `http://…` exactly as a browser serialises an origin (so nothing else reaches a CSP). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // A host name or IPv4 address (no wildcard: CSP would read `*.` as one), as the URL parser wrote it back.
+    return (url.protocol === "https:" || url.protocol === "http:") && /^[a-z0-9.-]+$/.test(url.hostname) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type RawEnv = z.infer<typeof schema>;
 

@@ -32,7 +32,7 @@ export function FieldsTable({ doc, schema, caption }: { doc: OpenApiDocument; sc
       <tbody>
         {rows.map((row) => (
           <tr key={row.path}>
-            <th scope="row" className={styles.fieldName} style={{ paddingInlineStart: `${0.75 + row.depth * 1}rem` }}>
+            <th scope="row" className={styles.fieldName} data-depth={Math.min(row.depth, 6)}>
               <code>{row.path}</code>
               {row.deprecated ? <span className={styles.badge}>deprecated</span> : null}
             </th>

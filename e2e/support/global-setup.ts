@@ -1,6 +1,6 @@
 /**
  * Runs after Playwright has started (or reused) the servers: checks that each project's server signs in
- * with the settings its specs expect. A server reused from elsewhere (`reuseExistingServer` locally)
+ * with the settings its specs expect, and creates each server's API key for the sandbox (api-keys.ts). A server reused from elsewhere (`reuseExistingServer` locally)
  * with other AUTH_* settings would otherwise fail tests in confusing ways.
  */
 import fs from "node:fs";
@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FullConfig } from "@playwright/test";
 import type { AuthClientConfig } from "../../lib/auth/contract.ts";
+import { createE2eApiKey, e2eServerOf } from "./api-keys.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -23,13 +24,15 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   }
   for (const project of config.projects) {
     const baseURL = project.use.baseURL;
-    const expected = EXPECTED[project.name];
+    const server = e2eServerOf(project);
+    const expected = EXPECTED[server];
     if (!baseURL || !expected) continue;
     const response = await fetch(new URL("/api/auth/sms/config", baseURL));
     if (!response.ok) {
       console.warn(`e2e: ${baseURL}/api/auth/sms/config answered ${response.status}; sign-in tests of project "${project.name}" will fail.`);
       continue;
     }
+    createE2eApiKey(server, Number(new URL(baseURL).port));
     const actual = (await response.json()) as AuthClientConfig;
     for (const key of Object.keys(expected) as (keyof typeof expected)[]) {
       if (actual[key] !== expected[key]) {

@@ -51,7 +51,7 @@ try {
     });
     if (res.status !== 200) throw new Error(`start ${res.status} ${await res.text()}`);
     for (;;) {
-      const inbox = (await (await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`)).json()) as { messages: { body: string }[] };
+      const inbox = (await (await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${server.key}` } })).json()) as { messages: { body: string }[] };
       if (/[0-9]{6}$/.test(inbox.messages[0]?.body ?? "")) break;
     }
     latencies.push(performance.now() - started);

@@ -5,6 +5,7 @@
 import { getServerSession, type Session } from "next-auth";
 import type { z } from "zod";
 import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
+import { assertSameOriginJson, publicOrigin } from "../http/same-origin.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import { authOptionsFor } from "./options.ts";
 
@@ -43,6 +44,17 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
     throw new TextgateError("invalid_json");
   }
   return schema.parse(value);
+}
+
+/**
+ * The CSRF guard (server/http/same-origin.ts) of every state-changing route under /api/account and
+ * /api/owner: Origin is PUBLIC_URL's (403 cross_site_request) and the body JSON (415). Call it first.
+ */
+export function requireSameOrigin(request: Request, runtime: Runtime): void {
+  assertSameOriginJson(
+    { origin: request.headers.get("origin"), secFetchSite: request.headers.get("sec-fetch-site"), contentType: request.headers.get("content-type") },
+    publicOrigin(runtime.config.PUBLIC_URL),
+  );
 }
 
 export function clientIp(request: Request): string {

@@ -7,6 +7,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TextgateError } from "../../lib/errors.ts";
 import { type ApiKeyAuthenticator, createApiKeyAuthenticator } from "../api-keys.ts";
+import { SessionStore } from "../auth/sessions.ts";
+import { createSandboxAccess, type SandboxAccess } from "../sandbox-access.ts";
+import { sessionCookieName } from "../ws/index.ts";
 import { authenticateRequest } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import { openApiRoutes } from "./openapi.ts";
@@ -26,6 +29,8 @@ export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...sandbo
 export interface ApiHandlerOptions {
   /** Replaces the database-backed API key check (unit tests). */
   authenticate?: ApiKeyAuthenticator;
+  /** Replaces the sandbox access check built from the runtime's configuration (server.ts shares one with the /sandbox page). */
+  sandboxAccess?: SandboxAccess;
 }
 
 /** Whether a path belongs to the API rather than to Next. */
@@ -39,6 +44,16 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
   const authenticate =
     options.authenticate ??
     createApiKeyAuthenticator(runtime.prisma, { onError: (err) => logger.warn({ err }, "could not record API key use") });
+  const sandboxAccess =
+    options.sandboxAccess ??
+    createSandboxAccess({
+      production: runtime.config.production,
+      owners: runtime.config.OWNER_PHONES,
+      cookieName: sessionCookieName(runtime.config.PUBLIC_URL),
+      secret: runtime.config.NEXTAUTH_SECRET,
+      sessions: new SessionStore(runtime.prisma, runtime.config.AUTH_SESSION_MAX_AGE_SECONDS),
+      authenticate,
+    });
   // The vendor-compatible APIs (/compat/*) answer in their vendors' shapes and are left out of API_ROUTES and the OpenAPI document.
   const router = compileRoutes([...API_ROUTES, ...compatRoutes].map((route) => ({ method: route.method, path: route.path, value: route })));
 
@@ -57,6 +72,7 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
         params: match.params,
         query,
         apiKey: route.auth ? await authenticateRequest(req, authenticate) : null,
+        sandboxCaller: route.sandbox ? await sandboxAccess(req) : null,
         readBody: () => readJsonBody(req, maxBodyBytes),
       };
       const reply = await route.handler(ctx);

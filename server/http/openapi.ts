@@ -155,6 +155,10 @@ const limitQuery = (fallback: number) => ({
 const body = (name: string, required = true) => ({ required, content: { "application/json": { schema: ref(name) } } });
 const keyed = [{ bearerAuth: [] }];
 const publicOp: unknown[] = [];
+/** The handset's routes: open in development; in production a signed-in owner's session cookie or an API key (server/sandbox-access.ts). */
+const sandboxOp: unknown[] = [{}, { bearerAuth: [] }];
+const SANDBOX_ACCESS =
+  "Open in development. In production (SANDBOX_IN_PRODUCTION=true) only for a signed-in owner (OWNER_PHONES, next-auth session cookie) or an API key: 401 anonymous, 403 signed in but not an owner.";
 const BODY_ERRORS: ErrorCode[] = ["invalid_request", "invalid_json", "payload_too_large", "unsupported_media_type"];
 const verificationResponse = (description: string) => json(ref("Verification"), description);
 
@@ -292,7 +296,8 @@ const paths = {
     get: {
       operationId: "listSandboxNumbers",
       summary: "Handset page: numbers the sandbox sent to, most recent first",
-      security: publicOp,
+      description: SANDBOX_ACCESS,
+      security: sandboxOp,
       parameters: [limitQuery(50)],
       responses: {
         "200": json(
@@ -312,7 +317,7 @@ const paths = {
           },
           "Numbers.",
         ),
-        ...errors(["invalid_request", "sandbox_disabled"]),
+        ...errors(["invalid_request", "unauthorized", "forbidden", "sandbox_disabled"]),
       },
     },
   },
@@ -320,11 +325,12 @@ const paths = {
     get: {
       operationId: "listSandboxConversation",
       summary: "Handset page: one number's messages, both directions, newest first",
-      security: publicOp,
+      description: SANDBOX_ACCESS,
+      security: sandboxOp,
       parameters: [phoneQuery("The handset's number."), limitQuery(50)],
       responses: {
         "200": json({ type: "object", required: ["messages"], properties: { messages: { type: "array", items: ref("SandboxMessage") } } }, "Messages."),
-        ...errors(["invalid_request", "invalid_phone_number", "sandbox_disabled"]),
+        ...errors(["invalid_request", "invalid_phone_number", "unauthorized", "forbidden", "sandbox_disabled"]),
       },
     },
   },
@@ -332,14 +338,15 @@ const paths = {
     post: {
       operationId: "postSandboxReply",
       summary: "Handset page: text back from a handset (stored as an inbound message)",
-      security: publicOp,
+      description: SANDBOX_ACCESS,
+      security: sandboxOp,
       requestBody: body("SandboxReplyRequest"),
       responses: {
         "201": json(
           { type: "object", required: ["id", "duplicate"], properties: { id: { type: "string" }, duplicate: { type: "boolean" } } },
           "Received.",
         ),
-        ...errors([...BODY_ERRORS, "invalid_phone_number", "sandbox_disabled"]),
+        ...errors([...BODY_ERRORS, "invalid_phone_number", "unauthorized", "forbidden", "cross_site_request", "sandbox_disabled"]),
       },
     },
   },

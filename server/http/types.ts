@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { ApiKeyIdentity } from "../api-keys.ts";
 import type { SandboxEntry } from "../carriers/sandbox.ts";
+import type { SandboxCaller } from "../sandbox-access.ts";
 import type { Carrier } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
@@ -42,7 +43,17 @@ export interface ApiInbound {
 export interface ApiRuntime {
   config: Pick<
     Config,
-    "MAX_BODY_BYTES" | "PUBLIC_URL" | "COMPAT_TWILIO_VALID_FOR_SECONDS" | "COMPAT_TEXTMAGIC_VALID_FOR_SECONDS" | "COMPAT_TEXTMAGIC_PRICE" | "vonageJwtKeys"
+    | "MAX_BODY_BYTES"
+    | "PUBLIC_URL"
+    | "COMPAT_TWILIO_VALID_FOR_SECONDS"
+    | "COMPAT_TEXTMAGIC_VALID_FOR_SECONDS"
+    | "COMPAT_TEXTMAGIC_PRICE"
+    | "vonageJwtKeys"
+    // Who may use the sandbox (server/sandbox-access.ts).
+    | "production"
+    | "OWNER_PHONES"
+    | "NEXTAUTH_SECRET"
+    | "AUTH_SESSION_MAX_AGE_SECONDS"
   >;
   logger: Logger;
   prisma: Db;
@@ -67,6 +78,8 @@ export interface RequestContext {
   query: string;
   /** Set on routes that require an API key; null on public routes. */
   apiKey: ApiKeyIdentity | null;
+  /** Set on sandbox routes (`sandbox: true`): who passed server/sandbox-access.ts; null elsewhere. */
+  sandboxCaller: SandboxCaller | null;
   /** Reads and parses the JSON body; undefined when the request has none. */
   readBody(): Promise<unknown>;
 }
@@ -88,5 +101,7 @@ export interface ApiRoute {
   path: string;
   /** Whether an API key (Authorization: Bearer) is required. */
   auth: boolean;
+  /** A sandbox route: in production only owners and API keys may call it (server/sandbox-access.ts). */
+  sandbox?: true;
   handler: RouteHandler;
 }

@@ -111,10 +111,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   };
 
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     NODE_ENV: "test",
     PORT: String(port),
     HOST: "127.0.0.1",
+    // The origin the tests reach it at: the CSRF guard (server/http/same-origin.ts) compares Origin with it.
+    PUBLIC_URL: url,
     SERVE_PAGES: "false",
     DATABASE_URL: databaseUrl,
     TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"),
@@ -133,7 +136,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const stderr = () => stderrText;
   const stdout = () => stdoutText;
   const output = () => `stderr:\n${stderrText || "(empty)"}\nstdout:\n${stdoutText || "(empty)"}`;
-  const url = `http://127.0.0.1:${port}`;
   const launch = (overrides: Record<string, string> = {}): ChildProcess => {
     const spawned = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: REPO_ROOT,

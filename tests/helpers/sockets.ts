@@ -91,7 +91,8 @@ export function socketTools(getServer: () => TestServer, { origin: ORIGIN, phone
   };
 
   const sandbox = async (to: string) => {
-    const res = await fetch(`${serverUrl()}/api/sandbox/messages?to=${encodeURIComponent(to)}`);
+    // An API key: in production the sandbox answers only keys and owners (server/sandbox-access.ts).
+    const res = await fetch(`${serverUrl()}/api/sandbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${getServer().key}` } });
     return ((await res.json()) as { messages: { body: string; direction?: string }[] }).messages.filter((m) => m.direction !== "inbound");
   };
   /** Waits for a text to `to` matching `pattern`; returns it. */
@@ -105,7 +106,11 @@ export function socketTools(getServer: () => TestServer, { origin: ORIGIN, phone
     throw new Error(`no text to ${to} matching ${pattern}: ${JSON.stringify(await sandbox(to))}`);
   };
   const replyFrom = async (from: string, body: string) => {
-    const res = await fetch(`${serverUrl()}/api/sandbox/reply`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, body }) });
+    const res = await fetch(`${serverUrl()}/api/sandbox/reply`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${getServer().key}` },
+      body: JSON.stringify({ from, body }),
+    });
     expect(res.status).toBe(201);
   };
 
@@ -116,6 +121,8 @@ export function socketTools(getServer: () => TestServer, { origin: ORIGIN, phone
     const call = async (pathname: string, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
       if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+      // As a browser does on every POST from the server's own pages (the CSRF guard checks it).
+      if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", new URL(serverUrl()).origin);
       const res = await fetch(`${serverUrl()}${pathname}`, { ...init, headers, redirect: "manual" });
       for (const line of res.headers.getSetCookie()) {
         const pair = line.split(";")[0] as string;

@@ -22,6 +22,8 @@ class Browser {
   async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    // A browser sends Origin on every POST (the CSRF guard of /api/account checks it).
+    if (init.method === "POST" && !headers.has("origin")) headers.set("origin", new URL(this.base).origin);
     const res = await fetch(`${this.base}${pathname}`, { ...init, headers, redirect: "manual" });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(";");
@@ -62,7 +64,7 @@ class Browser {
 describe.skipIf(!built)("sign-in by phone (NextAuth SMS provider)", () => {
   let server: TestServer;
   const newest = async (to: string) => {
-    const res = await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`);
+    const res = await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${server.key}` } });
     return ((await res.json()) as { messages: { body: string }[] }).messages;
   };
   const codeFor = async (to: string) => /([0-9]{6})$/.exec((await newest(to))[0]?.body ?? "")?.[1] ?? "";

@@ -414,7 +414,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       await b.next("pending");
       const res = await fetch(`${server.url}/api/account/sessions/revoke-all`, {
         method: "POST",
-        headers: { "content-type": "application/json", cookie: `${COOKIE}=${cookie}` },
+        headers: { "content-type": "application/json", cookie: `${COOKIE}=${cookie}`, origin: new URL(server.url).origin },
         body: "{}",
       });
       expect(res.status).toBe(200);

@@ -24,7 +24,7 @@ describe.skipIf(!built)("production server with pages", () => {
 
   it.each([
     ["/", "textgate"],
-    ["/sandbox", "Sandbox"],
+    ["/embed", "Embed"],
     ["/docs/api", "API"],
   ])("serves %s", async (pathname, title) => {
     const res = await fetch(`${server.url}${pathname}`);
@@ -35,7 +35,7 @@ describe.skipIf(!built)("production server with pages", () => {
   });
 
   it("serves the API beside the pages on the same port", async () => {
-    const res = await fetch(`${server.url}/api/sandbox/numbers`);
+    const res = await fetch(`${server.url}/api/sandbox/numbers`, { headers: { authorization: `Bearer ${server.key}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ numbers: [] });
   });

@@ -1,18 +1,19 @@
 /**
  * POST /api/owner/requests/{reference}/decision { decision: "accept" | "deny" } — owner only: decides a
- * pending socket request, whichever node holds the socket. Errors: 400; 401 signed out; 403 not an owner;
+ * pending socket request, whichever node holds the socket. Errors: 400; 401 signed out; 403 not an owner or cross_site_request;
  * 404 no pending request with this reference (already decided, timed out or closed); 409
  * owner_request_elsewhere: another node holds it and, without REDIS_URL, the decision could not reach it.
  */
 import { z } from "zod";
 import { TextgateError } from "@/lib/errors.ts";
-import { handler, json, readJson } from "@/server/auth/route-helpers.ts";
+import { handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
 import { requireOwner } from "@/server/owner-access.ts";
 import { getOwnerConsole } from "@/server/ws/owner.ts";
 
 const schema = z.strictObject({ decision: z.enum(["accept", "deny"]) });
 
 export const POST = handler(async (request, runtime) => {
+  requireSameOrigin(request, runtime);
   await requireOwner(runtime);
   const { decision } = await readJson(request, schema);
   // …/requests/{reference}/decision
