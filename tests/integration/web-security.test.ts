@@ -39,7 +39,7 @@ describe.skipIf(!built)("web security in production", () => {
     const res = await withKey(`/api/sandbox/messages?to=${encodeURIComponent(from)}`);
     return ((await res.json()) as { messages: { direction: string; body: string }[] }).messages.filter((m) => m.direction === "inbound");
   };
-  const sessionUser = async (call: (p: string) => Promise<Response>) => ((await (await call("/api/auth/session")).json()) as { user?: { phone: string } }).user;
+  const sessionUser = async (call: (p: string) => Promise<Response>) => ((await (await call("/api/auth/session")).json()) as { user?: { phone: string; name: string | null } }).user;
 
   beforeAll(async () => {
     server = await startServer({
@@ -206,6 +206,24 @@ describe.skipIf(!built)("web security in production", () => {
       await new Promise((r) => setTimeout(r, 300));
       const sent = await withKey(`/api/sandbox/messages?to=${encodeURIComponent(next)}`);
       expect(((await sent.json()) as { messages: unknown[] }).messages).toEqual([]);
+    });
+
+    it("renames the account with same-origin JSON only (POST /api/account/profile)", async () => {
+      const user = await signIn();
+      const rename = (body: string, headers: Record<string, string> = {}) =>
+        user.call("/api/account/profile", { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      expect((await rename(JSON.stringify({ name: "Mallory" }), { "content-type": "text/plain", origin: FOREIGN })).status).toBe(403);
+      expect((await rename(JSON.stringify({ name: "x".repeat(61) }))).status).toBe(400);
+      expect((await rename(JSON.stringify({ name: "Eve", role: "owner" }))).status).toBe(400);
+      expect((await rename("{", {})).status).toBe(400);
+      const saved = await rename(JSON.stringify({ name: "  Ada   Lovelace " }));
+      expect(saved.status).toBe(200);
+      expect(await saved.json()).toEqual({ name: "Ada Lovelace" });
+      expect((await sessionUser(user.call))?.name).toBe("Ada Lovelace");
+      const cleared = await rename(JSON.stringify({ name: "" }));
+      expect(await cleared.json()).toEqual({ name: null });
+      const anonymous = await fetch(`${server.url}/api/account/profile`, { method: "POST", headers: { "content-type": "application/json", origin: new URL(server.url).origin }, body: "{\"name\":\"x\"}" });
+      expect(anonymous.status).toBe(401);
     });
 
     it("refuses an owner's decision from another origin; the request stays pending", async () => {
