@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 
 import { SiteFooter } from "@/components/site/site-footer.tsx";
 import { SiteHeader } from "@/components/site/site-header.tsx";
+import { signedInAccount } from "@/server/auth/signed-in-account.ts";
+import { getRuntime } from "@/server/runtime.ts";
 
 import "./globals.css";
 
@@ -26,13 +28,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request, so Next can put this request's CSP nonce on its inline scripts
   // (server/http/security-headers.ts); a page prerendered at build time would carry no nonce and not run.
   await connection();
+  const account = await signedInAccount(getRuntime());
   return (
     <html lang="en">
       <body>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader account={account} />
         <main id="main" className="site-main" tabIndex={-1}>
           <div className="container">{children}</div>
         </main>

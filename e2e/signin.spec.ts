@@ -124,3 +124,25 @@ test("an impossible number is explained on submit and nothing is sent", async ({
   await expect(loginPage.alert).toHaveCount(0);
   await expect(loginPage.phoneNumber).toHaveValue("(212) 555-0123");
 });
+
+test("signed in, the header shows the account and signs out; /login offers to continue or to sign out", async ({ page, signUp, signIn, loginPage, phone, displayName }) => {
+  await signUp({ name: displayName, phone });
+  const header = page.getByRole("banner");
+  await expect(header.getByRole("link", { name: `Your account: ${displayName}` })).toHaveAttribute("href", "/account");
+  await expect(header.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+
+  await page.goto("/login?callbackUrl=%2Fdemo");
+  const notice = page.getByRole("status").filter({ hasText: "You are already signed in as" });
+  await expect(notice).toContainText(displayName);
+  await expect(notice.getByRole("link", { name: "Continue" })).toHaveAttribute("href", "/demo");
+  await notice.getByRole("button", { name: "Sign out" }).click();
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText("You are already signed in")).toHaveCount(0);
+  expect(((await (await page.request.get("/api/auth/session")).json()) as { user?: unknown }).user).toBeUndefined();
+
+  await signIn(phone);
+  await header.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await loginPage.goto();
+});

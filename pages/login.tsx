@@ -13,18 +13,17 @@ import path from "node:path";
 import type { GetServerSideProps } from "next";
 import Head from "next/head";
 
-import { LOGIN_SCRIPT_PATH, type LoginPageData } from "@/components/login-page/login-data.ts";
-import { LoginView } from "@/components/login-page/login-view.tsx";
+import { LOGIN_SCRIPT_PATH } from "@/components/login-page/login-data.ts";
+import { LoginView, type LoginViewProps } from "@/components/login-page/login-view.tsx";
 import { safeCallbackUrl } from "@/components/verification/adapters.ts";
 import { authClientConfig } from "@/server/auth/client-config.ts";
+import { signedInAccountFor } from "@/server/auth/signed-in-account.ts";
 import { getRuntime } from "@/server/runtime.ts";
 
 // `runtime` is the default; it is named because Next's page-config type has no `unstable_runtimeJS`.
 export const config = { runtime: "nodejs", unstable_runtimeJS: false };
 
-interface LoginProps extends LoginPageData {
-  scriptSrc: string | null;
-}
+type LoginProps = LoginViewProps;
 
 let scriptVersion: string | null | undefined;
 
@@ -43,14 +42,16 @@ function scriptSrc(): string | null {
   return scriptVersion === null ? null : `${LOGIN_SCRIPT_PATH}?v=${scriptVersion}`;
 }
 
-export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query, res }) => {
+export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query, req, res }) => {
   res.setHeader("Cache-Control", "private, no-store");
   const raw = query.callbackUrl;
+  const runtime = getRuntime();
   return {
     props: {
-      auth: authClientConfig(getRuntime()),
+      auth: authClientConfig(runtime),
       callbackUrl: safeCallbackUrl(Array.isArray(raw) ? raw[0] : raw, "/account"),
       scriptSrc: scriptSrc(),
+      account: await signedInAccountFor(runtime, req, res),
     },
   };
 };

@@ -9,7 +9,7 @@ import {
   resentMessage,
   VerifyRequestError,
 } from "@/components/verification/adapters.ts";
-import { postCredentials } from "@/components/verification/credentials-sign-in.ts";
+import { postCredentials, postSignOut } from "@/components/verification/credentials-sign-in.ts";
 import { CODE_EXPIRED_TEXT } from "@/components/verification/token-text.ts";
 import { formatInternational, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
 import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
@@ -196,6 +196,18 @@ function start(root: HTMLElement, data: LoginPageData): void {
   root.dataset.ready = "true";
 }
 
+/** Signed in already: "Sign out" ends that session and shows the page again, signed out. */
+function wireSignOut(button: HTMLButtonElement): void {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.textContent = "Signing out…";
+    await postSignOut();
+    window.location.reload();
+  });
+}
+
 const root = document.querySelector<HTMLElement>("[data-login-root]");
 const dataElement = document.getElementById(LOGIN_DATA_ID);
+const signOutButton = document.querySelector<HTMLButtonElement>('[data-part="sign-out"]');
+if (signOutButton) wireSignOut(signOutButton);
 if (root && dataElement?.textContent) start(root, JSON.parse(dataElement.textContent) as LoginPageData);

@@ -20,6 +20,9 @@ import { SandboxHandsetLink } from "@/components/verification/sandbox-handset-li
 import styles from "@/components/verification/verification.module.css";
 import type { AuthClientConfig } from "@/lib/auth/contract.ts";
 
+import { maskPhone } from "@/lib/phone.ts";
+import type { SignedInAccount } from "@/server/auth/signed-in-account.ts";
+
 import { LOGIN_DATA_ID, type LoginPageData } from "./login-data.ts";
 
 /** The interactive card: both steps, the done message and the templates the script clones. */
@@ -110,9 +113,26 @@ function LoginCard({ auth }: { auth: AuthClientConfig }) {
 export interface LoginViewProps extends LoginPageData {
   /** URL of the bundled login script, or null when the build did not make it (the page says so). */
   scriptSrc: string | null;
+  /** Who is signed in already, if anyone: the page offers to continue or to switch. */
+  account: SignedInAccount | null;
 }
 
-export function LoginView({ auth, callbackUrl, scriptSrc }: LoginViewProps) {
+/** Signed in already: continue where the sign-in would lead, or sign out and use another number. */
+function SignedInNotice({ account, callbackUrl }: { account: SignedInAccount; callbackUrl: string }) {
+  const who = [account.name, account.phone ? maskPhone(account.phone) : null].filter(Boolean).join(", ");
+  return (
+    <div role="status" className={authStyles.notice} data-part="signed-in">
+      <p>
+        You are already signed in{who ? ` as ${who}` : ""}. <a href={callbackUrl}>Continue</a>, or sign out to use another number.
+      </p>
+      <Button variant="secondary" size="sm" data-part="sign-out">
+        Sign out
+      </Button>
+    </div>
+  );
+}
+
+export function LoginView({ auth, callbackUrl, scriptSrc, account }: LoginViewProps) {
   const data: LoginPageData = { auth, callbackUrl };
   // The card is plain HTML to React: in development Next hydrates this page, and React must not take back
   // the DOM the script changes.
@@ -122,7 +142,7 @@ export function LoginView({ auth, callbackUrl, scriptSrc }: LoginViewProps) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <SiteHeader />
+      <SiteHeader account={account} signOut={false} />
       <main id="main" className="site-main" tabIndex={-1}>
         <div className="container">
           <div className={authStyles.authPage}>
@@ -136,7 +156,9 @@ export function LoginView({ auth, callbackUrl, scriptSrc }: LoginViewProps) {
                   This server was built without the sign-in script. Run <code>npm run build</code> and restart it.
                 </p>
               )}
-              <div data-login-root="" dangerouslySetInnerHTML={{ __html: card }} />
+              {account ? <SignedInNotice account={account} callbackUrl={callbackUrl} /> : null}
+              {/* The script marks this root data-ready; in development React hydrates it afterwards and must not complain. */}
+              <div data-login-root="" suppressHydrationWarning dangerouslySetInnerHTML={{ __html: card }} />
             </Card>
             <p className={authStyles.alternative}>
               New here? <a href="/signup">Create an account</a>

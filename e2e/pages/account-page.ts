@@ -24,7 +24,7 @@ export class AccountPage {
     this.verificationCode = page.getByLabel("Verification code", { exact: true });
     this.confirmNewNumberButton = page.getByRole("button", { name: "Confirm new number" });
     this.reauthText = page.getByText("For your security, sign in again before changing your number.");
-    this.signOutButton = page.getByRole("button", { name: "Sign out", exact: true });
+    this.signOutButton = page.getByRole("main").getByRole("button", { name: "Sign out", exact: true });
     this.signOutEverywhereButton = page.getByRole("button", { name: "Sign out everywhere" });
     this.alert = page.getByRole("alert").and(page.locator(":not(#__next-route-announcer__)")).filter({ hasText: /\S/ });
   }
