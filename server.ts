@@ -5,10 +5,14 @@
  */
 import http from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { ERRORS, type ErrorCode } from "./lib/errors.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
+import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
+import { guardNextApi } from "./server/http/next-api.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketServer, type SocketServer } from "./server/ws/index.ts";
@@ -38,14 +42,30 @@ async function main(): Promise<void> {
     upgrade = app.getUpgradeHandler();
   }
 
-  const server = http.createServer((req, res) => {
+  const serverOptions: http.ServerOptions = {
+    // A client that sends its headers or its body slowly (1 byte/s) holds a socket only this long, then gets 408.
+    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    // Node checks both timeouts on this interval (30 s by default, which would stretch a 10 s limit to 40 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     // The client's address for rate limits in Next's route handlers; never taken from the request.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (api(req, res)) return;
     if (pages) {
+      // Every /api/ path answers JSON: what Next would answer in HTML or fail on is refused here (next-api.ts).
+      if (guardNextApi(req, res)) return;
       pages(req, res).catch((error: unknown) => {
-        runtime.logger.error({ err: error, url: req.url }, "page request failed");
-        if (!res.headersSent) res.writeHead(500).end();
+        if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
+        else runtime.logger.error({ err: error, url: req.url }, "page request failed");
+        if (res.headersSent) return void res.end();
+        if (req.url?.startsWith("/api/")) {
+          res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+          res.end(JSON.stringify({ error: { code: "internal_error", message: ERRORS.internal_error.message } }));
+        } else {
+          res.writeHead(500).end();
+        }
       });
       return;
     }
@@ -63,6 +83,8 @@ async function main(): Promise<void> {
     }
     sockets.handleUpgrade(req, socket, head);
   });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, runtime));
+  // An idle kept-alive connection is not a slow request: Node starts the headers timeout at a request's first byte.
   server.keepAliveTimeout = 65_000;
   // Keep every header (Node would drop those past ~1,000 silently; the 16 KB header size limit still bounds
   // them), so the socket server's upgrade guard counts them all (MAX_UPGRADE_HEADERS, server/ws/upgrade.ts).
@@ -75,6 +97,34 @@ async function main(): Promise<void> {
     `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
   );
   installShutdown(server, runtime, sockets);
+}
+
+const CLIENT_ERRORS = new Map<string, ErrorCode>([
+  ["ERR_HTTP_REQUEST_TIMEOUT", "request_timeout"],
+  ["HPE_HEADER_OVERFLOW", "headers_too_large"],
+]);
+
+/**
+ * Requests Node's parser refuses or that ran out of time (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)
+ * never reach a handler; they get the one error shape too, then the connection closes. Node's own default
+ * (https://nodejs.org/api/http.html#event-clienterror) answers in plain text.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, runtime: Runtime): void {
+  runtime.logger.debug({ err: error }, "HTTP client error");
+  // A response already under way on this socket must not be corrupted by a second status line.
+  const inFlight = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const code = CLIENT_ERRORS.get(error.code ?? "") ?? "invalid_request";
+  const body = JSON.stringify({ error: { code, message: ERRORS[code].message } });
+  socket.end(
+    `HTTP/1.1 ${ERRORS[code].status} ${http.STATUS_CODES[ERRORS[code].status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    // Destroyed once written: http.Server keeps sockets half-open, and a slow client may never close its side.
+    () => socket.destroy(),
+  );
 }
 
 /** The HTTP side of a sockets-only node (SERVE_API=false): only GET /healthz, for load balancers. */

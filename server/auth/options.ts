@@ -22,6 +22,31 @@ export function sessionStoreOf(runtime: Runtime): SessionStore {
   );
 }
 
+/**
+ * Where next-auth may send the browser after signing in or out: `url` when it is on this origin (a path,
+ * or an absolute URL of the same origin), else the origin itself, as next-auth's default does, but never
+ * throwing, whatever `url` holds (it comes from a query string, a form field or a cookie).
+ */
+export function sameOriginRedirect(url: unknown, baseUrl: string): string {
+  if (typeof url !== "string" || url === "") return baseUrl;
+  // "//evil.example" and "/\evil.example" are other origins to a browser although they start with "/".
+  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) {
+    try {
+      const resolved = new URL(url, baseUrl);
+      if (resolved.origin === new URL(baseUrl).origin) return resolved.href;
+    } catch {
+      return baseUrl;
+    }
+    return baseUrl;
+  }
+  try {
+    const resolved = new URL(url);
+    return resolved.origin === new URL(baseUrl).origin ? resolved.href : baseUrl;
+  } catch {
+    return baseUrl;
+  }
+}
+
 export function authOptionsFor(runtime: Runtime): NextAuthOptions {
   const cached = cache.get(runtime);
   if (cached) return cached;
@@ -34,6 +59,8 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
     pages: { signIn: "/login", error: "/login" },
     useSecureCookies: config.PUBLIC_URL.startsWith("https://"),
     callbacks: {
+      // The default callback throws on a relative URL without a leading slash (`?callbackUrl=abc` was a 500).
+      redirect: ({ url, baseUrl }) => sameOriginRedirect(url, baseUrl),
       async jwt({ token, user }) {
         if (user) {
           const session = await sessions.create(user.id);

@@ -5,6 +5,7 @@
 import { getServerSession, type Session } from "next-auth";
 import type { z } from "zod";
 import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
+import { isClientAbort } from "../http/client-abort.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import { authOptionsFor } from "./options.ts";
 
@@ -28,7 +29,12 @@ export function errorResponse(error: unknown, runtime?: Runtime): Response {
   if (Array.isArray(issues)) {
     return json({ error: { code: "invalid_request", message: ERRORS.invalid_request.message, details: issues.map((i) => ({ path: i.path.join("."), message: i.message })) } }, 400);
   }
-  runtime?.logger.error({ err: error }, "auth route failed");
+  if (isClientAbort(error)) {
+    // The client went away mid-request: nobody reads this answer, and nothing is wrong with the server.
+    runtime?.logger.debug({ err: error }, "client went away during an auth route");
+  } else {
+    runtime?.logger.error({ err: error }, "auth route failed");
+  }
   return json({ error: { code: "internal_error", message: ERRORS.internal_error.message } }, 500);
 }
 

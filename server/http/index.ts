@@ -8,7 +8,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { TextgateError } from "../../lib/errors.ts";
 import { type ApiKeyAuthenticator, createApiKeyAuthenticator } from "../api-keys.ts";
 import { authenticateRequest } from "./auth.ts";
+import { isClientAbort } from "./client-abort.ts";
 import { readJsonBody } from "./body.ts";
+import { isValidPercentEncoding } from "./next-api.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { sendError, sendJson, sendRawJson } from "./respond.ts";
 import { compileRoutes } from "./router.ts";
@@ -44,6 +46,8 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
     try {
+      // As for the /api/ paths Next serves (next-api.ts): a path that does not decode is a 400 on every /api/ path.
+      if (path.startsWith("/api/") && !isValidPercentEncoding(path)) throw new TextgateError("invalid_request", "The path is not valid percent-encoding.");
       const match = router.match(method, path);
       if (match.kind === "not_found") throw new TextgateError("not_found");
       if (match.kind === "method_not_allowed") {
@@ -63,7 +67,12 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
       if (reply.json !== undefined) sendRawJson(res, reply.status, reply.json, reply.headers);
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {
-      if (res.destroyed) return; // the client went away; nobody to answer
+      if (res.destroyed || isClientAbort(error)) {
+        // The client went away (or was cut off by the request timeout): nobody to answer, nothing wrong here.
+        logger.debug({ err: error, method, path }, "client went away during an API request");
+        if (!res.destroyed) res.destroy();
+        return;
+      }
       sendError(res, error, logger, { method, path });
     }
   }

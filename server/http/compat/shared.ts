@@ -9,6 +9,7 @@
 import { TextgateError } from "../../../lib/errors.ts";
 import { type ApiKeyAuthenticator, type ApiKeyIdentity, createApiKeyAuthenticator } from "../../api-keys.ts";
 import type { VerificationView } from "../../verification/types.ts";
+import { isClientAbort } from "../client-abort.ts";
 import { isJsonContentType, parseFormBody, readJsonBody, readRawBody } from "../body.ts";
 import type { ApiEngine, ApiRuntime, Reply, RequestContext } from "../types.ts";
 
@@ -74,6 +75,8 @@ export function guard(handler: (ctx: RequestContext) => Promise<Reply>, toVendor
       return await handler(ctx);
     } catch (error) {
       if (error instanceof VendorReply) return error.reply;
+      // The client went away mid-body: rethrown, so the API handler drops the request and logs it at debug.
+      if (isClientAbort(error)) throw error;
       const reply = toVendor(error, ctx);
       if (reply.status >= 500) ctx.runtime.logger.error({ err: error, path: ctx.req.url }, "compat API request failed");
       return reply;
