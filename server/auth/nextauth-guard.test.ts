@@ -92,3 +92,45 @@ describe("sameOriginRedirect (next-auth's redirect callback)", () => {
     }
   });
 });
+
+describe("next-auth's client log", () => {
+  it("is logged as a warning with its code only and never reaches next-auth", async () => {
+    const { call, handler } = setup();
+    const logger = { warn: vi.fn(), error: vi.fn(), debug: vi.fn() };
+    const guarded = guardNextAuth(handler, { providerIds: () => ["sms"], logger: () => logger as never });
+    const res = await guarded(new Request(`${BASE}/api/auth/_log`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "code=CLIENT_FETCH_ERROR&level=error&message=%2B447860812345" }), {});
+    expect(res.status).toBe(200);
+    expect(logger.warn).toHaveBeenCalledWith({ nextAuthCode: "CLIENT_FETCH_ERROR" }, "next-auth client log");
+    expect(logger.error).not.toHaveBeenCalled();
+    expect(handler).not.toHaveBeenCalled();
+    await expectError(await call("/api/auth/_log"), 405, "method_not_allowed");
+  });
+});
+
+describe("callback URLs next-auth would answer with a 500", () => {
+  it("refuses a callbackUrl in the query that is neither a path nor an http(s) URL, with 400", async () => {
+    const { call, handler } = setup();
+    for (const value of ["abc", "javascript:alert(1)", "%zz", "mailto:x@y"]) {
+      await expectError(await call(`/api/auth/csrf?callbackUrl=${encodeURIComponent(value)}`), 400, "invalid_request");
+      await expectError(await call(`/api/auth/session?callbackUrl=${encodeURIComponent(value)}`), 400, "invalid_request");
+      await expectError(await call(`/api/auth/providers?callbackUrl=${encodeURIComponent(value)}`), 400, "invalid_request");
+    }
+    expect(handler).not.toHaveBeenCalled();
+    await call("/api/auth/csrf?callbackUrl=%2Faccount");
+    await call(`/api/auth/csrf?callbackUrl=${encodeURIComponent("https://evil.example/")}`);
+    expect(handler).toHaveBeenCalledTimes(2);
+  });
+
+  it("refuses a callback URL cookie next-auth cannot use with 400 and clears it", async () => {
+    const { call, handler } = setup();
+    const res = await call("/api/auth/session", { headers: { cookie: "a=1; next-auth.callback-url=abc" } });
+    await expectError(res, 400, "invalid_request");
+    expect(res.headers.get("set-cookie")).toMatch(/^next-auth\.callback-url=; Path=\/; Max-Age=0/);
+    const secure = await call("/api/auth/csrf", { headers: { cookie: "__Secure-next-auth.callback-url=javascript%3Ax" } });
+    expect(secure.headers.get("set-cookie")).toContain("Secure");
+    // A cookie that does not decode is dropped by Next's cookie parser; a good one goes on.
+    await call("/api/auth/session", { headers: { cookie: "next-auth.callback-url=%zz" } });
+    await call("/api/auth/session", { headers: { cookie: `next-auth.callback-url=${encodeURIComponent(`${BASE}/account`)}` } });
+    expect(handler).toHaveBeenCalledTimes(2);
+  });
+});

@@ -47,6 +47,50 @@ export function errorJson(code: ErrorCode, message?: string, headers: Record<str
   });
 }
 
+/** next-auth's callback URL cookie, plain and with the __Secure- prefix (useSecureCookies, server/auth/options.ts). */
+const CALLBACK_URL_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
+
+/**
+ * next-auth's own test of a callback URL (isValidHttpUrl in node_modules/next-auth/core/lib/assert.js): a path,
+ * or an absolute http(s) URL. next-auth answers any other value, in the query or the cookie, as a server
+ * configuration error (500, and the value logged at error level).
+ */
+export function isValidCallbackUrl(url: string, origin: string): boolean {
+  try {
+    return /^https?:/.test(new URL(url, url.startsWith("/") ? origin : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** The name of a callback URL cookie next-auth would refuse, parsed as Next parses cookies (one that does not decode is dropped). */
+export function invalidCallbackCookie(header: string | null, origin: string): string | null {
+  if (!header) return null;
+  let found: string | null = null;
+  for (const pair of header.split(/; */)) {
+    const eq = pair.indexOf("=");
+    const name = eq === -1 ? pair : pair.slice(0, eq);
+    if (!CALLBACK_URL_COOKIES.includes(name)) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(eq === -1 ? "true" : pair.slice(eq + 1));
+    } catch {
+      continue;
+    }
+    // The last one wins, as in a Map.
+    found = value !== "" && !isValidCallbackUrl(value, origin) ? name : null;
+  }
+  return found;
+}
+
+/** The answer to a request carrying a callback URL cookie next-auth would refuse: 400, and the cookie cleared. */
+function refuseCallbackCookie(name: string): Response {
+  const secure = name.startsWith("__Secure-") ? "; Secure" : "";
+  return errorJson("invalid_request", "The callback URL cookie is not valid; it has been cleared.", {
+    "set-cookie": `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`,
+  });
+}
+
 /** The path segments after /api/auth/, decoded as Next hands them to next-auth; null when one does not decode. */
 function segmentsOf(url: URL): string[] | null {
   try {
@@ -76,6 +120,11 @@ export async function refuseRequest(request: Request, deps: NextAuthGuardDeps): 
   // next-auth puts the error name into a Location header unencoded; a header cannot carry control or non-ASCII characters.
   const errorName = url.searchParams.get("error") ?? (action === "error" ? provider : undefined);
   if (errorName !== undefined && errorName !== null && !/^[\x20-\x7e]*$/.test(errorName)) return errorJson("invalid_request", "The error name is not valid.");
+  // next-auth reads the last callbackUrl of the query (Object.fromEntries) and the cookie, and fails on one it cannot use.
+  const callbackUrl = url.searchParams.getAll("callbackUrl").at(-1);
+  if (callbackUrl && !isValidCallbackUrl(callbackUrl, url.origin)) return errorJson("invalid_request", "The callbackUrl is not a path or an http(s) URL.");
+  const badCookie = invalidCallbackCookie(request.headers.get("cookie"), url.origin);
+  if (badCookie) return refuseCallbackCookie(badCookie);
   if (method === "POST") return refuseBody(request);
   return null;
 }
@@ -139,12 +188,28 @@ export async function normaliseResponse(response: Response, logger: Logger | und
   return errorJson(code);
 }
 
+/**
+ * POST /api/auth/_log: next-auth/react reports its client-side errors here, and next-auth would log whatever
+ * the body says at whatever level it names (an unauthenticated way to write error lines, and a TypeError for
+ * an unknown level). Logged here as a warning with the code only; the answer is next-auth's (200, no body).
+ */
+async function clientLog(request: Request, logger: Logger | undefined): Promise<Response> {
+  const text = await request.text();
+  const type = request.headers.get("content-type") ?? "";
+  let code: unknown;
+  if (type.includes("application/json")) code = (JSON.parse(text) as { code?: unknown } | null)?.code;
+  else if (type.includes("application/x-www-form-urlencoded")) code = new URLSearchParams(text).get("code");
+  logger?.warn({ nextAuthCode: typeof code === "string" ? code.slice(0, 64) : null }, "next-auth client log");
+  return new Response(null, { status: 200 });
+}
+
 /** Wraps next-auth's route handler: refuses bad requests first, normalises failures, and maps what it throws. */
 export function guardNextAuth<C>(handler: (request: Request, context: C) => Promise<Response>, deps: NextAuthGuardDeps) {
   return async (request: Request, context: C): Promise<Response> => {
     try {
       const refused = await refuseRequest(request, deps);
       if (refused) return refused;
+      if (new URL(request.url).pathname.replace(/\/$/, "") === "/api/auth/_log") return await clientLog(request, deps.logger());
       return await normaliseResponse(await handler(request, context), deps.logger());
     } catch (error) {
       const logger = deps.logger();

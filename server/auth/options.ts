@@ -47,6 +47,20 @@ export function sameOriginRedirect(url: unknown, baseUrl: string): string {
   }
 }
 
+function errorName(metadata: unknown): string {
+  const e = (metadata as { error?: unknown } | null)?.error ?? metadata;
+  return String((e as { name?: unknown } | null)?.name ?? "");
+}
+
+/**
+ * A session cookie that is not a token this server sealed (garbage, or sealed with another NEXTAUTH_SECRET):
+ * jose's JWE/JWT errors, which next-auth logs as JWT_SESSION_ERROR or SIGNOUT_ERROR. Anyone can send one,
+ * so it is a warning; the reader gets "no session" as usual.
+ */
+function isUndecodableToken(metadata: unknown): boolean {
+  return /^(JWE|JWT|JWS|JOSE)/.test(errorName(metadata));
+}
+
 export function authOptionsFor(runtime: Runtime): NextAuthOptions {
   const cached = cache.get(runtime);
   if (cached) return cached;
@@ -87,8 +101,12 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => logger.error({ code, metadata }, "next-auth error"),
-      warn: (code) => logger.warn({ code }, "next-auth warning"),
+      // `nextAuthCode`, not `code`: the logger redacts every field named code (server/logger.ts).
+      error: (code, metadata) => {
+        if (isUndecodableToken(metadata)) logger.warn({ nextAuthCode: code, reason: errorName(metadata) }, "next-auth: a session cookie that does not decode");
+        else logger.error({ nextAuthCode: code, metadata }, "next-auth error");
+      },
+      warn: (code) => logger.warn({ nextAuthCode: code }, "next-auth warning"),
       debug: () => {},
     },
   };

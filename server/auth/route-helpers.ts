@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
 import { isClientAbort } from "../http/client-abort.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
+import { invalidCallbackCookie } from "./nextauth-guard.ts";
 import { authOptionsFor } from "./options.ts";
 
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
@@ -56,6 +57,12 @@ export function clientIp(request: Request): string {
 }
 
 export async function currentSession(runtime: Runtime): Promise<Session> {
+  // getServerSession throws on a callback URL cookie next-auth refuses (nextauth-guard.ts says why): a 400, not a 500.
+  const { cookies, headers } = await import("next/headers");
+  const cookieHeader = (await cookies()).getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; ");
+  if (invalidCallbackCookie(cookieHeader, `http://${(await headers()).get("host") ?? "localhost"}`)) {
+    throw new TextgateError("invalid_request", "The callback URL cookie is not valid: sign in again.");
+  }
   const session = await getServerSession(authOptionsFor(runtime));
   if (!session?.user?.id) throw new TextgateError("unauthorized", "Sign in first.");
   return session;

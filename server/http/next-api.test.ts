@@ -43,6 +43,9 @@ describe("Next's /api/ routes", () => {
   it("an unknown path is 404, a wrong method 405 with Allow, TRACE included", () => {
     expect((refuseNextApi("GET", "/api/nope") as TextgateError).code).toBe("not_found");
     expect((refuseNextApi("GET", "/api/auth") as TextgateError).code).toBe("not_found");
+    for (const dots of ["/api/auth/../sms", "/api/auth/%2e%2e/x", "/api/auth/./session", "/api/%2E/owner/requests"]) {
+      expect((refuseNextApi("POST", dots) as TextgateError).code, dots).toBe("not_found");
+    }
     expect((refuseNextApi("GET", "/api/owner/requests/K7Q2") as TextgateError).code).toBe("not_found");
     expect(refuseNextApi("GET", "/api/auth/sms/start")).toEqual({ allow: "POST" });
     expect(refuseNextApi("DELETE", "/api/owner/requests")).toEqual({ allow: "GET, HEAD" });

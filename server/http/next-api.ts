@@ -54,6 +54,8 @@ export function isValidPercentEncoding(path: string): boolean {
  */
 export function refuseNextApi(method: string, path: string): TextgateError | { allow: string } | null {
   if (!isValidPercentEncoding(path)) return new TextgateError("invalid_request", "The path is not valid percent-encoding.");
+  // Next resolves "." and ".." (also written %2e) before routing, which could lead out of /api/ to an HTML page.
+  if (path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) return new TextgateError("not_found");
   // Next redirects a trailing slash to the path without it (308); the route is the same.
   const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
   const match = router.match(method === "OPTIONS" ? "GET" : method, bare);

@@ -14,7 +14,8 @@ async function authHandler(request: Request, context: Context): Promise<Response
 }
 
 const guarded = guardNextAuth(authHandler, {
-  providerIds: () => authOptionsFor(getRuntime()).providers.map((provider) => provider.id),
+  // A provider factory's own options (CredentialsProvider({ id: "sms" })) override its default id, as next-auth merges them.
+  providerIds: () => authOptionsFor(getRuntime()).providers.map((provider) => (provider as { options?: { id?: string } }).options?.id ?? provider.id),
   logger: () => getRuntime().logger,
 });
 
