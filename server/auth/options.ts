@@ -47,9 +47,10 @@ export function sameOriginRedirect(url: unknown, baseUrl: string): string {
   }
 }
 
+/** jose's error name or code ("JWEDecryptionFailed", "ERR_JWE_INVALID"); next-auth's formatError keeps the code, not always the name. */
 function errorName(metadata: unknown): string {
-  const e = (metadata as { error?: unknown } | null)?.error ?? metadata;
-  return String((e as { name?: unknown } | null)?.name ?? "");
+  const e = ((metadata as { error?: unknown } | null)?.error ?? metadata) as { name?: unknown; code?: unknown } | null;
+  return [e?.name, e?.code].filter((v) => typeof v === "string" && v !== "").join(" ");
 }
 
 /**
@@ -58,7 +59,7 @@ function errorName(metadata: unknown): string {
  * so it is a warning; the reader gets "no session" as usual.
  */
 function isUndecodableToken(metadata: unknown): boolean {
-  return /^(JWE|JWT|JWS|JOSE)/.test(errorName(metadata));
+  return /(^|\s)(JWE|JWT|JWS|JOSE|ERR_JW[ESTK]|ERR_JOSE)/.test(errorName(metadata));
 }
 
 export function authOptionsFor(runtime: Runtime): NextAuthOptions {
