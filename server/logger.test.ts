@@ -46,5 +46,7 @@ describe("logger", () => {
       expect(maskNumbersInText(text)).toBe(text);
     }
     expect(maskNumbersInText("to +12125550100.")).toBe("to +1•••••••100.");
+    expect(maskNumbersInText("+1 (212) 555-0100 called")).not.toMatch(/212|555|0100/);
+    expect(maskNumbersInText("to +447860812345 2026-12-02")).not.toContain("7860812");
   });
 });

@@ -12,8 +12,12 @@ export const REDACTED_FIELDS = [
   "req.headers.authorization", "req.headers.cookie", "headers.authorization", "headers.cookie",
 ];
 
-/** "+44 7860 812345", "+447860812345", "%2B447860812345" (in a URL): a plus, then 7 to 15 digits with separators. */
-const INTERNATIONAL = /(?:\+|%2B)\d[\d ().-]{5,22}\d/gi;
+/**
+ * "+44 7860 812345", "+1 (212) 555-0100", "+447860812345", "%2B447860812345" (in a URL): a plus, then 7 to 15
+ * digits with at most two separators between them. It stops at 15 digits, so a number followed by more
+ * digits ("+447860812345 2026-12-02") is still masked (with a little of what follows).
+ */
+const INTERNATIONAL = /(?:\+|%2B)\d(?:[ ().-]{0,2}\d){6,14}/gi;
 /** 8 to 15 digits standing alone ("447860812345", as Vonage writes numbers), not inside an id, a date or a decimal. */
 const BARE = /(?<![\w.+%:-])\d{8,15}(?![\w.:-])/g;
 
