@@ -7,12 +7,13 @@ import http from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { ERRORS, type ErrorCode } from "./lib/errors.ts";
+import { ERRORS, type ErrorCode, TextgateError } from "./lib/errors.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { guardNextApi } from "./server/http/next-api.ts";
+import { sendJson } from "./server/http/respond.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketServer, type SocketServer } from "./server/ws/index.ts";
@@ -60,12 +61,8 @@ async function main(): Promise<void> {
         if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
         else runtime.logger.error({ err: error, url: req.url }, "page request failed");
         if (res.headersSent) return void res.end();
-        if (req.url?.startsWith("/api/")) {
-          res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-          res.end(JSON.stringify({ error: { code: "internal_error", message: ERRORS.internal_error.message } }));
-        } else {
-          res.writeHead(500).end();
-        }
+        if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
+        else res.writeHead(500).end();
       });
       return;
     }
