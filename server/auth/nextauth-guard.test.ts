@@ -43,6 +43,12 @@ describe("guardNextAuth", () => {
       await expectError(await call("/api/auth/callback/sms", { method: "POST", body, headers: { "content-type": "application/json" } }), 400, "invalid_json");
     }
     await expectError(await call("/api/auth/callback/sms", { method: "POST", body: `a=${"x".repeat(20_000)}`, headers: { "content-type": "application/x-www-form-urlencoded" } }), 413, "payload_too_large");
+    // A streamed body has no Content-Length to refuse first: it is counted as it comes.
+    const chunk = new TextEncoder().encode("x".repeat(4096));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({ pull: (controller) => (sent++ < 100 ? controller.enqueue(chunk) : controller.close()) });
+    await expectError(await call("/api/auth/callback/sms", { method: "POST", body: stream, headers: { "content-type": "application/x-www-form-urlencoded" }, duplex: "half" } as RequestInit), 413, "payload_too_large");
+    expect(sent).toBeLessThan(100);
     expect(handler).not.toHaveBeenCalled();
   });
 

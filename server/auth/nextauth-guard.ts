@@ -134,8 +134,8 @@ async function refuseBody(request: Request): Promise<Response | null> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > NEXTAUTH_MAX_BODY_BYTES) return errorJson("payload_too_large");
   const type = request.headers.get("content-type") ?? "";
-  const text = await request.clone().text();
-  if (Buffer.byteLength(text) > NEXTAUTH_MAX_BODY_BYTES) return errorJson("payload_too_large");
+  const text = await readLimited(request.clone());
+  if (text === null) return errorJson("payload_too_large");
   // The same test as next-auth's getBody (node_modules/next-auth/next/utils.js): it calls req.json() on these.
   if (type.includes("application/json")) {
     try {
@@ -145,6 +145,26 @@ async function refuseBody(request: Request): Promise<Response | null> {
     }
   }
   return null;
+}
+
+/** The body as text, or null past NEXTAUTH_MAX_BODY_BYTES (a chunked body has no length to check first: counted as it comes). */
+async function readLimited(request: Request): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > NEXTAUTH_MAX_BODY_BYTES) {
+      // Not awaited: a branch of a teed (cloned) body settles its cancel only once the other branch cancels too.
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The code of a status next-auth answered without the error shape. */
