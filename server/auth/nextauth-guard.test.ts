@@ -56,6 +56,9 @@ describe("guardNextAuth", () => {
     const { call } = setup();
     await expectError(await call("/api/auth/error?error=a%0Ab"), 400, "invalid_request");
     await expectError(await call("/api/auth/error/%E4%B8%AD"), 400, "invalid_request");
+    // next-auth reads the last of several (seed 42 of the fuzz test).
+    await expectError(await call("/api/auth/error?error=pending&error=%00"), 400, "invalid_request");
+    await expectError(await call("/api/auth/error?error=x&error=%E2%80%AE%2B1212"), 400, "invalid_request");
   });
 
   it("passes good requests, successes, redirects and { url } failures through unchanged", async () => {

@@ -118,8 +118,9 @@ export async function refuseRequest(request: Request, deps: NextAuthGuardDeps): 
   if (shape === "provider" && provider === undefined) return errorJson("not_found");
   if (action !== "error" && provider !== undefined && !deps.providerIds().includes(provider)) return errorJson("not_found", "No such sign-in provider.");
   // next-auth puts the error name into a Location header unencoded; a header cannot carry control or non-ASCII characters.
-  const errorName = url.searchParams.get("error") ?? (action === "error" ? provider : undefined);
-  if (errorName !== undefined && errorName !== null && !/^[\x20-\x7e]*$/.test(errorName)) return errorJson("invalid_request", "The error name is not valid.");
+  // Every `error` of the query: next-auth reads the last (Object.fromEntries), and the path's when there is none.
+  const errorNames = [...url.searchParams.getAll("error"), ...(action === "error" && provider !== undefined ? [provider] : [])];
+  if (errorNames.some((name) => !/^[\x20-\x7e]*$/.test(name))) return errorJson("invalid_request", "The error name is not valid.");
   // next-auth reads the last callbackUrl of the query (Object.fromEntries) and the cookie, and fails on one it cannot use.
   const callbackUrl = url.searchParams.getAll("callbackUrl").at(-1);
   if (callbackUrl && !isValidCallbackUrl(callbackUrl, url.origin)) return errorJson("invalid_request", "The callbackUrl is not a path or an http(s) URL.");

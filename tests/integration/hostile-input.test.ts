@@ -94,6 +94,13 @@ describe("hostile input on the API", () => {
     }
   });
 
+  it("Twilio: a JSON object whose toString is a string is read as its JSON text, not a 500", async () => {
+    const twilio = `Basic ${Buffer.from(`AC00000000000000000000000000000000:${server.key}`).toString("base64")}`;
+    const res = await raw(server, "POST", "/compat/twilio/v2/Services", { authorization: twilio, "content-type": "application/json" }, '{"FriendlyName":{"toString":"x"}}');
+    expect(res.status, res.text).toBe(201);
+    expect(JSON.parse(res.text)).toMatchObject({ friendly_name: '{"toString":"x"}' });
+  });
+
   it("a path that does not decode is 400 invalid_request on every /api/ path", async () => {
     for (const pathname of ["/api/v1/verifications/%zz", "/api/v1/verifications/%E0%A4%A/check", "/api/sandbox/%", "/api/webhooks/%zz/inbound"]) {
       expectErrorShape(await raw(server, pathname.endsWith("check") ? "POST" : "GET", pathname, { authorization: `Bearer ${server.key}` }), 400, "invalid_request");

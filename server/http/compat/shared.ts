@@ -90,7 +90,8 @@ export async function readForm(ctx: RequestContext): Promise<Map<string, string>
     const json = await readJsonBody(ctx.req, ctx.runtime.config.MAX_BODY_BYTES);
     const map = new Map<string, string>();
     if (json && typeof json === "object" && !Array.isArray(json)) {
-      for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) map.set(k, String(v));
+      // Objects and arrays as their JSON text: String() throws on {"toString": "x"} (an own property that is no function).
+      for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) map.set(k, typeof v === "object" ? JSON.stringify(v) : String(v));
     }
     return map;
   }
