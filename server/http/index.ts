@@ -14,7 +14,7 @@ import { isValidPercentEncoding } from "./next-api.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { sendError, sendJson, sendRawJson } from "./respond.ts";
 import { compileRoutes } from "./router.ts";
-import { compatRoutes } from "./compat/index.ts";
+import { compatRouterError, compatRoutes } from "./compat/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
@@ -49,10 +49,15 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
       // As for the /api/ paths Next serves (next-api.ts): a path that does not decode is a 400 on every /api/ path.
       if (path.startsWith("/api/") && !isValidPercentEncoding(path)) throw new TextgateError("invalid_request", "The path is not valid percent-encoding.");
       const match = router.match(method, path);
-      if (match.kind === "not_found") throw new TextgateError("not_found");
-      if (match.kind === "method_not_allowed") {
-        res.setHeader("allow", match.allow);
-        throw new TextgateError("method_not_allowed");
+      if (match.kind !== "found") {
+        if (match.kind === "method_not_allowed") res.setHeader("allow", match.allow);
+        const error = new TextgateError(match.kind);
+        // Under /compat/<vendor>, in the vendor's error body, as every other failure there.
+        const vendor = compatRouterError(path, error);
+        if (!vendor) throw error;
+        if (vendor.json !== undefined) sendRawJson(res, vendor.status, vendor.json, vendor.headers);
+        else sendJson(res, vendor.status, vendor.body, vendor.headers);
+        return;
       }
       const route = match.value;
       const ctx: RequestContext = {

@@ -370,8 +370,6 @@ function problemWith(request: FuzzRequest, outcome: Outcome): string | null {
     if (!type.startsWith("application/json")) return `content-type ${type}`;
     return dictionaryStatus ? null : `not the error shape: ${outcome.text.slice(0, 200)}`;
   }
-  // The compat router's own 404 and 405 (no such path or method) are textgate's; everything else is the vendor's.
-  if (dictionaryStatus && (outcome.status === 404 || outcome.status === 405 || outcome.status === 400)) return null;
   const vendor = body as Record<string, unknown>;
   switch (request.endpoint.surface) {
     case "twilio":

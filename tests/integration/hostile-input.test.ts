@@ -101,6 +101,26 @@ describe("hostile input on the API", () => {
     expect(JSON.parse(res.text)).toMatchObject({ friendly_name: '{"toString":"x"}' });
   });
 
+  it("an unknown compat path or method is answered in that vendor's error body", async () => {
+    const twilio = await raw(server, "GET", "/compat/twilio/v2/Nope");
+    expect(twilio.status).toBe(404);
+    expect(JSON.parse(twilio.text)).toMatchObject({ code: 20404, status: 404 });
+    const twilioMethod = await raw(server, "PATCH", "/compat/twilio/v2/Services");
+    expect(twilioMethod.status).toBe(405);
+    expect(twilioMethod.headers.allow).toBe("POST, GET, HEAD");
+    expect(JSON.parse(twilioMethod.text)).toMatchObject({ code: 20004, status: 405 });
+    const signalwire = await raw(server, "GET", "/compat/signalwire/api/relay/rest/mfa/sms");
+    expect(signalwire.status).toBe(405);
+    expect(JSON.parse(signalwire.text)).toMatchObject({ errors: [{ code: "method_not_allowed" }] });
+    const textmagic = await raw(server, "TRACE", "/compat/textmagic/api/v2/verify");
+    expect(textmagic.status).toBe(405);
+    expect(JSON.parse(textmagic.text)).toMatchObject({ code: 405, message: expect.any(String) });
+    const vonage = await raw(server, "GET", "/compat/vonage/v2/nope");
+    expect(vonage.status).toBe(404);
+    expect(vonage.headers["content-type"]).toBe("application/problem+json");
+    expect(JSON.parse(vonage.text)).toMatchObject({ title: "Not Found", type: expect.stringContaining("vonage") });
+  });
+
   it("a path that does not decode is 400 invalid_request on every /api/ path", async () => {
     for (const pathname of ["/api/v1/verifications/%zz", "/api/v1/verifications/%E0%A4%A/check", "/api/sandbox/%", "/api/webhooks/%zz/inbound"]) {
       expectErrorShape(await raw(server, pathname.endsWith("check") ? "POST" : "GET", pathname, { authorization: `Bearer ${server.key}` }), 400, "invalid_request");
