@@ -241,8 +241,9 @@ function fillPath(rng: Rng, template: string, known: Known): string {
   return template
     .split("/")
     .map((segment, index) => {
-      // The leading "" and the surface ("api", "compat", "healthz") stay, so the request stays on that surface.
-      if (index < 2) return segment;
+      // The leading "", the surface ("api", "compat", "healthz") and a compat vendor's name stay, so the
+      // request stays on that surface (and a compat failure is that vendor's to answer).
+      if (index < (template.startsWith("/compat/") ? 3 : 2)) return segment;
       if (!segment.startsWith(":")) return rng.chance(0.02) ? rng.pick(["%zz", "%", "..", "%2e%2e", "%00", segment.toUpperCase()]) : segment;
       const name = segment.slice(1);
       if (name === "serviceSid" && rng.chance(0.6)) return known.serviceSid;
