@@ -6,14 +6,18 @@
 import "./server/process-setup.ts";
 import http from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { isTextgateError } from "./lib/errors.ts";
+import { ERRORS, type ErrorCode, isTextgateError, TextgateError } from "./lib/errors.ts";
 import { createApiKeyAuthenticator } from "./server/api-keys.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { sessionStoreOf } from "./server/auth/options.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
+import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
+import { guardNextApi } from "./server/http/next-api.ts";
+import { sendJson } from "./server/http/respond.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
@@ -54,7 +58,14 @@ async function main(): Promise<void> {
     upgrade = app.getUpgradeHandler();
   }
 
-  const server = http.createServer((req, res) => {
+  const serverOptions: http.ServerOptions = {
+    // A client that sends its headers or its body slowly (1 byte/s) holds a socket only this long, then gets 408.
+    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    // Node checks both timeouts on this interval (30 s by default, which would stretch a 10 s limit to 40 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     // The client's address for rate limits in Next's route handlers; never taken from the request.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (api(req, res)) return;
@@ -72,6 +83,15 @@ async function main(): Promise<void> {
           runtime.logger.error({ err: error, url: req.url }, "page request failed");
           if (!res.headersSent) res.writeHead(500).end();
         });
+      // Every /api/ path answers JSON: what Next would answer in HTML or fail on is refused here (next-api.ts).
+      if (guardNextApi(req, res)) return;
+      pages(req, res).catch((error: unknown) => {
+        if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
+        else runtime.logger.error({ err: error, url: req.url }, "page request failed");
+        if (res.headersSent) return void res.end();
+        if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
+        else res.writeHead(500).end();
+      });
       return;
     }
     res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
@@ -88,6 +108,8 @@ async function main(): Promise<void> {
     }
     sockets.handleUpgrade(req, socket, head);
   });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, runtime));
+  // An idle kept-alive connection is not a slow request: Node starts the headers timeout at a request's first byte.
   server.keepAliveTimeout = 65_000;
   // Keep every header (Node would drop those past ~1,000 silently; the 16 KB header size limit still bounds
   // them), so the socket server's upgrade guard counts them all (MAX_UPGRADE_HEADERS, server/ws/upgrade.ts).
@@ -133,6 +155,34 @@ async function gateSandboxPage(
 
 function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+}
+
+const CLIENT_ERRORS = new Map<string, ErrorCode>([
+  ["ERR_HTTP_REQUEST_TIMEOUT", "request_timeout"],
+  ["HPE_HEADER_OVERFLOW", "headers_too_large"],
+]);
+
+/**
+ * Requests Node's parser refuses or that ran out of time (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)
+ * never reach a handler; they get the one error shape too, then the connection closes. Node's own default
+ * (https://nodejs.org/api/http.html#event-clienterror) answers in plain text.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, runtime: Runtime): void {
+  runtime.logger.debug({ err: error }, "HTTP client error");
+  // A response already under way on this socket must not be corrupted by a second status line.
+  const inFlight = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const code = CLIENT_ERRORS.get(error.code ?? "") ?? "invalid_request";
+  const body = JSON.stringify({ error: { code, message: ERRORS[code].message } });
+  socket.end(
+    `HTTP/1.1 ${ERRORS[code].status} ${http.STATUS_CODES[ERRORS[code].status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    // Destroyed once written: http.Server keeps sockets half-open, and a slow client may never close its side.
+    () => socket.destroy(),
+  );
 }
 
 /** The HTTP side of a sockets-only node (SERVE_API=false): only GET /healthz, for load balancers. */

@@ -42,8 +42,10 @@ export const ERRORS = {
     status: 422,
     message: "This Idempotency-Key was already used with a different request body.",
   },
+  request_timeout: { status: 408, message: "The request was not received in time." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "Send the request body as application/json." },
+  headers_too_large: { status: 431, message: "The request headers are too large." },
   rate_limited: { status: 429, message: "Too many requests. Try again later." },
   send_limit_reached: { status: 429, message: "Too many codes were sent to this number. Try again later." },
   too_many_failed_attempts: {

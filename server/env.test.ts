@@ -62,3 +62,12 @@ describe("fraud settings", () => {
     expect(problemsOf({ SEND_BUDGET_PER_HOUR: "-1", AUTH_COUNTRIES_PER_IP: "0" })).toHaveLength(2);
   });
 });
+
+describe("HTTP timeouts", () => {
+  it("default to 10 s for the headers and 30 s for the whole request; the headers may not take longer than the request", () => {
+    const config = loadConfig(base, folder);
+    expect([config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS]).toEqual([10_000, 30_000]);
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: "40000" })).toEqual([expect.stringContaining("HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS")]);
+    expect(problemsOf({ HTTP_REQUEST_TIMEOUT_MS: "50" })).toEqual([expect.stringContaining("HTTP_REQUEST_TIMEOUT_MS")]);
+  });
+});

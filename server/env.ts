@@ -84,6 +84,10 @@ const schema = z.object({
   SEND_BUDGET_PER_HOUR: int(0, 1_000_000_000).default(1000),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: int(1024, 1_048_576).default(16_384),
+  /** Time a client has to send a request's headers, in milliseconds (then 408 and the connection closes). */
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** Time a client has to send a whole request, headers and body, in milliseconds (then 408 and the connection closes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
   SCHEDULER_INTERVAL_MS: int(20, 60_000).default(250),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -203,6 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database = resolveDatabaseTarget(raw.DATABASE_URL, cwd);
   } catch (error) {
     problems.push(`DATABASE_URL: ${(error as Error).message}`);
+  }
+
+  // Node refuses a headers timeout longer than the request timeout (http.createServer throws).
+  if (raw.HTTP_HEADERS_TIMEOUT_MS > raw.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)");
   }
 
   const developmentCarriersAllowed = !production || raw.SANDBOX_IN_PRODUCTION;

@@ -22,6 +22,46 @@ export function sessionStoreOf(runtime: Runtime): SessionStore {
   );
 }
 
+/**
+ * Where next-auth may send the browser after signing in or out: `url` when it is on this origin (a path,
+ * or an absolute URL of the same origin), else the origin itself, as next-auth's default does, but never
+ * throwing, whatever `url` holds (it comes from a query string, a form field or a cookie).
+ */
+export function sameOriginRedirect(url: unknown, baseUrl: string): string {
+  if (typeof url !== "string" || url === "") return baseUrl;
+  // "//evil.example" and "/\evil.example" are other origins to a browser although they start with "/".
+  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) {
+    try {
+      const resolved = new URL(url, baseUrl);
+      if (resolved.origin === new URL(baseUrl).origin) return resolved.href;
+    } catch {
+      return baseUrl;
+    }
+    return baseUrl;
+  }
+  try {
+    const resolved = new URL(url);
+    return resolved.origin === new URL(baseUrl).origin ? resolved.href : baseUrl;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/** jose's error name or code ("JWEDecryptionFailed", "ERR_JWE_INVALID"); next-auth's formatError keeps the code, not always the name. */
+function errorName(metadata: unknown): string {
+  const e = ((metadata as { error?: unknown } | null)?.error ?? metadata) as { name?: unknown; code?: unknown } | null;
+  return [e?.name, e?.code].filter((v) => typeof v === "string" && v !== "").join(" ");
+}
+
+/**
+ * A session cookie that is not a token this server sealed (garbage, or sealed with another NEXTAUTH_SECRET):
+ * jose's JWE/JWT errors, which next-auth logs as JWT_SESSION_ERROR or SIGNOUT_ERROR. Anyone can send one,
+ * so it is a warning; the reader gets "no session" as usual.
+ */
+function isUndecodableToken(metadata: unknown): boolean {
+  return /(^|\s)(JWE|JWT|JWS|JOSE|ERR_JW[ESTK]|ERR_JOSE)/.test(errorName(metadata));
+}
+
 export function authOptionsFor(runtime: Runtime): NextAuthOptions {
   const cached = cache.get(runtime);
   if (cached) return cached;
@@ -34,6 +74,8 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
     pages: { signIn: "/login", error: "/login" },
     useSecureCookies: config.PUBLIC_URL.startsWith("https://"),
     callbacks: {
+      // The default callback throws on a relative URL without a leading slash (`?callbackUrl=abc` was a 500).
+      redirect: ({ url, baseUrl }) => sameOriginRedirect(url, baseUrl),
       async jwt({ token, user }) {
         if (user) {
           const session = await sessions.create(user.id);
@@ -62,8 +104,12 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => logger.error({ code, metadata }, "next-auth error"),
-      warn: (code) => logger.warn({ code }, "next-auth warning"),
+      // `nextAuthCode`, not `code`: the logger redacts every field named code (server/logger.ts).
+      error: (code, metadata) => {
+        if (isUndecodableToken(metadata)) logger.warn({ nextAuthCode: code, reason: errorName(metadata) }, "next-auth: a session cookie that does not decode");
+        else logger.error({ nextAuthCode: code, metadata }, "next-auth error");
+      },
+      warn: (code) => logger.warn({ nextAuthCode: code }, "next-auth warning"),
       debug: () => {},
     },
   };

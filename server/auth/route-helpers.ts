@@ -5,8 +5,10 @@
 import { getServerSession, type Session } from "next-auth";
 import type { z } from "zod";
 import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
+import { isClientAbort } from "../http/client-abort.ts";
 import { assertSameOriginJson, publicOrigin } from "../http/same-origin.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
+import { invalidCallbackCookie } from "./nextauth-guard.ts";
 import { authOptionsFor } from "./options.ts";
 
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
@@ -29,7 +31,12 @@ export function errorResponse(error: unknown, runtime?: Runtime): Response {
   if (Array.isArray(issues)) {
     return json({ error: { code: "invalid_request", message: ERRORS.invalid_request.message, details: issues.map((i) => ({ path: i.path.join("."), message: i.message })) } }, 400);
   }
-  runtime?.logger.error({ err: error }, "auth route failed");
+  if (isClientAbort(error)) {
+    // The client went away mid-request: nobody reads this answer, and nothing is wrong with the server.
+    runtime?.logger.debug({ err: error }, "client went away during an auth route");
+  } else {
+    runtime?.logger.error({ err: error }, "auth route failed");
+  }
   return json({ error: { code: "internal_error", message: ERRORS.internal_error.message } }, 500);
 }
 
@@ -62,6 +69,12 @@ export function clientIp(request: Request): string {
 }
 
 export async function currentSession(runtime: Runtime): Promise<Session> {
+  // getServerSession throws on a callback URL cookie next-auth refuses (nextauth-guard.ts says why): a 400, not a 500.
+  const { cookies, headers } = await import("next/headers");
+  const cookieHeader = (await cookies()).getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join("; ");
+  if (invalidCallbackCookie(cookieHeader, `http://${(await headers()).get("host") ?? "localhost"}`)) {
+    throw new TextgateError("invalid_request", "The callback URL cookie is not valid: sign in again.");
+  }
   const session = await getServerSession(authOptionsFor(runtime));
   if (!session?.user?.id) throw new TextgateError("unauthorized", "Sign in first.");
   return session;

@@ -87,7 +87,8 @@ function textlocalFailure(response: CarrierResponse, answer: { errors?: { code?:
   }
   const first = answer.errors?.[0];
   const code = first?.code === undefined ? "" : String(first.code);
-  const mapped = TEXTLOCAL_ERRORS[code] ?? (response.status >= 400 ? codeForStatus(response.status) : "rejected");
+  // Own keys only: a code such as "constructor" in the carrier's answer must not find Object.prototype's.
+  const mapped = (Object.hasOwn(TEXTLOCAL_ERRORS, code) ? TEXTLOCAL_ERRORS[code] : undefined) ?? (response.status >= 400 ? codeForStatus(response.status) : "rejected");
   return carrierError("textlocal", mapped, `textlocal error ${code || response.status}: ${first?.message ?? (response.text.slice(0, 200) || "no answer")}`);
 }
 

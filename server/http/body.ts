@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { TextgateError } from "../../lib/errors.ts";
+import { ClientAbortError } from "./client-abort.ts";
 
 const DISCARD_LIMIT = 4 * 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -103,7 +104,7 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
     };
     const onAborted = () => {
       cleanup();
-      reject(new Error("request aborted by the client"));
+      reject(new ClientAbortError());
     };
     req.on("data", onData);
     req.on("end", onEnd);

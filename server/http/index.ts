@@ -11,11 +11,13 @@ import { SessionStore } from "../auth/sessions.ts";
 import { createSandboxAccess, type SandboxAccess } from "../sandbox-access.ts";
 import { sessionCookieName } from "../ws/index.ts";
 import { authenticateRequest } from "./auth.ts";
+import { isClientAbort } from "./client-abort.ts";
 import { readJsonBody } from "./body.ts";
+import { isValidPercentEncoding } from "./next-api.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { sendError, sendJson, sendRawJson } from "./respond.ts";
 import { compileRoutes } from "./router.ts";
-import { compatRoutes } from "./compat/index.ts";
+import { compatRouterError, compatRoutes } from "./compat/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
@@ -59,11 +61,18 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
     try {
+      // As for the /api/ paths Next serves (next-api.ts): a path that does not decode is a 400 on every /api/ path.
+      if (path.startsWith("/api/") && !isValidPercentEncoding(path)) throw new TextgateError("invalid_request", "The path is not valid percent-encoding.");
       const match = router.match(method, path);
-      if (match.kind === "not_found") throw new TextgateError("not_found");
-      if (match.kind === "method_not_allowed") {
-        res.setHeader("allow", match.allow);
-        throw new TextgateError("method_not_allowed");
+      if (match.kind !== "found") {
+        if (match.kind === "method_not_allowed") res.setHeader("allow", match.allow);
+        const error = new TextgateError(match.kind);
+        // Under /compat/<vendor>, in the vendor's error body, as every other failure there.
+        const vendor = compatRouterError(path, error);
+        if (!vendor) throw error;
+        if (vendor.json !== undefined) sendRawJson(res, vendor.status, vendor.json, vendor.headers);
+        else sendJson(res, vendor.status, vendor.body, vendor.headers);
+        return;
       }
       const route = match.value;
       const ctx: RequestContext = {
@@ -79,7 +88,12 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
       if (reply.json !== undefined) sendRawJson(res, reply.status, reply.json, reply.headers);
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {
-      if (res.destroyed) return; // the client went away; nobody to answer
+      if (res.destroyed || isClientAbort(error)) {
+        // The client went away (or was cut off by the request timeout): nobody to answer, nothing wrong here.
+        logger.debug({ err: error, method, path }, "client went away during an API request");
+        if (!res.destroyed) res.destroy();
+        return;
+      }
       sendError(res, error, logger, { method, path });
     }
   }

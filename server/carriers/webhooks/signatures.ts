@@ -98,7 +98,8 @@ export function verifyUrlToken(expected: string | undefined, request: WebhookReq
 
 /** Query and body parameters as one object (the body wins), for carriers that send either (Vonage, Textlocal). */
 export function allParams(request: WebhookRequest): Record<string, string> {
-  const params: Record<string, string> = {};
+  // Names come from the carrier's request: a prototype-less map, so "constructor" is not a function here.
+  const params: Record<string, string> = Object.create(null);
   for (const [name, value] of request.query) params[name] = value;
   for (const [name, value] of request.form) params[name] = value;
   if (request.json && typeof request.json === "object" && !Array.isArray(request.json)) {

@@ -9,6 +9,7 @@
 import { TextgateError } from "../../../lib/errors.ts";
 import { type ApiKeyAuthenticator, type ApiKeyIdentity, createApiKeyAuthenticator } from "../../api-keys.ts";
 import type { VerificationView } from "../../verification/types.ts";
+import { isClientAbort } from "../client-abort.ts";
 import { isJsonContentType, parseFormBody, readJsonBody, readRawBody } from "../body.ts";
 import type { ApiEngine, ApiRuntime, Reply, RequestContext } from "../types.ts";
 
@@ -74,6 +75,8 @@ export function guard(handler: (ctx: RequestContext) => Promise<Reply>, toVendor
       return await handler(ctx);
     } catch (error) {
       if (error instanceof VendorReply) return error.reply;
+      // The client went away mid-body: rethrown, so the API handler drops the request and logs it at debug.
+      if (isClientAbort(error)) throw error;
       const reply = toVendor(error, ctx);
       if (reply.status >= 500) ctx.runtime.logger.error({ err: error, path: ctx.req.url }, "compat API request failed");
       return reply;
@@ -87,7 +90,8 @@ export async function readForm(ctx: RequestContext): Promise<Map<string, string>
     const json = await readJsonBody(ctx.req, ctx.runtime.config.MAX_BODY_BYTES);
     const map = new Map<string, string>();
     if (json && typeof json === "object" && !Array.isArray(json)) {
-      for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) map.set(k, String(v));
+      // Objects and arrays as their JSON text: String() throws on {"toString": "x"} (an own property that is no function).
+      for (const [k, v] of Object.entries(json)) if (v !== null && v !== undefined) map.set(k, typeof v === "object" ? JSON.stringify(v) : String(v));
     }
     return map;
   }

@@ -1,5 +1,9 @@
-/** next-auth's own endpoints (/api/auth/session, /csrf, /callback/sms, /signout, …). */
+/**
+ * next-auth's own endpoints (/api/auth/session, /csrf, /callback/sms, /signout, …), behind the guard
+ * (server/auth/nextauth-guard.ts) that keeps their failures in the one error shape.
+ */
 import NextAuth from "next-auth";
+import { guardNextAuth } from "@/server/auth/nextauth-guard.ts";
 import { authOptionsFor } from "@/server/auth/options.ts";
 import { getRuntime } from "@/server/runtime.ts";
 
@@ -9,4 +13,10 @@ async function authHandler(request: Request, context: Context): Promise<Response
   return NextAuth(request as never, context as never, authOptionsFor(getRuntime()));
 }
 
-export { authHandler as GET, authHandler as POST };
+const guarded = guardNextAuth(authHandler, {
+  // A provider factory's own options (CredentialsProvider({ id: "sms" })) override its default id, as next-auth merges them.
+  providerIds: () => authOptionsFor(getRuntime()).providers.map((provider) => (provider as { options?: { id?: string } }).options?.id ?? provider.id),
+  logger: () => getRuntime().logger,
+});
+
+export { guarded as GET, guarded as POST };

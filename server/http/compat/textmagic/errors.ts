@@ -16,7 +16,8 @@ export const textmagicNotFound = (): Reply => textmagicError(404, "Verification 
 
 export function toTextmagic(error: unknown): Reply {
   if (error instanceof z.ZodError) {
-    const fields: Record<string, string[]> = {};
+    // Keys come from the request body: a prototype-less map, so "constructor" or "__proto__" is just a name.
+    const fields: Record<string, string[]> = Object.create(null);
     for (const issue of error.issues) {
       const keys = issue.code === "unrecognized_keys" ? issue.keys : [String(issue.path[0] ?? "body")];
       for (const key of keys) (fields[key] ??= []).push(issue.code === "unrecognized_keys" ? "unknown parameter" : issue.message);
