@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (api(req, res)) return;
     if (pages) {
+      // Every /api/ path answers JSON: what Next would answer in HTML or fail on is refused here (next-api.ts).
+      if (guardNextApi(req, res)) return;
       const servePage = pages;
       const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname ?? "/";
       const nonce = newNonce();
@@ -80,18 +82,12 @@ async function main(): Promise<void> {
       gateSandboxPage(req, res, pathname, sandboxAccess, runtime.sandbox !== null)
         .then((allowed) => (allowed ? servePage(req, res) : undefined))
         .catch((error: unknown) => {
-          runtime.logger.error({ err: error, url: req.url }, "page request failed");
-          if (!res.headersSent) res.writeHead(500).end();
+          if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
+          else runtime.logger.error({ err: error, url: req.url }, "page request failed");
+          if (res.headersSent) return void res.end();
+          if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
+          else res.writeHead(500).end();
         });
-      // Every /api/ path answers JSON: what Next would answer in HTML or fail on is refused here (next-api.ts).
-      if (guardNextApi(req, res)) return;
-      pages(req, res).catch((error: unknown) => {
-        if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
-        else runtime.logger.error({ err: error, url: req.url }, "page request failed");
-        if (res.headersSent) return void res.end();
-        if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
-        else res.writeHead(500).end();
-      });
       return;
     }
     res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
