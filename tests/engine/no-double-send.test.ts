@@ -24,7 +24,7 @@ import type { Carrier, OutboundMessage } from "../../server/carriers/types.ts";
 import { vonageDefinition } from "../../server/carriers/vonage.ts";
 import { LEASE_MS } from "../../server/verification/delivery.ts";
 import type { Channel } from "../../server/verification/types.ts";
-import { engineWithCarriers, startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { claimAndDie, engineWithCarriers, startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 const TO = "+14155550123";
 /** Steps this far apart, so the first step's identical text is outside the second step's lookup window. */
@@ -116,9 +116,9 @@ describe.each(cases)("no double send after a crash: $id $channel", ({ id, channe
       ],
     });
     expect(fake.sends, "step 0 went out").toHaveLength(1);
-    // A process claims step 1 when it is due.
+    // A process claims step 1 when it is due and hands it to the carrier.
     t.clock.advance(STEP_GAP_SECONDS);
-    const [claimed] = await engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + LEASE_MS), 10);
+    const [claimed] = await claimAndDie(engine, t.clock.now(), { handedOver: true });
     expect(claimed?.stepIndex).toBe(1);
     return { engine, fake, adapter, handed, verificationId: verification.id, stepId: claimed?.id as string };
   }
