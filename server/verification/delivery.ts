@@ -138,10 +138,10 @@ export class Deliverer {
       // Failing over takes time (a timeout, say): the lease is re-checked and renewed before each carrier.
       if (!first && !(await this.holdsLease(d, false))) return this.lost(d);
       first = false;
-      const started = performance.now();
+      const started = clock().getTime();
       try {
         const result = await carrier.send(outbound);
-        this.deps.pacer?.record(performance.now() - started);
+        this.deps.pacer?.record(clock().getTime() - started);
         const sentAt = clock();
         if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
@@ -162,7 +162,7 @@ export class Deliverer {
         const failure =
           error instanceof CarrierError ? error : new CarrierError(carrier.id, "carrier_error", (error as Error)?.message ?? String(error), true, { cause: error });
         logger.warn({ carrier: carrier.id, deliveryId: d.id, code: failure.code, retryable: failure.retryable }, "carrier send failed");
-        this.deps.pacer?.record(performance.now() - started);
+        this.deps.pacer?.record(clock().getTime() - started);
         lastError = failure;
         if (!failure.retryable) break;
       }
