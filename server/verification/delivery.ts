@@ -107,7 +107,7 @@ export class Deliverer {
       if (earlier === "unknown") {
         const retryAt = new Date(clock().getTime() + retryDelayMs(d.tries));
         const error = "could not ask the carrier whether the message already went out";
-        await repo.markOutcomeUnknown(d.id, retryAt, LOOKUP_FAILED, error, clock());
+        await repo.markOutcomeUnknown(d, retryAt, LOOKUP_FAILED, error, clock());
         return { outcome: "retry", delivery: { ...d, leaseUntil: retryAt, errorCode: LOOKUP_FAILED, error } };
       }
       if (earlier) {
@@ -127,7 +127,7 @@ export class Deliverer {
       if (!take.taken) {
         const dueAt = new Date(clock().getTime() + take.retryAfterMs);
         const error = "the send budget is spent: postponed until the window has room";
-        await repo.markPostponed(d.id, dueAt, BUDGET_EXHAUSTED, error, clock());
+        await repo.markPostponed(d, dueAt, BUDGET_EXHAUSTED, error, clock());
         events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode: BUDGET_EXHAUSTED });
         return { outcome: "postponed", delivery: { ...d, status: "scheduled", dueAt, leaseUntil: null, tries: d.tries - 1, errorCode: BUDGET_EXHAUSTED, error } };
       }
@@ -172,14 +172,14 @@ export class Deliverer {
     const message = lastError?.message ?? `No carrier is configured for ${d.channel}`;
     const retryAt = new Date(now.getTime() + retryDelayMs(d.tries));
     if (lastError?.retryable && d.tries < MAX_SEND_TRIES && retryAt < v.expiresAt) {
-      await repo.markRetry(d.id, retryAt, lastError.carrier, errorCode, message, now);
+      await repo.markRetry(d, retryAt, lastError.carrier, errorCode, message, now);
       events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode });
       return {
         outcome: "retry",
         delivery: { ...d, status: "scheduled", dueAt: retryAt, leaseUntil: null, carrier: lastError.carrier, errorCode, error: message },
       };
     }
-    await repo.markFailed(d.id, lastError?.carrier ?? null, errorCode, message, now);
+    await repo.markFailed(d, lastError?.carrier ?? null, errorCode, message, now);
     events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "failed", errorCode });
     const delivery: DeliveryRecord = { ...d, status: "failed", failedAt: now, leaseUntil: null, carrier: lastError?.carrier ?? null, errorCode, error: message };
     let failedVerification = false;

@@ -119,6 +119,13 @@ function mapDelivery(r: Raw): DeliveryRecord {
   };
 }
 
+/**
+ * A delivery as its claimer holds it. Outcomes other than "sent" are recorded only under the claim's
+ * lease token: a sender that lost its lease must not undo the work of the one that took the step over.
+ * A send, on the other hand, is recorded whoever made it (markSent), since it happened.
+ */
+export type HeldDelivery = Pick<DeliveryRecord, "id" | "leaseToken">;
+
 export interface NewDelivery {
   id: string;
   stepIndex: number;
@@ -322,7 +329,7 @@ export class VerificationRepository {
    * the lookup window) and renews the lease, only if the caller's claim still holds it. False when the
    * lease ran out or another claim took the row: the caller must not call the carrier.
    */
-  async handOver(d: Pick<DeliveryRecord, "id" | "leaseToken">, now: Date, leaseUntil: Date): Promise<boolean> {
+  async handOver(d: HeldDelivery, now: Date, leaseUntil: Date): Promise<boolean> {
     const changed = await this.sql.run(
       `UPDATE deliveries SET handed_at = COALESCE(handed_at, ?), lease_until = ?, updated_at = ?
        WHERE id = ? AND status = 'sending' AND lease_token = ? AND lease_until > ?`,
@@ -369,17 +376,18 @@ export class VerificationRepository {
    * already has it is unknown: re-claimed after that (as INTERRUPTED), it is looked up again, with its
    * `handed_at`, and so the lookup's window, unchanged.
    */
-  async markOutcomeUnknown(id: string, leaseUntil: Date, errorCode: string, error: string, now: Date): Promise<void> {
-    await this.sql.run(`UPDATE deliveries SET lease_until = ?, error_code = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'`, [
-      leaseUntil, errorCode, error, now, id,
-    ]);
+  async markOutcomeUnknown(d: HeldDelivery, leaseUntil: Date, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(
+      `UPDATE deliveries SET lease_until = ?, error_code = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [leaseUntil, errorCode, error, now, d.id, d.leaseToken],
+    );
   }
 
-  async markRetry(id: string, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+  async markRetry(d: HeldDelivery, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
       `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, handed_at = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [dueAt, carrier, errorCode, error, now, id],
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [dueAt, carrier, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 
@@ -387,19 +395,19 @@ export class VerificationRepository {
    * Puts a claimed delivery back, unsent, to go out at `dueAt` (the send budget was spent): the claim
    * did not become a try, so `tries` is given back and carrier backoff is not affected.
    */
-  async markPostponed(id: string, dueAt: Date, errorCode: string, error: string, now: Date): Promise<void> {
+  async markPostponed(d: HeldDelivery, dueAt: Date, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
       `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, handed_at = NULL, tries = tries - 1, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [dueAt, errorCode, error, now, id],
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [dueAt, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 
-  async markFailed(id: string, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+  async markFailed(d: HeldDelivery, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
       `UPDATE deliveries SET status = 'failed', failed_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [now, carrier, errorCode, error, now, id],
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [now, carrier, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 
