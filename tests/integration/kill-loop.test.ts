@@ -26,7 +26,7 @@ const variants = await databaseVariants();
 const KILLS = Number(process.env.KILL_LOOP_KILLS ?? 2);
 const PARALLEL = Number(process.env.KILL_LOOP_PARALLEL ?? 2);
 /** Kills land this long (at random) after a round's first create was answered: mid-create to after the last step. */
-const KILL_WITHIN_MS = 2500;
+const KILL_WITHIN_MS = 1500;
 /** Carrier answers to sends are held back up to this long (at random). */
 const ANSWER_WITHIN_MS = 80;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -58,6 +58,8 @@ interface Figures {
   lost: number;
   doubled: number;
   stuck: number;
+  /** Steps claimed more than once: taken over after a kill (or retried), so the recovery paths did run. */
+  reclaimed: number;
   /** Steps recorded as sent with a carrier id the fake does not hold for that number and channel, or that another step also holds. */
   misattributed: number;
   problems: string[];
@@ -66,7 +68,7 @@ interface Figures {
 /** Counts, per number and channel, the steps in the database against the sends the fake holds. */
 async function tally(server: TestServer, fake: StatefulFake, carrier: string, kills: number): Promise<Figures> {
   const rows = await withDb(server, (db) =>
-    db.all(`SELECT d.id, d.channel, d.status, d.carrier_message_id, v."to" FROM deliveries d JOIN verifications v ON v.id = d.verification_id`),
+    db.all(`SELECT d.id, d.channel, d.status, d.carrier_message_id, d.tries, v."to" FROM deliveries d JOIN verifications v ON v.id = d.verification_id`),
   );
   const key = (to: string, channel: string) => `${to} ${channel}`;
   const steps = new Map<string, number>();
@@ -90,7 +92,8 @@ async function tally(server: TestServer, fake: StatefulFake, carrier: string, ki
     if (id) used.add(id);
   }
   const stuck = rows.filter((r) => r.status === "scheduled" || r.status === "sending").length;
-  return { carrier, kills, steps: rows.length, lost, doubled, stuck, misattributed, problems: fake.problems };
+  const reclaimed = rows.filter((r) => Number(r.tries) > 1).length;
+  return { carrier, kills, steps: rows.length, lost, doubled, stuck, reclaimed, misattributed, problems: fake.problems };
 }
 
 async function waitUntilSettled(server: TestServer): Promise<void> {
