@@ -186,6 +186,11 @@ export function describeCarrierContract(name: string, contract: CarrierContract)
         answers.expect?.(fake.requests[0] as RecordedRequest, message);
       });
 
+      it(`${channel} lookup: never answers with a send already recorded for another delivery`, async () => {
+        fake.respond(answers.found as FakeReply);
+        expect(await carrier.findSent?.(message, CONTRACT_SINCE, new Set([answers.id as string]))).toBeNull();
+      });
+
       it(`${channel} lookup: answers "not sent" when only other sends are listed`, async () => {
         fake.respond(answers.notFound as FakeReply);
         expect(await carrier.findSent?.(message, CONTRACT_SINCE)).toBeNull();

@@ -39,9 +39,33 @@ export interface FakeCarrier {
   close(): Promise<void>;
 }
 
-export async function startFakeCarrier(initial: FakeHandler | FakeReply = { status: 500, body: { message: "no answer scripted" } }): Promise<FakeCarrier> {
+export interface FakeCarrierOptions {
+  /**
+   * How long to hold each answer back, in ms. The handler runs as the request arrives (a stateful fake
+   * has accepted the send by then), so a slow answer is a carrier that has the send and has not said so yet.
+   */
+  answerAfterMs?: (request: RecordedRequest) => number;
+}
+
+export async function startFakeCarrier(
+  initial: FakeHandler | FakeReply = { status: 500, body: { message: "no answer scripted" } },
+  options: FakeCarrierOptions = {},
+): Promise<FakeCarrier> {
   const requests: RecordedRequest[] = [];
   let handler: FakeHandler = typeof initial === "function" ? initial : () => initial;
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, reply: FakeReply | "hang" | "drop") => {
+    if (reply === "hang") return;
+    if (reply === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      "content-type": typeof reply.body === "string" ? "text/plain" : "application/json",
+      ...reply.headers,
+    });
+    res.end(text);
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -68,17 +92,12 @@ export async function startFakeCarrier(initial: FakeHandler | FakeReply = { stat
       };
       requests.push(recorded);
       const reply = handler(recorded);
-      if (reply === "hang") return;
-      if (reply === "drop") {
-        req.socket.destroy();
+      const delay = options.answerAfterMs?.(recorded) ?? 0;
+      if (delay > 0 && reply !== "hang") {
+        setTimeout(() => answer(req, res, reply), delay);
         return;
       }
-      const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
-      res.writeHead(reply.status, {
-        "content-type": typeof reply.body === "string" ? "text/plain" : "application/json",
-        ...reply.headers,
-      });
-      res.end(text);
+      answer(req, res, reply);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

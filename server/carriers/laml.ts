@@ -111,14 +111,21 @@ interface LamlRecord {
 
 /**
  * "Was this already sent?" on the LaML API, newest first, one page: GET …/Messages?To=… for a text,
- * GET …/Calls?To=…&From=… for a call. A match is outbound and created since `since`; a text must also
- * have exactly this body (it holds the code). A call has no body to compare, so any call from our
+ * GET …/Calls?To=…&From=… for a call. A match is outbound, created since `since` and not `taken` (a
+ * send already recorded for another delivery); a text must also have exactly this body (it holds the
+ * code). LaML keeps no reference of ours, and a call has no body to compare, so any other call from our
  * number to this number since `since` counts as placed, whatever its status. No date filter is sent:
  * DateSent and StartTime stay empty while a message or call waits in the carrier's queue (calls beyond
  * the account's calls-per-second are queued), and such a send must still be found.
  * Failures are thrown like send failures, and so is a page that may hide the answer.
  */
-export async function findLamlSend(account: LamlAccount, message: OutboundMessage, since: Date, caller?: string): Promise<SendResult | null> {
+export async function findLamlSend(
+  account: LamlAccount,
+  message: OutboundMessage,
+  since: Date,
+  caller: string | undefined,
+  taken: ReadonlySet<string> = new Set(),
+): Promise<SendResult | null> {
   const voice = message.channel === "voice";
   const resource = voice ? account.callsResource : account.messagesResource;
   const query = new URLSearchParams({ To: message.to, ...(voice && caller ? { From: caller } : {}), PageSize: String(LOOKUP_PAGE_SIZE) });
@@ -137,7 +144,7 @@ export async function findLamlSend(account: LamlAccount, message: OutboundMessag
   const outbound = (r: LamlRecord) => typeof r.direction !== "string" || r.direction.startsWith("outbound");
   // An unreadable date counts as recent: a wrong "already sent" costs a late code, a wrong "not sent" a second one.
   const match = (records as LamlRecord[]).find(
-    (r) => typeof r.sid === "string" && outbound(r) && !(createdAt(r) < since.getTime()) && (voice || r.body === message.body),
+    (r) => typeof r.sid === "string" && !taken.has(r.sid) && outbound(r) && !(createdAt(r) < since.getTime()) && (voice || r.body === message.body),
   );
   if (match) return { carrierMessageId: match.sid as string, status: "sent" };
   const reachedOlder = (records as LamlRecord[]).some((r) => createdAt(r) < since.getTime());

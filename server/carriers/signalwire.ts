@@ -107,7 +107,7 @@ export function signalwireCarrier(config: SignalwireConfig, channels: readonly C
 
   return {
     id: "signalwire",
-    findSent: (message, since) => findLamlSend(account, message, since, callerOf(message)),
+    findSent: (message, since, taken) => findLamlSend(account, message, since, callerOf(message), taken),
     channels,
     webhooks: lamlWebhooks(signingKey !== undefined, verify, voice),
     async send(message: OutboundMessage): Promise<SendResult> {

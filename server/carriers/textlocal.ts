@@ -109,10 +109,11 @@ export function textlocalCarrier(config: TextlocalConfig, channels: readonly Cha
   /**
    * "Was this already sent?": POST /get_history_api/ (messages sent through the API, newest first) from
    * `since` to now. The record whose `customID` is this delivery's is the send; a record without a
-   * `customID` field matches on number and exact text instead. Record fields are [UNCONFIRMED]: the
+   * `customID` field matches on number and exact text instead, unless its id is `taken` (recorded for
+   * another delivery). Record fields are [UNCONFIRMED]: the
    * documentation shows no sample answer.
    */
-  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+  async function findSent(message: OutboundMessage, since: Date, taken: ReadonlySet<string> = new Set()): Promise<SendResult | null> {
     const form = new URLSearchParams({
       apikey: config.TEXTLOCAL_API_KEY,
       min_time: String(Math.floor(since.getTime() / 1000)),
@@ -126,8 +127,10 @@ export function textlocalCarrier(config: TextlocalConfig, channels: readonly Cha
     if (response.status >= 500 || response.status === 429 || answer.status !== "success") throw textlocalFailure(response, answer);
     const messages = Array.isArray(answer.messages) ? answer.messages : [];
     const number = withoutPlus(message.to);
-    const match = messages.find((m) =>
-      m.customID !== undefined ? m.customID === message.idempotencyKey : String(m.number) === number && m.content === message.body,
+    const match = messages.find(
+      (m) =>
+        !(m.id !== undefined && taken.has(String(m.id))) &&
+        (m.customID !== undefined ? m.customID === message.idempotencyKey : String(m.number) === number && m.content === message.body),
     );
     if (match) return { carrierMessageId: match.id === undefined ? `custom:${message.idempotencyKey}` : String(match.id), status: "sent" };
     if (messages.length >= HISTORY_LIMIT) throw carrierError("textlocal", "lookup_incomplete", `textlocal: ${HISTORY_LIMIT} or more messages since ${since.toISOString()}`);

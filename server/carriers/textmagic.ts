@@ -90,10 +90,11 @@ export function textmagicCarrier(config: TextmagicConfig, channels: readonly Cha
   /**
    * "Was this already sent?": GET /api/v2/messages (the account's outbound messages, newest first
    * [UNCONFIRMED: the order]), first page of 100. A match went to this number with exactly this text
-   * (it holds the code) at or after `since`. Text-to-speech messages are assumed to be listed the same
+   * (it holds the code) at or after `since`, and is not `taken` (recorded for another delivery: two
+   * steps of one verification send the same text). Text-to-speech messages are assumed to be listed the same
    * way [UNCONFIRMED].
    */
-  async function findSent(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+  async function findSent(message: OutboundMessage, since: Date, taken: ReadonlySet<string> = new Set()): Promise<SendResult | null> {
     const query = new URLSearchParams({ page: "1", limit: String(LOOKUP_LIMIT) });
     const response = await carrierFetch("textmagic", deps.fetch, `${config.TEXTMAGIC_API_BASE_URL}/api/v2/messages?${query}`, { method: "GET", headers: auth }, config.TEXTMAGIC_TIMEOUT_MS);
     if (response.status < 200 || response.status >= 300) throw textmagicError(response);
@@ -102,7 +103,9 @@ export function textmagicCarrier(config: TextmagicConfig, channels: readonly Cha
     const sentAt = (m: ListedMessage) => (typeof m.messageTime === "string" ? Date.parse(m.messageTime) : Number.NaN);
     const resources = page.resources as ListedMessage[];
     // An unreadable time counts as recent: a wrong "already sent" costs a late code, a wrong "not sent" a second one.
-    const match = resources.find((m) => m.receiver === withoutPlus(message.to) && m.text === message.body && !(sentAt(m) < since.getTime()));
+    const match = resources.find(
+      (m) => m.id !== undefined && !taken.has(String(m.id)) && m.receiver === withoutPlus(message.to) && m.text === message.body && !(sentAt(m) < since.getTime()),
+    );
     if (match?.id !== undefined) return { carrierMessageId: String(match.id), status: "sent" };
     const morePages = (page.pageCount ?? 1) > (page.page ?? 1);
     if (morePages && !resources.some((m) => sentAt(m) < since.getTime())) {

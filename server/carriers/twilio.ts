@@ -72,7 +72,7 @@ export function twilioCarrier(config: TwilioConfig, channels: readonly Channel[]
     id: "twilio",
     channels,
     webhooks: lamlWebhooks(true, twilioVerifier(config.TWILIO_AUTH_TOKEN)),
-    findSent: (message, since) => findLamlSend(account, message, since, callerOf(message)),
+    findSent: (message, since, taken) => findLamlSend(account, message, since, callerOf(message), taken),
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.channel === "sms") {
         return sendLamlSms(account, message, { from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, statusCallback });

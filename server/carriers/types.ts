@@ -34,14 +34,17 @@ export interface Carrier {
   readonly channels: readonly Channel[];
   send(message: OutboundMessage): Promise<SendResult>;
   /**
-   * "Was this already sent?": the text or call this exact send produced since `since`, found through the
-   * carrier's own records (by our client reference where the carrier keeps one, else by destination,
-   * caller and body), or null when the carrier has none. Throws a CarrierError when it cannot tell (the
-   * lookup failed, or its answer may be cut short): the engine then sends nothing and asks again later.
-   * Asked before re-sending a delivery that a crashed process may have handed over already. Every real
-   * carrier answers for every channel it sends; only the development carriers lack it.
+   * "Was this already sent?": the text or call this exact send produced since `since` (the moment it was
+   * handed over, less a little clock skew), found through the carrier's own records (by our client
+   * reference where the carrier keeps one, else by destination, caller and body), or null when the
+   * carrier has none. `taken` holds this carrier's ids of sends already recorded for other deliveries to
+   * the number: never an answer, since two steps' texts can be identical and calls carry nothing to
+   * compare. Throws a CarrierError when it cannot tell (the lookup failed, or its answer may be cut
+   * short): the engine then sends nothing and asks again later. Asked before re-sending a delivery that a
+   * crashed process had handed over. Every real carrier answers for every channel it sends; only the
+   * development carriers lack it. docs/carriers.md says what each carrier can confirm.
    */
-  findSent?(message: OutboundMessage, since: Date): Promise<SendResult | null>;
+  findSent?(message: OutboundMessage, since: Date, taken?: ReadonlySet<string>): Promise<SendResult | null>;
   /** Present when the carrier calls us back (inbound texts, delivery receipts). */
   readonly webhooks?: CarrierWebhooks;
 }

@@ -33,7 +33,13 @@ interface SmsRecord {
   to?: unknown;
 }
 
-export async function findVonageSms(account: VonageReportsAccount, to: string, clientRef: string, since: Date): Promise<SendResult | null> {
+export async function findVonageSms(
+  account: VonageReportsAccount,
+  to: string,
+  clientRef: string,
+  since: Date,
+  taken: ReadonlySet<string> = new Set(),
+): Promise<SendResult | null> {
   const start = new Date(Math.floor(since.getTime() / 1000) * 1000);
   const end = new Date(Math.min(account.clock().getTime(), start.getTime() + DAY_MS));
   const query = new URLSearchParams({
@@ -56,7 +62,7 @@ export async function findVonageSms(account: VonageReportsAccount, to: string, c
     throw carrierError("vonage", codeForStatus(response.status), `vonage reports ${response.status}: ${String(answer.detail ?? answer.title ?? response.text.slice(0, 200))}`);
   }
   if (!Array.isArray(answer.records)) throw carrierError("vonage", "bad_response", "vonage reports answered without records");
-  const match = (answer.records as SmsRecord[]).find((r) => r.client_ref === clientRef && typeof r.message_id === "string");
+  const match = (answer.records as SmsRecord[]).find((r) => r.client_ref === clientRef && typeof r.message_id === "string" && !taken.has(r.message_id));
   if (match) return { carrierMessageId: match.message_id as string, status: "sent" };
   if (answer.request_status === "TRUNCATED") {
     throw carrierError("vonage", "lookup_incomplete", `vonage reports: more records to ${to} since ${reportsTime(start)} than one answer holds`);

@@ -250,9 +250,10 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
   /**
    * A call placed since `since` from our number to this one, through the Voice API's call list (GET
    * /v1/calls?date_start=…&page_size=100&order=desc, application JWT): a call has no body or reference
-   * to compare, so any outbound call between those two numbers counts as placed, whatever its status.
+   * to compare, so any outbound call between those two numbers that is not `taken` (recorded for another
+   * delivery) counts as placed, whatever its status.
    */
-  async function findCall(message: OutboundMessage, since: Date): Promise<SendResult | null> {
+  async function findCall(message: OutboundMessage, since: Date, taken: ReadonlySet<string>): Promise<SendResult | null> {
     const to = withoutPlus(message.to);
     const from = withoutPlus(callerOf(message));
     let page: Awaited<ReturnType<typeof vonage.voice.getCallsPage>>;
@@ -264,7 +265,7 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
     // The SDK hands the page over as Vonage wrote it (snake_case); only these fields are read.
     const calls = page?._embedded?.calls as unknown as ListedCall[] | undefined;
     if (!Array.isArray(calls)) throw carrierError("vonage", "bad_response", "vonage listed calls without _embedded.calls");
-    const match = calls.find((c) => c.direction === "outbound" && c.to?.number === to && c.from?.number === from);
+    const match = calls.find((c) => c.direction === "outbound" && c.to?.number === to && c.from?.number === from && !(c.uuid && taken.has(c.uuid)));
     if (match?.uuid) return { carrierMessageId: match.uuid, status: "sent" };
     // date_start already bounds the list, so another page means more calls in the window than one page holds.
     if (page._links?.next) throw carrierError("vonage", "lookup_incomplete", `vonage: more than 100 calls since ${reportsTime(since)}`);
@@ -285,8 +286,8 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
     channels,
     webhooks: vonageWebhooks(config, deps.clock),
     send: (message) => (message.channel === "sms" ? sendSms(message) : call(message)),
-    findSent: (message, since) =>
-      message.channel === "sms" ? findVonageSms(reports, message.to, clientRefOf(message), since) : findCall(message, since),
+    findSent: (message, since, taken = new Set()) =>
+      message.channel === "sms" ? findVonageSms(reports, message.to, clientRefOf(message), since, taken) : findCall(message, since, taken),
   };
 }
 

@@ -2,9 +2,12 @@
  * Sends one claimed delivery: opens the sealed code, renders the text for the channel and locale, and
  * hands it to the channel's carriers in order of preference. A failure that retrying can help moves on
  * to the next carrier, then reschedules the delivery with backoff; a permanent one fails it.
- * A delivery re-claimed from a process that died mid-send is first looked up at its carriers
- * (`findSent`, with the delivery id as client reference where the carrier keeps one): found, it is
- * recorded as sent and nothing goes out; the lookup failed, nothing goes out and it is asked again later.
+ * Before each carrier call the hand-over is recorded and the lease renewed, only while this claim still
+ * holds it (`repo.handOver`): a sender that lost its lease never calls a carrier. A delivery re-claimed
+ * after it had been handed over (INTERRUPTED) is first looked up at its carriers (`findSent`, from its
+ * hand-over time, by the delivery id where the carrier keeps a reference, never taking a send already
+ * recorded for another delivery): found, it is recorded as sent and nothing goes out; the lookup failed,
+ * nothing goes out and it is asked again later. One claimed but never handed over is simply sent.
  * Every hand-over to the carriers takes one message from the global send budget first; when it is spent,
  * the delivery is postponed (scheduled again, unsent) until the budget's window has room.
  */
@@ -16,11 +19,23 @@ import type { CodeCrypto } from "./codes.ts";
 import { renderMessage } from "./messages.ts";
 import { type DeliveryRecord, INTERRUPTED, type VerificationRecord, type VerificationRepository } from "./repository.ts";
 import type { SendBudget } from "./send-budget.ts";
+import type { SendPacer } from "./send-pacer.ts";
 
 /** Sends of one delivery before it is given up. */
 export const MAX_SEND_TRIES = 5;
 /** How long a claimed delivery belongs to its claimer; past that a scheduler may claim it again. */
 export const LEASE_MS = 30_000;
+/**
+ * A lookup after a crash starts this long before the recorded hand-over: the carrier's clock may be a
+ * little behind ours, and Twilio's `date_created` has whole seconds. Sends recorded for other
+ * deliveries inside it are never taken for this one.
+ */
+export const LOOKUP_SKEW_MS = 5_000;
+/**
+ * A request that claimed a step itself (create, resend, next step) records the hand-over in that claim
+ * and skips the re-check before its first carrier call while its lease has at least this much left.
+ */
+const FRESH_LEASE_MS = LEASE_MS / 2;
 
 export function retryDelayMs(tries: number): number {
   return Math.min(1000 * 2 ** Math.max(tries - 1, 0), 60_000);
@@ -35,6 +50,8 @@ export interface DelivererDeps {
   clock: () => Date;
   /** The global send budget: one message taken before each hand-over to the carriers. */
   budget: SendBudget;
+  /** Told how long each carrier call took, to size the scheduler's claims. */
+  pacer?: SendPacer;
   defaultBrand: string;
   defaultSender?: string;
 }
@@ -48,8 +65,17 @@ export const LOOKUP_FAILED = "lookup_failed";
 /** Error code of a delivery postponed because the global send budget was spent. */
 export const BUDGET_EXHAUSTED = "send_budget_exhausted";
 
+/** Options of one `deliver`. */
+export interface DeliverOptions {
+  /** The caller already took this message from the send budget (and refused the request if it could not). */
+  budgetTaken?: boolean;
+  /** The caller's own claim of this delivery recorded the hand-over (`handed_at`): its first carrier call needs no re-check. */
+  handedAtClaim?: boolean;
+}
+
 export interface DeliveryOutcome {
-  outcome: "sent" | "retry" | "postponed" | "failed" | "dropped";
+  /** "lost": this claim no longer held the lease, so nothing was sent and the node holding it sends it. */
+  outcome: "sent" | "retry" | "postponed" | "failed" | "dropped" | "lost";
   /** The delivery as it now stands. */
   delivery: DeliveryRecord;
   /** True when this failure also failed the whole verification. */
@@ -59,8 +85,7 @@ export interface DeliveryOutcome {
 export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
 
-  /** `budgetTaken`: the caller already took this message from the send budget (and refused the request if it could not). */
-  async deliver(d: DeliveryRecord, v: VerificationRecord, options: { budgetTaken?: boolean } = {}): Promise<DeliveryOutcome> {
+  async deliver(d: DeliveryRecord, v: VerificationRecord, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
     const { repo, carriers, codes, events, logger, clock } = this.deps;
     if (v.status !== "pending" || v.expiresAt <= clock()) {
       await repo.markDropped(d.id, clock());
@@ -75,14 +100,14 @@ export class Deliverer {
       code: codes.open(v.codeSealed, v.id),
     });
     const outbound = { channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale };
-    // Re-claimed from a process that died mid-send (or whose lookup failed last time): the carrier may
-    // have accepted that send, so it is asked first, and the phone is not texted or called twice.
+    // Re-claimed after a hand-over whose outcome was never recorded (or whose lookup failed last time):
+    // the carrier may have accepted that send, so it is asked first, and the phone is not texted or called twice.
     if (d.errorCode === INTERRUPTED) {
       const earlier = await this.findEarlierSend(d, outbound);
       if (earlier === "unknown") {
         const retryAt = new Date(clock().getTime() + retryDelayMs(d.tries));
         const error = "could not ask the carrier whether the message already went out";
-        await repo.markOutcomeUnknown(d.id, retryAt, LOOKUP_FAILED, error, clock());
+        await repo.markOutcomeUnknown(d, retryAt, LOOKUP_FAILED, error, clock());
         return { outcome: "retry", delivery: { ...d, leaseUntil: retryAt, errorCode: LOOKUP_FAILED, error } };
       }
       if (earlier) {
@@ -96,20 +121,27 @@ export class Deliverer {
         };
       }
     }
+    if (!(await this.holdsLease(d, options.handedAtClaim === true))) return this.lost(d);
     if (!options.budgetTaken) {
       const take = await this.deps.budget.take();
       if (!take.taken) {
         const dueAt = new Date(clock().getTime() + take.retryAfterMs);
         const error = "the send budget is spent: postponed until the window has room";
-        await repo.markPostponed(d.id, dueAt, BUDGET_EXHAUSTED, error, clock());
+        await repo.markPostponed(d, dueAt, BUDGET_EXHAUSTED, error, clock());
         events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode: BUDGET_EXHAUSTED });
         return { outcome: "postponed", delivery: { ...d, status: "scheduled", dueAt, leaseUntil: null, tries: d.tries - 1, errorCode: BUDGET_EXHAUSTED, error } };
       }
     }
     let lastError: CarrierError | null = null;
+    let first = true;
     for (const carrier of carriers.for(d.channel)) {
+      // Failing over takes time (a timeout, say): the lease is re-checked and renewed before each carrier.
+      if (!first && !(await this.holdsLease(d, false))) return this.lost(d);
+      first = false;
+      const started = clock().getTime();
       try {
         const result = await carrier.send(outbound);
+        this.deps.pacer?.record(clock().getTime() - started);
         const sentAt = clock();
         if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
@@ -130,6 +162,7 @@ export class Deliverer {
         const failure =
           error instanceof CarrierError ? error : new CarrierError(carrier.id, "carrier_error", (error as Error)?.message ?? String(error), true, { cause: error });
         logger.warn({ carrier: carrier.id, deliveryId: d.id, code: failure.code, retryable: failure.retryable }, "carrier send failed");
+        this.deps.pacer?.record(clock().getTime() - started);
         lastError = failure;
         if (!failure.retryable) break;
       }
@@ -139,14 +172,14 @@ export class Deliverer {
     const message = lastError?.message ?? `No carrier is configured for ${d.channel}`;
     const retryAt = new Date(now.getTime() + retryDelayMs(d.tries));
     if (lastError?.retryable && d.tries < MAX_SEND_TRIES && retryAt < v.expiresAt) {
-      await repo.markRetry(d.id, retryAt, lastError.carrier, errorCode, message, now);
+      await repo.markRetry(d, retryAt, lastError.carrier, errorCode, message, now);
       events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "scheduled", errorCode });
       return {
         outcome: "retry",
         delivery: { ...d, status: "scheduled", dueAt: retryAt, leaseUntil: null, carrier: lastError.carrier, errorCode, error: message },
       };
     }
-    await repo.markFailed(d.id, lastError?.carrier ?? null, errorCode, message, now);
+    await repo.markFailed(d, lastError?.carrier ?? null, errorCode, message, now);
     events.publish("verification.delivery_updated", { ...ref, deliveryId: d.id, status: "failed", errorCode });
     const delivery: DeliveryRecord = { ...d, status: "failed", failedAt: now, leaseUntil: null, carrier: lastError?.carrier ?? null, errorCode, error: message };
     let failedVerification = false;
@@ -160,13 +193,32 @@ export class Deliverer {
     return { outcome: "failed", delivery, failedVerification };
   }
 
-  /** A send a dead process already made, found through a carrier's lookup; "unknown" when a lookup failed. */
+  /**
+   * True while this claim holds the delivery's lease, which it then renews, recording the hand-over.
+   * `freshClaim`: the caller's own claim recorded the hand-over just now; trusted while enough of its lease is left.
+   */
+  private async holdsLease(d: DeliveryRecord, freshClaim: boolean): Promise<boolean> {
+    const now = this.deps.clock();
+    if (freshClaim && d.handedAt !== null && d.leaseUntil !== null && d.leaseUntil.getTime() - now.getTime() >= FRESH_LEASE_MS) return true;
+    return this.deps.repo.handOver(d, now, new Date(now.getTime() + LEASE_MS));
+  }
+
+  private lost(d: DeliveryRecord): DeliveryOutcome {
+    this.deps.logger.warn({ deliveryId: d.id }, "lease lost before the carrier call: left to the node that holds it");
+    return { outcome: "lost", delivery: d };
+  }
+
+  /**
+   * The send of this delivery that an earlier holder handed over, found through a carrier's lookup from
+   * its hand-over time; "unknown" when a lookup failed.
+   */
   private async findEarlierSend(d: DeliveryRecord, message: OutboundMessage): Promise<{ carrier: string; result: SendResult } | null | "unknown"> {
-    const since = new Date(d.dueAt.getTime() - 60_000);
+    const since = new Date((d.handedAt ?? d.dueAt).getTime() - LOOKUP_SKEW_MS);
+    const recorded = await this.deps.repo.sendsRecordedTo(message.to, since);
     for (const carrier of this.deps.carriers.for(d.channel)) {
       if (!carrier.findSent) continue;
       try {
-        const result = await carrier.findSent(message, since);
+        const result = await carrier.findSent(message, since, recorded.get(carrier.id) ?? NOTHING_RECORDED);
         if (result) return { carrier: carrier.id, result };
       } catch (error) {
         this.deps.logger.warn({ err: error, carrier: carrier.id, deliveryId: d.id }, "could not look up an earlier send");
@@ -176,3 +228,5 @@ export class Deliverer {
     return null;
   }
 }
+
+const NOTHING_RECORDED: ReadonlySet<string> = new Set();

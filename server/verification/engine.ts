@@ -32,6 +32,7 @@ import { assertMessageFits } from "./messages.ts";
 import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
 import { type SendBudget, takeOrRefuse } from "./send-budget.ts";
 import type { SendLimiter } from "./send-limits.ts";
+import { eachConcurrently, SEND_CONCURRENCY, SendPacer } from "./send-pacer.ts";
 import type {
   Channel,
   CheckResult,
@@ -92,6 +93,7 @@ export class VerificationEngine {
   private readonly codes: CodeCrypto;
   private readonly clock: () => Date;
   private readonly guesses: GuessLimits;
+  private readonly pacer = new SendPacer(LEASE_MS);
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -106,6 +108,7 @@ export class VerificationEngine {
       logger: deps.logger,
       clock: this.clock,
       budget: deps.budget,
+      pacer: this.pacer,
       defaultBrand: deps.defaults.brand,
       defaultSender: deps.defaults.sender,
     });
@@ -190,10 +193,13 @@ export class VerificationEngine {
       stepIndex: index,
       kind: "workflow",
       channel: step.channel,
-      // Step 0 is claimed by this request and sent below; the rest wait for the scheduler.
+      // Step 0 is claimed by this request and handed over below (recorded in the insert, so no extra
+      // statement: after a crash it is looked up from now); the rest wait for the scheduler.
       status: index === 0 ? "sending" : "scheduled",
       dueAt: dueTimes[index] as Date,
       leaseUntil: index === 0 ? new Date(now.getTime() + LEASE_MS) : null,
+      leaseToken: index === 0 ? newLeaseToken() : null,
+      handedAt: index === 0 ? now : null,
     }));
 
     try {
@@ -213,7 +219,7 @@ export class VerificationEngine {
     }
     if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
     this.deps.events.publish("verification.created", { ...refOf(record), channel: workflow.steps[0]?.channel ?? "sms", expiresAt: record.expiresAt.toISOString() });
-    const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true });
+    const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true, handedAtClaim: true });
     // Built from what this call wrote, without reading it back, unless the send failed the verification.
     const verification = first.failedVerification
       ? await this.view(id)
@@ -374,9 +380,11 @@ export class VerificationEngine {
       status: "sending",
       dueAt: now,
       leaseUntil: new Date(now.getTime() + LEASE_MS),
+      leaseToken: newLeaseToken(),
+      handedAt: now,
     };
     await this.repo.insertDelivery(id, delivery, now);
-    await this.deliverer.deliver(asRecord(delivery, id), record, { budgetTaken: true });
+    await this.deliverer.deliver(asRecord(delivery, id), record, { budgetTaken: true, handedAtClaim: true });
     return this.view(id);
   }
 
@@ -386,23 +394,33 @@ export class VerificationEngine {
     const record = await this.usable(id, now);
     const next = await this.repo.nextScheduled(id);
     if (next) await takeOrRefuse(this.deps.budget);
-    const claimed = next ? await this.repo.claimOne(next.id, now, new Date(now.getTime() + LEASE_MS)) : null;
+    const claimed = next ? await this.repo.claimOne(next.id, now, new Date(now.getTime() + LEASE_MS), newLeaseToken()) : null;
     if (!claimed) throw new TextgateError("verification_pending", "This verification has no further workflow step to send.");
-    await this.deliverer.deliver(claimed, record, { budgetTaken: true });
+    await this.deliverer.deliver(claimed, record, { budgetTaken: true, handedAtClaim: true });
     return this.view(id);
   }
 
-  /** Scheduler work: sends due steps (and steps a dead process left half-sent). Returns how many were handled. */
-  async runDueDeliveries(limit = 50): Promise<number> {
+  /**
+   * Scheduler work: sends due steps (and steps a dead process left half-sent). Claims no more than can
+   * be handed to carriers within half a lease (send-pacer.ts), sends SEND_CONCURRENCY verifications at
+   * a time and the steps of one verification one after the other, in step order, so a lookup after a
+   * crash never has two unrecorded sends of one verification to tell apart. Returns how many were claimed.
+   */
+  async runDueDeliveries(limit = this.pacer.claimLimit()): Promise<number> {
     const now = this.clock();
-    const claimed = await this.repo.claimDue(now, new Date(now.getTime() + LEASE_MS), limit);
-    for (const delivery of claimed) {
-      const record = await this.repo.findById(delivery.verificationId);
-      if (!record) continue;
-      await this.deliverer.deliver(delivery, record).catch((error: unknown) => {
-        this.deps.logger.error({ err: error, deliveryId: delivery.id }, "delivery failed unexpectedly");
-      });
-    }
+    const claimed = await this.repo.claimDue(now, new Date(now.getTime() + LEASE_MS), limit, newLeaseToken());
+    const byVerification = new Map<string, DeliveryRecord[]>();
+    for (const d of claimed) byVerification.set(d.verificationId, [...(byVerification.get(d.verificationId) ?? []), d]);
+    await eachConcurrently([...byVerification.values()], SEND_CONCURRENCY, async (steps) => {
+      for (const delivery of steps) {
+        // Read again before each step: the one before may have ended the verification.
+        const record = await this.repo.findById(delivery.verificationId);
+        if (!record) return;
+        await this.deliverer.deliver(delivery, record).catch((error: unknown) => {
+          this.deps.logger.error({ err: error, deliveryId: delivery.id }, "delivery failed unexpectedly");
+        });
+      }
+    });
     return claimed.length;
   }
 
@@ -485,12 +503,17 @@ function compose(r: VerificationRecord, deliveries: readonly DeliveryRecord[]): 
   return {
     ...summarize(r),
     sends: deliveries.filter((d) => d.sentAt !== null).length,
-    deliveries: deliveries.map(({ verificationId: _v, leaseUntil: _l, tries: _t, ...d }) => d),
+    deliveries: deliveries.map(({ verificationId: _v, leaseUntil: _l, leaseToken: _k, handedAt: _h, tries: _t, ...d }) => d),
   };
 }
 
 function refOf(r: Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">) {
   return { verificationId: r.id, to: r.to, purpose: r.purpose, surface: r.surface };
+}
+
+/** A fresh claim's lease token: the claimer re-checks it before each carrier call (repository.ts `handOver`). */
+function newLeaseToken(): string {
+  return crypto.randomUUID();
 }
 
 function asRecord(d: NewDelivery, verificationId: string): DeliveryRecord {

@@ -7,7 +7,11 @@ import type { Sql, SqlParam } from "../store/sql.ts";
 import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
 import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
 
-/** error_code of a delivery re-claimed after its lease ran out: the process sending it died mid-send. */
+/**
+ * error_code of a delivery re-claimed after its lease ran out once it had been handed to a carrier
+ * (`handed_at` set): the process sending it died or stalled before recording the outcome, so the carrier
+ * may have it. A delivery claimed but never handed over comes back without it and is simply sent.
+ */
 export const INTERRUPTED = "interrupted";
 const INTERRUPTED_MESSAGE = "the process sending it stopped before recording the outcome";
 
@@ -44,6 +48,10 @@ export interface VerificationRecord {
 export interface DeliveryRecord extends DeliveryView {
   verificationId: string;
   leaseUntil: Date | null;
+  /** The claim holding the lease: a fresh token per claim, re-checked before every carrier call. */
+  leaseToken: string | null;
+  /** When this attempt was first handed to a carrier; null while it never was. */
+  handedAt: Date | null;
   tries: number;
 }
 
@@ -53,8 +61,8 @@ const V_COLUMNS = `id, "to", purpose, status, workflow, workflow_preset, code_ha
   custom_code, locale, brand, template, sender, attempts, max_attempts, valid_for, expires_at, surface, client_ref,
   api_key_id, idempotency_key, request_hash, created_at, updated_at, finished_at`;
 
-const D_COLUMNS = `id, verification_id, step_index, kind, channel, carrier, carrier_message_id, status, due_at, lease_until, tries,
-  error_code, error, sent_at, delivered_at, failed_at`;
+const D_COLUMNS = `id, verification_id, step_index, kind, channel, carrier, carrier_message_id, status, due_at, lease_until, lease_token,
+  handed_at, tries, error_code, error, sent_at, delivered_at, failed_at`;
 
 function mapVerification(r: Raw): VerificationRecord {
   return {
@@ -100,6 +108,8 @@ function mapDelivery(r: Raw): DeliveryRecord {
     status: r.status as DeliveryStatus,
     dueAt: toDate(r.due_at),
     leaseUntil: toDateOrNull(r.lease_until),
+    leaseToken: (r.lease_token as string | null) ?? null,
+    handedAt: toDateOrNull(r.handed_at),
     tries: Number(r.tries),
     errorCode: (r.error_code as string | null) ?? null,
     error: (r.error as string | null) ?? null,
@@ -109,6 +119,13 @@ function mapDelivery(r: Raw): DeliveryRecord {
   };
 }
 
+/**
+ * A delivery as its claimer holds it. Outcomes other than "sent" are recorded only under the claim's
+ * lease token: a sender that lost its lease must not undo the work of the one that took the step over.
+ * A send, on the other hand, is recorded whoever made it (markSent), since it happened.
+ */
+export type HeldDelivery = Pick<DeliveryRecord, "id" | "leaseToken">;
+
 export interface NewDelivery {
   id: string;
   stepIndex: number;
@@ -117,6 +134,9 @@ export interface NewDelivery {
   status: "scheduled" | "sending";
   dueAt: Date;
   leaseUntil: Date | null;
+  leaseToken: string | null;
+  /** Set for a row inserted "sending" and handed to a carrier by the same request (create, resend). */
+  handedAt: Date | null;
 }
 
 export class VerificationRepository {
@@ -188,9 +208,9 @@ export class VerificationRepository {
 
   async insertDelivery(verificationId: string, d: NewDelivery, now: Date, db: Sql = this.sql): Promise<void> {
     await db.run(
-      `INSERT INTO deliveries (id, verification_id, step_index, kind, channel, status, due_at, lease_until, tries, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [d.id, verificationId, d.stepIndex, d.kind, d.channel, d.status, d.dueAt, d.leaseUntil, d.status === "sending" ? 1 : 0, now, now],
+      `INSERT INTO deliveries (id, verification_id, step_index, kind, channel, status, due_at, lease_until, lease_token, handed_at, tries, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [d.id, verificationId, d.stepIndex, d.kind, d.channel, d.status, d.dueAt, d.leaseUntil, d.leaseToken, d.handedAt, d.status === "sending" ? 1 : 0, now, now],
     );
   }
 
@@ -261,36 +281,80 @@ export class VerificationRepository {
   }
 
   /**
-   * Claims due deliveries for sending: scheduled rows whose time has come, and rows left "sending" by a
-   * process that died (lease expired). One statement, so two schedulers never claim the same row;
-   * PostgreSQL additionally skips rows another transaction holds. A row re-claimed from a dead process
-   * comes back with error_code INTERRUPTED: its carrier may have accepted the send already.
+   * Claims due deliveries for sending under the lease `token`: scheduled rows whose time has come, and
+   * rows left "sending" by a process that died (lease expired). One statement, so two schedulers never
+   * claim the same row; PostgreSQL additionally skips rows another transaction holds. A re-claimed row
+   * that had been handed to a carrier comes back with error_code INTERRUPTED (its carrier may have
+   * accepted it) and its `handed_at` kept, the start of its lookup window; one that never was is simply
+   * sent. A row claimed from "scheduled" starts a new attempt: `handed_at` is cleared.
+   * A step is not claimed while another step of its verification on the same channel is being sent
+   * under a live lease (another node has it): a lookup after a crash then has at most one unrecorded
+   * send per number and channel to tell apart. Rows come back in step order.
    */
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DeliveryRecord[]> {
+  async claimDue(now: Date, leaseUntil: Date, limit: number, token: string): Promise<DeliveryRecord[]> {
     const lock = this.sql.dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
     const rows = await this.sql.all<Raw>(
-      `UPDATE deliveries SET status = 'sending', lease_until = ?, tries = tries + 1, updated_at = ?,
-         error_code = CASE WHEN status = 'sending' THEN ? ELSE error_code END,
-         error = CASE WHEN status = 'sending' THEN ? ELSE error END
+      `UPDATE deliveries SET status = 'sending', lease_until = ?, lease_token = ?, tries = tries + 1, updated_at = ?,
+         error_code = CASE WHEN status = 'sending' AND handed_at IS NOT NULL THEN ? ELSE error_code END,
+         error = CASE WHEN status = 'sending' AND handed_at IS NOT NULL THEN ? ELSE error END,
+         handed_at = CASE WHEN status = 'sending' THEN handed_at ELSE NULL END
        WHERE id IN (
-         SELECT id FROM deliveries
-         WHERE (status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?)
-         ORDER BY due_at LIMIT ? ${lock}
+         SELECT d.id FROM deliveries d
+         WHERE ((d.status = 'scheduled' AND d.due_at <= ?) OR (d.status = 'sending' AND d.lease_until <= ?))
+           AND NOT EXISTS (
+             SELECT 1 FROM deliveries s
+             WHERE s.verification_id = d.verification_id AND s.channel = d.channel AND s.id <> d.id
+               AND s.status = 'sending' AND s.lease_until > ?
+           )
+         ORDER BY d.due_at LIMIT ? ${lock}
        ) AND ((status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?))
        RETURNING ${D_COLUMNS}`,
-      [leaseUntil, now, INTERRUPTED, INTERRUPTED_MESSAGE, now, now, limit, now, now],
+      [leaseUntil, token, now, INTERRUPTED, INTERRUPTED_MESSAGE, now, now, now, limit, now, now],
     );
-    return rows.map(mapDelivery);
+    return rows.map(mapDelivery).sort((a, b) => a.stepIndex - b.stepIndex || a.dueAt.getTime() - b.dueAt.getTime());
   }
 
-  /** Claims one scheduled delivery now (next step on request). */
-  async claimOne(id: string, now: Date, leaseUntil: Date): Promise<DeliveryRecord | null> {
+  /** Claims one scheduled delivery now (next step on request), recorded as handed over: the caller sends it at once. */
+  async claimOne(id: string, now: Date, leaseUntil: Date, token: string): Promise<DeliveryRecord | null> {
     const row = await this.sql.get<Raw>(
-      `UPDATE deliveries SET status = 'sending', due_at = ?, lease_until = ?, tries = tries + 1, updated_at = ?
+      `UPDATE deliveries SET status = 'sending', due_at = ?, lease_until = ?, lease_token = ?, handed_at = ?, tries = tries + 1, updated_at = ?
        WHERE id = ? AND status = 'scheduled' RETURNING ${D_COLUMNS}`,
-      [now, leaseUntil, now, id],
+      [now, leaseUntil, token, now, now, id],
     );
     return row ? mapDelivery(row) : null;
+  }
+
+  /**
+   * Just before a carrier call: records the hand-over (the first one of this attempt is kept: it opens
+   * the lookup window) and renews the lease, only if the caller's claim still holds it. False when the
+   * lease ran out or another claim took the row: the caller must not call the carrier.
+   */
+  async handOver(d: HeldDelivery, now: Date, leaseUntil: Date): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE deliveries SET handed_at = COALESCE(handed_at, ?), lease_until = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending' AND lease_token = ? AND lease_until > ?`,
+      [now, leaseUntil, now, d.id, d.leaseToken, now],
+    );
+    return changed === 1;
+  }
+
+  /**
+   * Carrier ids of sends recorded for any delivery to this number since `since`, by carrier: a lookup
+   * never takes one of them for another delivery's send (two steps' texts can be identical, and a call
+   * list cannot tell two calls apart).
+   */
+  async sendsRecordedTo(to: string, since: Date): Promise<Map<string, Set<string>>> {
+    const rows = await this.sql.all<Raw>(
+      `SELECT d.carrier, d.carrier_message_id FROM deliveries d JOIN verifications v ON v.id = d.verification_id
+       WHERE v."to" = ? AND d.sent_at >= ? AND d.carrier IS NOT NULL AND d.carrier_message_id IS NOT NULL`,
+      [to, since],
+    );
+    const byCarrier = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const carrier = r.carrier as string;
+      byCarrier.set(carrier, (byCarrier.get(carrier) ?? new Set()).add(r.carrier_message_id as string));
+    }
+    return byCarrier;
   }
 
   async markSent(
@@ -310,19 +374,20 @@ export class VerificationRepository {
   /**
    * Keeps a claimed delivery "sending" with its lease moved to `leaseUntil`, when whether the carrier
    * already has it is unknown: re-claimed after that (as INTERRUPTED), it is looked up again, with its
-   * due time, and so the lookup's window, unchanged.
+   * `handed_at`, and so the lookup's window, unchanged.
    */
-  async markOutcomeUnknown(id: string, leaseUntil: Date, errorCode: string, error: string, now: Date): Promise<void> {
-    await this.sql.run(`UPDATE deliveries SET lease_until = ?, error_code = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'`, [
-      leaseUntil, errorCode, error, now, id,
-    ]);
+  async markOutcomeUnknown(d: HeldDelivery, leaseUntil: Date, errorCode: string, error: string, now: Date): Promise<void> {
+    await this.sql.run(
+      `UPDATE deliveries SET lease_until = ?, error_code = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [leaseUntil, errorCode, error, now, d.id, d.leaseToken],
+    );
   }
 
-  async markRetry(id: string, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+  async markRetry(d: HeldDelivery, dueAt: Date, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
-      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [dueAt, carrier, errorCode, error, now, id],
+      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, handed_at = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [dueAt, carrier, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 
@@ -330,19 +395,19 @@ export class VerificationRepository {
    * Puts a claimed delivery back, unsent, to go out at `dueAt` (the send budget was spent): the claim
    * did not become a try, so `tries` is given back and carrier backoff is not affected.
    */
-  async markPostponed(id: string, dueAt: Date, errorCode: string, error: string, now: Date): Promise<void> {
+  async markPostponed(d: HeldDelivery, dueAt: Date, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
-      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, tries = tries - 1, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [dueAt, errorCode, error, now, id],
+      `UPDATE deliveries SET status = 'scheduled', due_at = ?, lease_until = NULL, handed_at = NULL, tries = tries - 1, error_code = ?, error = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [dueAt, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 
-  async markFailed(id: string, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
+  async markFailed(d: HeldDelivery, carrier: string | null, errorCode: string, error: string, now: Date): Promise<void> {
     await this.sql.run(
       `UPDATE deliveries SET status = 'failed', failed_at = ?, lease_until = NULL, carrier = ?, error_code = ?, error = ?, updated_at = ?
-       WHERE id = ? AND status = 'sending'`,
-      [now, carrier, errorCode, error, now, id],
+       WHERE id = ? AND status = 'sending' AND lease_token = ?`,
+      [now, carrier, errorCode, error, now, d.id, d.leaseToken],
     );
   }
 

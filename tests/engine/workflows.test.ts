@@ -1,10 +1,11 @@
 /** Durable workflow steps: each preset with a fake clock, approval stopping later steps, expiry, failover. */
 import { afterEach, describe, expect, it } from "vitest";
 import { CarrierError, type Carrier, type OutboundMessage } from "../../server/carriers/types.ts";
+import { LOOKUP_SKEW_MS } from "../../server/verification/delivery.ts";
 import type { VerificationEngine } from "../../server/verification/engine.ts";
 import { WORKFLOW_PRESETS } from "../../server/verification/workflows.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
-import { engineWithCarriers, startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { claimAndDie, engineWithCarriers, startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 const providers = await providersUnderTest();
 const TO = "+14155550123";
@@ -81,7 +82,7 @@ describe.each(providers)("workflows on %s", (provider) => {
     const { verification } = await t.runtime.engine.create({ to: TO, workflow: 4 });
     // Simulate a process that claimed step 1 and died after the carrier accepted it.
     t.clock.advance(60);
-    const [claimed] = await t.runtime.engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+    const [claimed] = await claimAndDie(t.runtime.engine, t.clock.now(), { handedOver: true });
     expect(claimed?.stepIndex).toBe(1);
     await t.runtime.sandbox!.send({ channel: "sms", to: TO, body: "accepted before the crash", idempotencyKey: claimed!.id });
     await t.runtime.scheduler.tick();
@@ -185,8 +186,8 @@ describe("carrier failover", () => {
     async function crashedStep(engine: VerificationEngine) {
       const { verification } = await engine.create({ to: TO, workflow: 4 });
       t.clock.advance(60);
-      // A process claims step 1 and dies before recording anything.
-      await engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+      // A process claims step 1, hands it to the carrier and dies before recording anything.
+      await claimAndDie(engine, t.clock.now(), { handedOver: true });
       t.clock.advance(31);
       return verification.id;
     }
@@ -222,7 +223,9 @@ describe("carrier failover", () => {
       t.clock.advance(5);
       await engine.runDueDeliveries();
       expect(c.lookups).toHaveLength(2);
-      // The window of the second lookup still starts where the step was due, not at the retry.
+      // The window of the second lookup still starts at the hand-over (less the clock skew allowed), not at the retry.
+      // (handed over 31 + 5 s ago)
+      expect(c.lookups[0]).toEqual(new Date(t.clock.now().getTime() - (31 + 5) * 1000 - LOOKUP_SKEW_MS));
       expect(c.lookups[1]).toEqual(c.lookups[0]);
       expect(c.sent).toHaveLength(2);
     });
@@ -247,7 +250,7 @@ describe("carrier failover", () => {
       expect((await engine.get(verification.id)).deliveries[1]).toMatchObject({ status: "scheduled", errorCode: "carrier_unavailable" });
       t.clock.advance(1);
       // The retry is claimed by a process that dies mid-send.
-      await engine.repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 30_000), 10);
+      await claimAndDie(engine, t.clock.now(), { handedOver: true });
       t.clock.advance(31);
       await engine.runDueDeliveries();
       expect(c.lookups).toHaveLength(1);

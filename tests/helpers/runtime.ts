@@ -4,7 +4,9 @@ import type { Carrier } from "../../server/carriers/types.ts";
 import { loadConfig } from "../../server/env.ts";
 import { createLogger } from "../../server/logger.ts";
 import { type Runtime, startRuntime } from "../../server/runtime.ts";
+import { LEASE_MS } from "../../server/verification/delivery.ts";
 import { VerificationEngine } from "../../server/verification/engine.ts";
+import type { DeliveryRecord } from "../../server/verification/repository.ts";
 import { UNLIMITED_BUDGET } from "../../server/verification/send-budget.ts";
 import { createSendLimiter } from "../../server/verification/send-limits.ts";
 import type { Channel } from "../../server/verification/types.ts";
@@ -90,4 +92,20 @@ export function engineWithCarriers(t: TestRuntime, carriers: Carrier[], preferen
       blockedLineTypes: [],
     },
   });
+}
+
+/**
+ * What a process leaves behind that claimed the due steps at `now` and died: with `handedOver`, after it
+ * had handed each to a carrier (the carrier may or may not have it), else before any carrier call.
+ * Their leases run out LEASE_MS later.
+ */
+export async function claimAndDie(engine: VerificationEngine, now: Date, options: { handedOver: boolean }): Promise<DeliveryRecord[]> {
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  const claimed = await engine.repo.claimDue(now, leaseUntil, 50, "token-of-a-dead-process");
+  if (options.handedOver) {
+    for (const d of claimed) {
+      if (!(await engine.repo.handOver(d, now, leaseUntil))) throw new Error(`could not hand over ${d.id}`);
+    }
+  }
+  return claimed;
 }

@@ -17,7 +17,8 @@ import { type Client, createClient } from "./http.ts";
 import { createPostgresDatabase, type DatabaseKind } from "./services.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const START_TIMEOUT_MS = 30_000;
+/** TEST_SERVER_START_TIMEOUT_MS raises it for long runs on a busy machine (KILL_LOOP_KILLS=20, say). */
+const START_TIMEOUT_MS = Number(process.env.TEST_SERVER_START_TIMEOUT_MS ?? 30_000);
 const OUTPUT_LIMIT = 64 * 1024;
 
 export interface TestServer {

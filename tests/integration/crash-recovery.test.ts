@@ -6,12 +6,10 @@
  * never go out after a restart; and a server killed the moment Twilio accepted a call (before the
  * database recorded it) does not place that call again after its restart.
  */
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { type FakeCarrier, startFakeCarrier } from "../../server/carriers/fake-server.ts";
 import { lamlFake } from "../../server/carriers/fakes/laml.ts";
-import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
+import { type DirectDb, type Row, withDb } from "../helpers/direct-db.ts";
 import type { Json, JsonValue } from "../helpers/http.ts";
 import { errorCode, type SandboxMessage, sentMessages, uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
@@ -26,48 +24,6 @@ const QUIET_MS = SCHEDULER_INTERVAL_MS * 10;
 const POLL_TIMEOUT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(ms, 0)));
-
-type Row = Record<string, unknown>;
-
-/** Direct access to a stopped (or running) server's database, for simulating what a crash leaves behind. */
-interface DirectDb {
-  all(sql: string, params?: (string | number | null)[]): Promise<Row[]>;
-  run(sql: string, params?: (string | number | null)[]): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** Opens the server's database with better-sqlite3 or pg. SQL uses `?` placeholders; dates go in as ISO-8601 UTC text. */
-async function openDb(server: TestServer): Promise<DirectDb> {
-  const target = resolveDatabaseTarget(server.env.DATABASE_URL);
-  if (target.provider === "sqlite") {
-    const db = new Database(target.url, { timeout: 5000 });
-    return {
-      all: async (sql, params = []) => db.prepare(sql).all(...params) as Row[],
-      run: async (sql, params = []) => db.prepare(sql).run(...params).changes,
-      close: async () => void db.close(),
-    };
-  }
-  const client = new pg.Client({ connectionString: target.url });
-  await client.connect();
-  const numbered = (sql: string) => {
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  };
-  return {
-    all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows as Row[],
-    run: async (sql, params = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
-    close: () => client.end(),
-  };
-}
-
-async function withDb<T>(server: TestServer, fn: (db: DirectDb) => Promise<T>): Promise<T> {
-  const db = await openDb(server);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** Every code in a message: digits as texted ("123456") or as spoken ("1, 2, 3, 4, 5, 6"). */
 function codesIn(message: SandboxMessage): string[] {
@@ -226,8 +182,8 @@ describeEachDatabase(variants, "crash recovery", (database) => {
       workflow: [
         { channel: "sms", afterSeconds: 0 },
         { channel: "voice", afterSeconds: 600 },
-        { channel: "sms", afterSeconds: 600 },
         { channel: "voice", afterSeconds: 600 },
+        { channel: "sms", afterSeconds: 600 },
       ],
       validFor: 3600,
     });
@@ -239,9 +195,10 @@ describeEachDatabase(variants, "crash recovery", (database) => {
     await server.kill("SIGKILL");
 
     // What a process that claimed steps 1-3 and died leaves behind:
-    // step 1: claimed, the carrier accepted it (sandbox row stored), killed before it was marked sent;
-    // step 2: claimed, killed before the carrier saw it;
-    // step 3: claimed by a process whose lease is still running (it must be left alone).
+    // step 1: claimed, handed over, the carrier accepted it (sandbox row stored), killed before it was marked sent;
+    // step 2: claimed, killed before it was handed to the carrier;
+    // step 3: claimed by a process whose lease is still running (it must be left alone; it is on the other
+    // channel, since a step waits while another step of its channel is being sent under a live lease).
     const past = new Date(Date.now() - 1000).toISOString();
     const future = new Date(Date.now() + 3_600_000).toISOString();
     const preStoredId = `SBcrash${step1.id.replaceAll("-", "")}`;
@@ -249,6 +206,7 @@ describeEachDatabase(variants, "crash recovery", (database) => {
     await withDb(server, async (db) => {
       const claim = `UPDATE deliveries SET status = 'sending', lease_until = ?, tries = 1, updated_at = ? WHERE id = ? AND status = 'scheduled'`;
       expect(await db.run(claim, [past, past, step1.id])).toBe(1);
+      expect(await db.run(`UPDATE deliveries SET handed_at = ? WHERE id = ?`, [past, step1.id])).toBe(1);
       expect(await db.run(claim, [past, past, step2.id])).toBe(1);
       expect(await db.run(claim, [future, past, step3.id])).toBe(1);
       await db.run(`INSERT INTO sandbox_messages (id, delivery_id, channel, "to", "from", body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
@@ -280,7 +238,7 @@ describeEachDatabase(variants, "crash recovery", (database) => {
     expect(view).toMatchObject({ status: "pending", sends: 3 });
 
     const messages = await sentMessages(server.request, to);
-    expect(messages.map((m) => m.channel).sort()).toEqual(["sms", "sms", "voice"]);
+    expect(messages.map((m) => m.channel).sort()).toEqual(["sms", "voice", "voice"]);
     for (const message of messages) for (const c of codesIn(message)) expect(c, message.body).toBe(code);
     await withDb(server, async (db) => {
       const perDelivery = await sandboxRowsPerDelivery(db, [step0.id, step1.id, step2.id, step3.id]);
