@@ -60,6 +60,10 @@ const schema = z.object({
   DEFAULT_CODE_LENGTH: int(4, 20).default(6),
   DEFAULT_VALIDITY_SECONDS: int(0, 604_800).default(600),
   DEFAULT_MAX_ATTEMPTS: int(1, 20).default(5),
+  /** End code texts with "@<PUBLIC_URL host> #<code>", the line WebOTP and Safari read to fill the code in. */
+  ORIGIN_BOUND_CODES: bool.default(true),
+  /** Android SMS Retriever's app hash (11 characters), added to code texts for an Android app that reads them. */
+  ANDROID_APP_HASH: z.string().regex(/^[A-Za-z0-9+/]{11}$/, "11 characters of the app's hash (letters, digits, + and /)").optional(),
   /** What a new request to a number with a verification pending does: replace (fresh code), resend (same code), reject (409). */
   PENDING_POLICY: z.enum(["replace", "resend", "reject"]).default("replace"),
   /** At most this many codes sent to one number per window (Twilio allows 5 per 10 minutes). */

@@ -119,6 +119,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       blockedLineTypes: config.BLOCKED_LINE_TYPES,
       cancelMinAgeSeconds: config.CANCEL_MIN_AGE_SECONDS,
       guessLimits: { lockAfter: config.GUESS_LOCK_AFTER_FAILURES, maxPerDay: config.GUESS_MAX_FAILURES_PER_DAY },
+      originHost: config.ORIGIN_BOUND_CODES ? new URL(config.PUBLIC_URL).hostname : null,
+      appHash: config.ANDROID_APP_HASH ?? null,
     },
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));

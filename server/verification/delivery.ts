@@ -54,6 +54,9 @@ export interface DelivererDeps {
   pacer?: SendPacer;
   defaultBrand: string;
   defaultSender?: string;
+  /** Host for the origin-bound line of code texts (null: none). */
+  originHost?: string | null;
+  appHash?: string | null;
 }
 
 /**
@@ -92,13 +95,10 @@ export class Deliverer {
       return { outcome: "dropped", delivery: { ...d, status: "dropped", leaseUntil: null } };
     }
     const ref = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface };
-    const body = renderMessage({
-      channel: d.channel,
-      locale: v.locale,
-      brand: v.brand ?? this.deps.defaultBrand,
-      template: v.template,
-      code: codes.open(v.codeSealed, v.id),
-    });
+    const body = renderMessage(
+      { channel: d.channel, locale: v.locale, brand: v.brand ?? this.deps.defaultBrand, template: v.template, code: codes.open(v.codeSealed, v.id) },
+      { validForSeconds: v.validFor, originHost: this.deps.originHost, appHash: this.deps.appHash },
+    );
     const outbound = { channel: d.channel, to: v.to, from: v.sender ?? this.deps.defaultSender, body, idempotencyKey: d.id, locale: v.locale };
     // Re-claimed after a hand-over whose outcome was never recorded (or whose lookup failed last time):
     // the carrier may have accepted that send, so it is asked first, and the phone is not texted or called twice.

@@ -65,6 +65,10 @@ export interface EngineDefaults {
   cancelMinAgeSeconds?: number;
   /** GUESS_LOCK_AFTER_FAILURES and GUESS_MAX_FAILURES_PER_DAY (default 10 and 100). */
   guessLimits?: GuessLimitSettings;
+  /** The host code texts are bound to for autofill (PUBLIC_URL's, unless ORIGIN_BOUND_CODES=false). */
+  originHost?: string | null;
+  /** ANDROID_APP_HASH. */
+  appHash?: string | null;
 }
 
 export interface EngineDeps {
@@ -111,6 +115,8 @@ export class VerificationEngine {
       pacer: this.pacer,
       defaultBrand: deps.defaults.brand,
       defaultSender: deps.defaults.sender,
+      originHost: deps.defaults.originHost ?? null,
+      appHash: deps.defaults.appHash ?? null,
     });
   }
 

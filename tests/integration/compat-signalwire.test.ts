@@ -35,7 +35,7 @@ describeEachDatabase(variants, "SignalWire MFA compat", (database) => {
     expect(sent.status).toBe(200);
     expect(sent.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), success: true, to, channel: "sms" });
     const [message] = await sentMessages(server.request, to);
-    expect(message?.body).toMatch(/^Your Personal Authorization Code is: [0-9]{6}$/);
+    expect(message?.body).toMatch(/^Your Personal Authorization Code is: ([0-9]{6})\n@[^ ]+ #\1$/);
     const code = await latestCode(server.request, to);
 
     const native = await server.request("GET", `/api/v1/verifications/${sent.body.id as string}`);
@@ -68,7 +68,7 @@ describeEachDatabase(variants, "SignalWire MFA compat", (database) => {
     expect(sent.status).toBe(200);
     const [message] = await sentMessages(server.request, to);
     expect(message?.from).toBe("+12125550100");
-    const match = /^Here is your code: ([A-Z0-9]{8})$/.exec(message?.body ?? "");
+    const match = /^Here is your code: ([A-Z0-9]{8})\n@[^ ]+ #\1$/.exec(message?.body ?? "");
     expect(match, message?.body).not.toBeNull();
     const native = await server.request("GET", `/api/v1/verifications/${sent.body.id as string}`);
     expect(native.body).toMatchObject({ maxAttempts: 4, validFor: 7200, codeLength: 8, alphanumeric: true });

@@ -86,7 +86,7 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
       { channel: "voice", afterSeconds: 60 },
     ]);
     const [message] = await sentMessages(server.request, phone);
-    expect(message?.body).toMatch(/^Votre code de vérification Acme est [0-9]{6}$/);
+    expect(message?.body).toMatch(/^Votre code de vérification Acme est ([0-9]{6})\. Valable 5 min\.\n@[^ ]+ #\1$/);
     expect(message?.from).toBe("Acme");
   });
 

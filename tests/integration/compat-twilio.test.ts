@@ -151,7 +151,7 @@ describeEachDatabase(variants, "Twilio Verify compat", (database) => {
     const to2 = uniquePhone();
     await svc.verifications.create({ to: to2, channel: "sms", locale: "fr" });
     const [message] = await sentMessages(server.request, to2);
-    expect(message?.body).toMatch(/^Votre code de vérification Custom est [0-9]{8}$/);
+    expect(message?.body).toMatch(/^Votre code de vérification Custom est ([0-9]{8})\. Valable 10 min\.\n@[^ ]+ #\1$/);
     expect(await failure(svc.verifications.create({ to: uniquePhone(), channel: "sms", locale: "xx" }))).toMatchObject({ status: 404, code: 20404 });
   });
 

@@ -97,7 +97,7 @@ describeEachDatabase(variants, "Vonage Verify v2 compat", (database) => {
     } as Parameters<Verify2["newRequest"]>[0]);
     const native = await server.request("GET", `/api/v1/verifications/${requestId}`);
     expect(native.body).toMatchObject({ workflow: [{ channel: "sms", afterSeconds: 0 }, { channel: "voice", afterSeconds: 60 }], validFor: 120, locale: "de-de" });
-    expect((await sentMessages(server.request, to))[0]?.body).toMatch(/^Ihr Acme Bestätigungscode lautet (AB12CD|ab12cd)$/);
+    expect((await sentMessages(server.request, to))[0]?.body).toMatch(/^Ihr Acme Bestätigungscode lautet (AB12CD|ab12cd)\. Gültig für \d+ (?:Minuten|Stunden)\.\n@[^ ]+ #\1$/);
     expect(await client.nextWorkflow(requestId)).toBe(true);
     const messages = await sentMessages(server.request, to);
     expect(messages.map((m) => m.channel)).toEqual(["voice", "sms"]);

@@ -404,7 +404,7 @@ async function signIn(server: TestServer, phone: string): Promise<Pick<Known, "s
   const start = await call("/api/auth/sms/start", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone }) });
   expect(start.status).toBe(200);
   const { verificationId } = (await start.json()) as { verificationId: string };
-  const messages = (await (await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
+  const messages = (await (await fetch(`${server.url}/api/sandbox/messages?to=${encodeURIComponent(phone)}`, { headers: { authorization: `Bearer ${server.key}` } })).json()) as { messages: { body: string }[] };
   const code = /([0-9]{6})$/.exec(messages.messages[0]?.body ?? "")?.[1] ?? "";
   const { csrfToken } = (await (await call("/api/auth/csrf")).json()) as { csrfToken: string };
   const form = new URLSearchParams({ verificationId, code, csrfToken, json: "true", callbackUrl: "/account" });

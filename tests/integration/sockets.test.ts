@@ -278,14 +278,14 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
     it("closes with 4008 and the wait when the user's number is locked by wrong codes, without testing the token", async () => {
       const { cookie, phone: to } = await signIn();
       const native = await server.request("POST", "/api/v1/verifications", { json: { to, purpose: "elsewhere", maxAttempts: 10 } });
-      const nativeCode = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}$/))?.[1] as string;
+      const nativeCode = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}\b/))?.[1] as string;
       for (let i = 0; i < 10; i++) {
         await server.request("POST", `/api/v1/verifications/${native.body.id}/check`, { json: { code: nativeCode === "000000" ? "111111" : "000000" } });
       }
       await textTo(to, /wrong codes/);
       const client = connect("/ws/demo/token", { cookie });
       await client.next("pending");
-      const code = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}$/))?.[1] as string;
+      const code = /([0-9]{6})$/.exec(await textTo(to, /verification code is [0-9]{6}\b/))?.[1] as string;
       client.send({ type: "token", code });
       const closed = await client.closed;
       expect(closed.code).toBe(CLOSE.rateLimited);

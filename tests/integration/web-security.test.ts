@@ -112,7 +112,7 @@ describe.skipIf(!built)("web security in production", () => {
       expect((await owner.call("/api/sandbox/numbers")).status).toBe(200);
       const messages = await owner.call(`/api/sandbox/messages?to=${encodeURIComponent(user.phone)}`);
       expect(messages.status).toBe(200);
-      expect(((await messages.json()) as { messages: { body: string }[] }).messages.some((m) => /code is [0-9]{6}$/.test(m.body))).toBe(true);
+      expect(((await messages.json()) as { messages: { body: string }[] }).messages.some((m) => /code is [0-9]{6}\b/.test(m.body))).toBe(true);
       const page = await owner.call("/sandbox");
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<title>[^<]*Sandbox/);
