@@ -22,6 +22,7 @@ import { VerificationEngine } from "./verification/engine.ts";
 import { Scheduler } from "./verification/scheduler.ts";
 import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
+import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
 
 export interface Runtime {
   config: Config;
@@ -38,6 +39,8 @@ export interface Runtime {
   audit: AuditLog;
   /** The shared Redis client when REDIS_URL is set (limits and counters every node shares). */
   redis: Redis | undefined;
+  /** Events out: webhook endpoints, the outbox and its dispatcher (server/webhooks/). */
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Start the scheduler's timer (default true); tests drive `scheduler.tick()` themselves. */
   startScheduler?: boolean;
+  /** Start the webhook dispatcher's timer (default: as startScheduler). */
+  startWebhooks?: boolean;
 }
 
 /** Brings the database up to date, or refuses to start: before any connection of this process opens. */
@@ -96,6 +101,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     textOwner: (to, body) => sendNotice({ carriers, logger, config }, to, body),
     clock,
   });
+  // Before anything can change a verification: the outbox triggers must be in place (server/webhooks/triggers.ts).
+  const webhooks = await startWebhooks({
+    config,
+    sql,
+    events,
+    logger,
+    clock,
+    textOwners: async (body) => {
+      for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
+    },
+    startDispatcher: options.startWebhooks ?? options.startScheduler ?? true,
+  });
   const engine = new VerificationEngine({
     sql,
     carriers,
@@ -136,8 +153,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     inbound,
     audit,
     redis,
+    webhooks,
     async close() {
       await scheduler.stop();
+      await webhooks.close();
       await bridge?.close();
       await audit.close();
       await Promise.allSettled([sql.close(), prisma.$disconnect(), redis?.quit()]);

@@ -1,0 +1,145 @@
+/**
+ * The outbox (server/webhooks/): every state change writes its event row in the same transaction, on
+ * SQLite and PostgreSQL; the dispatcher signs per Standard Webhooks, retries, and keeps each
+ * verification's events in order per endpoint.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it } from "vitest";
+import { providersUnderTest } from "../helpers/databases.ts";
+import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+
+const TO = "+14155550123";
+const providers = await providersUnderTest();
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A receiver on 127.0.0.1 that answers each request with the next status of `statuses` (then 200). */
+async function startReceiver(statuses: number[] = []): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function eventTypes(t: TestRuntime): Promise<string[]> {
+  return (await t.runtime.sql.all<{ type: string }>(`SELECT type FROM events ORDER BY seq`)).map((r) => r.type);
+}
+
+describe.each(providers)("outbox on %s", (provider) => {
+  let t: TestRuntime;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+    await t?.stop();
+  });
+
+  it("writes one event per state change, never a code, and nothing for a rolled-back change", async () => {
+    t = await startTestRuntime(provider);
+    const { verification } = await t.runtime.engine.create({ to: TO, maxAttempts: 2 });
+    const code = await t.lastCode(TO);
+    const wrong = code === "000000" ? "111111" : "000000";
+    await t.runtime.engine.check({ id: verification.id }, wrong);
+    await t.runtime.engine.check({ id: verification.id }, wrong);
+    const second = await t.runtime.engine.create({ to: TO });
+    await t.runtime.engine.check({ id: second.verification.id }, await t.lastCode(TO));
+    const third = await t.runtime.engine.create({ to: TO, validFor: 10 });
+    t.clock.advance(11);
+    await t.runtime.scheduler.tick();
+    await t.runtime.inbound.receive({ carrier: "sandbox", from: TO, body: "YES", carrierMessageId: "m1" });
+    await t.runtime.inbound.receive({ carrier: "sandbox", from: TO, body: "YES", carrierMessageId: "m1" });
+    // A change that rolls back takes its event with it.
+    await expect(
+      t.runtime.sql.transaction(async (tx) => {
+        await tx.run(`UPDATE verifications SET status = 'canceled' WHERE id = ?`, [third.verification.id]);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+
+    const types = await eventTypes(t);
+    const stepSent = types.includes("verification.delivered") ? ["verification.step_sent", "verification.delivered"] : ["verification.step_sent"];
+    expect(types).toEqual([
+      "verification.created",
+      ...stepSent,
+      "verification.max_attempts_reached",
+      "verification.created",
+      ...stepSent,
+      "verification.approved",
+      "verification.created",
+      ...stepSent,
+      "verification.expired",
+      "inbound.message",
+    ]);
+    const rows = await t.runtime.sql.all<{ data: string; verification_id: string | null }>(`SELECT data, verification_id FROM events ORDER BY seq`);
+    for (const row of rows) expect(row.data).not.toContain(code);
+    const created = JSON.parse(rows[0]!.data) as Record<string, unknown>;
+    expect(created).toMatchObject({ verificationId: verification.id, to: TO, purpose: "verify", surface: "native", channel: "sms" });
+    expect(new Date(created.expiresAt as string).getTime()).toBe(new Date(verification.expiresAt).getTime());
+    const approved = rows.find((_, i) => types[i] === "verification.approved");
+    expect(JSON.parse(approved!.data)).toMatchObject({ verificationId: second.verification.id, by: "code" });
+  });
+
+  it("delivers signed events a receiver verifies with standardwebhooks, retries after a 500, in order per verification", async () => {
+    t = await startTestRuntime(provider);
+    receiver = await startReceiver([500]);
+    const { endpoint, secret } = await t.runtime.webhooks.endpoints.create({ url: receiver.url });
+    const { verification } = await t.runtime.engine.create({ to: TO });
+    await t.runtime.engine.check({ id: verification.id }, await t.lastCode(TO));
+    await t.runtime.webhooks.dispatcher.tick();
+    // The first attempt got 500: nothing else of this verification went out before it succeeded.
+    expect(receiver.received).toHaveLength(1);
+    t.clock.advance(5);
+    await t.runtime.webhooks.dispatcher.tick();
+    const wh = new Webhook(secret);
+    const payloads = receiver.received.map((r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> });
+    const types = payloads.map((p) => p.type);
+    expect(types[0]).toBe("verification.created");
+    expect(types[1]).toBe("verification.created"); // the retry, same webhook-id
+    expect(receiver.received[0]!.headers["webhook-id"]).toBe(receiver.received[1]!.headers["webhook-id"]);
+    expect(types.slice(2)).toEqual((await eventTypes(t)).slice(1));
+    expect(payloads[0]!.data).toMatchObject({ verificationId: verification.id, surface: "native", surfaceId: verification.id });
+    expect(payloads[0]!.data.to).not.toBe(TO); // masked: the endpoint did not opt in
+    const deliveries = await t.runtime.webhooks.dispatcher.deliveriesOf(endpoint.id);
+    expect(deliveries.every((d) => d.status === "succeeded")).toBe(true);
+    expect(deliveries.at(-1)).toMatchObject({ attempts: 2, responseStatus: 200 });
+
+    // A tampered body fails verification.
+    const first = receiver.received[0]!;
+    expect(() => wh.verify(first.body.replace("verification.created", "verification.approved"), first.headers as Record<string, string>)).toThrow();
+  });
+
+  it("gives up after the last attempt of the schedule and marks the delivery failed", async () => {
+    t = await startTestRuntime(provider);
+    receiver = await startReceiver(Array(20).fill(503));
+    const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    await t.runtime.engine.create({ to: TO });
+    for (let i = 0; i < 10; i++) {
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(36_000);
+    }
+    expect(receiver.received).toHaveLength(8);
+    const [delivery] = await t.runtime.webhooks.dispatcher.deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: "failed", attempts: 8, responseStatus: 503 });
+    // A manual retry makes one more attempt.
+    await t.runtime.webhooks.dispatcher.retry(endpoint.id, delivery!.id);
+    await t.runtime.webhooks.dispatcher.tick();
+    expect(receiver.received).toHaveLength(9);
+  });
+});
