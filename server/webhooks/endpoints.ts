@@ -167,10 +167,11 @@ export class WebhookEndpoints {
     return { endpoint: await this.get(id), secret };
   }
 
-  /** Enabled endpoints with their signing secrets (dispatcher). */
-  async signing(ids?: readonly string[]): Promise<SigningEndpoint[]> {
+  /** Enabled endpoints (or all, with includeDisabled) with their signing secrets (dispatcher, test sends). */
+  async signing(ids?: readonly string[], options: { includeDisabled?: boolean } = {}): Promise<SigningEndpoint[]> {
     const rows = await this.sql.all<Raw>(
-      `SELECT ${COLUMNS} FROM webhook_endpoints WHERE status = 'enabled' ${ids ? `AND id IN (${ids.map(() => "?").join(", ") || "NULL"})` : ""}`,
+      `SELECT ${COLUMNS} FROM webhook_endpoints WHERE ${options.includeDisabled ? "1 = 1" : "status = 'enabled'"}
+       ${ids ? `AND id IN (${ids.map(() => "?").join(", ") || "NULL"})` : ""}`,
       ids ?? [],
     );
     const now = this.clock();

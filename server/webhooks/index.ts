@@ -23,6 +23,8 @@ export interface Webhooks {
   outbox: Outbox;
   dispatcher: WebhookDispatcher;
   policy: UrlPolicy;
+  /** How often an open event stream reads the table when nothing woke it (other nodes' events without Redis). */
+  streamPollMs: number;
   /** Calls `listener` whenever an event may have been committed; returns the unsubscribe function. */
   onActivity(listener: () => void): () => void;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
     outbox,
     dispatcher,
     policy,
+    streamPollMs: Math.max(1000, config.WEBHOOKS_INTERVAL_MS),
     onActivity(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
