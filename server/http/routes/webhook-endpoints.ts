@@ -164,13 +164,16 @@ async function streamEvents(ctx: RequestContext): Promise<Reply> {
     if (!raw || !/^[0-9]{1,18}$/.test(raw.trim())) throw new TextgateError("invalid_last_event_id");
     after = Number(raw.trim());
   }
+  // Fixed before the answer starts: a client that saw the headers gets every event committed after them.
+  after ??= await webhooks.outbox.lastSeq();
+  const from = after;
   return {
     status: 200,
     stream: (res) =>
       serveEventStream(res, {
         outbox: webhooks.outbox,
         onActivity: webhooks.onActivity,
-        after,
+        after: from,
         types: query.types,
         includePhoneNumbers: query.includePhoneNumbers === "true",
         pollMs: webhooks.streamPollMs,
