@@ -143,3 +143,50 @@ describe.each(providers)("outbox on %s", (provider) => {
     expect(receiver.received).toHaveLength(9);
   });
 });
+
+describe("outbox on sqlite: notices, surfaces and failing endpoints", () => {
+  let t: TestRuntime;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+    await t?.stop();
+  });
+
+  it("records owner.decided and send_budget.exhausted from the bus, and names the surface's own id", async () => {
+    t = await startTestRuntime("sqlite");
+    t.runtime.events.publish("owner.decided", { reference: "K7Q2", connectionId: "c-1", decision: "accept" });
+    t.runtime.events.publish("send_budget.exhausted", { budgetPerHour: 10, retryAfterSeconds: 60 });
+    const { verification } = await t.runtime.engine.create({ to: TO, surface: "twilio" });
+    await new Promise((r) => setTimeout(r, 50));
+    const events = await t.runtime.webhooks.outbox.after(0, { limit: 10 });
+    expect(events.map((e) => e.type).slice(0, 3)).toEqual(["owner.decided", "send_budget.exhausted", "verification.created"]);
+    expect(events[0]?.data).toMatchObject({ reference: "K7Q2", decision: "accept" });
+    const { payloadOf } = await import("../../server/webhooks/outbox.ts");
+    const payload = payloadOf(events[2]!, true);
+    expect(payload.data).toMatchObject({ surface: "twilio", surfaceId: `VE${verification.id.replace(/-/g, "")}`, to: TO });
+  });
+
+  it("disables an endpoint whose every delivery failed for 5 days and texts the owners", async () => {
+    const owner = "+14155550199";
+    t = await startTestRuntime("sqlite", { OWNER_PHONES: owner });
+    receiver = await startReceiver(Array(200).fill(500));
+    const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    for (let day = 0; day <= 6; day++) {
+      await t.runtime.engine.create({ to: `+1415555010${day}` });
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(12 * 3600);
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(12 * 3600);
+    }
+    const after = await t.runtime.webhooks.endpoints.get(endpoint.id);
+    expect(after).toMatchObject({ enabled: false, disabledReason: "every delivery failed for 5 days" });
+    const texts = await t.sent(owner);
+    expect(texts.some((m) => m.body.includes("was disabled after 5 days"))).toBe(true);
+    // Disabled: nothing more is sent, until it is enabled again.
+    const count = receiver.received.length;
+    await t.runtime.engine.create({ to: TO });
+    await t.runtime.webhooks.dispatcher.tick();
+    expect(receiver.received).toHaveLength(count);
+  });
+});
