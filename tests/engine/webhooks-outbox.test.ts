@@ -3,39 +3,31 @@
  * SQLite and PostgreSQL; the dispatcher signs per Standard Webhooks, retries, and keeps each
  * verification's events in order per endpoint.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const TO = "+14155550123";
 const providers = await providersUnderTest();
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
+/** A receiver (tests/helpers/webhook-receiver.ts) answering the given statuses first, then 200. */
+async function startReceiver(statuses: number[] = []): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver();
+  receiver.statuses.push(...statuses);
+  return receiver;
 }
 
-/** A receiver on 127.0.0.1 that answers each request with the next status of `statuses` (then 200). */
-async function startReceiver(statuses: number[] = []): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end();
-    });
+/** The runtime and receiver of one test, stopped after it. */
+function useTestState(): { t: TestRuntime; receiver: WebhookReceiver | undefined } {
+  const state = {} as { t: TestRuntime; receiver: WebhookReceiver | undefined };
+  afterEach(async () => {
+    await state.receiver?.close();
+    state.receiver = undefined;
+    await state.t?.stop();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return state;
 }
 
 async function eventTypes(t: TestRuntime): Promise<string[]> {
@@ -43,16 +35,10 @@ async function eventTypes(t: TestRuntime): Promise<string[]> {
 }
 
 describe.each(providers)("outbox on %s", (provider) => {
-  let t: TestRuntime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-    await t?.stop();
-  });
+  const state = useTestState();
 
   it("writes one event per state change, never a code, and nothing for a rolled-back change", async () => {
-    t = await startTestRuntime(provider);
+    const t = (state.t = await startTestRuntime(provider));
     const { verification } = await t.runtime.engine.create({ to: TO, maxAttempts: 2 });
     const code = await t.lastCode(TO);
     const wrong = code === "000000" ? "111111" : "000000";
@@ -97,8 +83,8 @@ describe.each(providers)("outbox on %s", (provider) => {
   });
 
   it("delivers signed events a receiver verifies with standardwebhooks, retries after a 500, in order per verification", async () => {
-    t = await startTestRuntime(provider);
-    receiver = await startReceiver([500]);
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver([500]));
     const { endpoint, secret } = await t.runtime.webhooks.endpoints.create({ url: receiver.url });
     const { verification } = await t.runtime.engine.create({ to: TO });
     await t.runtime.engine.check({ id: verification.id }, await t.lastCode(TO));
@@ -126,8 +112,8 @@ describe.each(providers)("outbox on %s", (provider) => {
   });
 
   it("gives up after the last attempt of the schedule and marks the delivery failed", async () => {
-    t = await startTestRuntime(provider);
-    receiver = await startReceiver(Array(20).fill(503));
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver(Array(20).fill(503)));
     const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
     await t.runtime.engine.create({ to: TO });
     for (let i = 0; i < 10; i++) {
@@ -145,16 +131,10 @@ describe.each(providers)("outbox on %s", (provider) => {
 });
 
 describe("outbox on sqlite: notices, surfaces and failing endpoints", () => {
-  let t: TestRuntime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-    await t?.stop();
-  });
+  const state = useTestState();
 
   it("records owner.decided and send_budget.exhausted from the bus, and names the surface's own id", async () => {
-    t = await startTestRuntime("sqlite");
+    const t = (state.t = await startTestRuntime("sqlite"));
     t.runtime.events.publish("owner.decided", { reference: "K7Q2", connectionId: "c-1", decision: "accept" });
     t.runtime.events.publish("send_budget.exhausted", { budgetPerHour: 10, retryAfterSeconds: 60 });
     const { verification } = await t.runtime.engine.create({ to: TO, surface: "twilio" });
@@ -169,8 +149,8 @@ describe("outbox on sqlite: notices, surfaces and failing endpoints", () => {
 
   it("disables an endpoint whose every delivery failed for 5 days and texts the owners", async () => {
     const owner = "+14155550199";
-    t = await startTestRuntime("sqlite", { OWNER_PHONES: owner });
-    receiver = await startReceiver(Array(200).fill(500));
+    const t = (state.t = await startTestRuntime("sqlite", { OWNER_PHONES: owner }));
+    const receiver = (state.receiver = await startReceiver(Array(200).fill(500)));
     const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
     for (let day = 0; day <= 6; day++) {
       await t.runtime.engine.create({ to: `+1415555010${day}` });
