@@ -6,11 +6,10 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { TextgateError } from "../../../lib/errors.ts";
 import { createWebhookSchema, isWebhookEventType, updateWebhookSchema, WEBHOOK_EVENT_TYPES } from "../../../lib/validations/webhooks.ts";
-import type { WebhookDeliveryView } from "../../webhooks/dispatcher.ts";
-import type { WebhookEndpoint } from "../../webhooks/endpoints.ts";
 import type { Webhooks } from "../../webhooks/index.ts";
 import { postWebhook } from "../../webhooks/sender.ts";
 import { serveEventStream } from "../../webhooks/stream.ts";
+import { serializeDelivery, serializeEndpoint } from "../../webhooks/views.ts";
 import { parseQuery } from "../request.ts";
 import type { ApiRoute, Reply, RequestContext } from "../types.ts";
 
@@ -26,38 +25,6 @@ function webhooksOf(ctx: RequestContext): Webhooks {
 function endpointId(raw: string | undefined): string {
   if (!raw || !ID.test(raw)) throw new TextgateError("webhook_not_found");
   return raw.toLowerCase();
-}
-
-export function serializeEndpoint(e: WebhookEndpoint) {
-  return {
-    id: e.id,
-    url: e.url,
-    description: e.description,
-    /** null: every event type */
-    events: e.events,
-    includePhoneNumbers: e.includePhoneNumbers,
-    enabled: e.enabled,
-    disabledReason: e.disabledReason,
-    failingSince: e.failingSince?.toISOString() ?? null,
-    previousSecretExpiresAt: e.previousSecretExpiresAt?.toISOString() ?? null,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-  };
-}
-
-export function serializeDelivery(d: WebhookDeliveryView) {
-  return {
-    id: d.id,
-    eventId: d.eventId,
-    eventType: d.eventType,
-    status: d.status,
-    attempts: d.attempts,
-    responseStatus: d.responseStatus,
-    error: d.error,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    createdAt: d.createdAt.toISOString(),
-    finishedAt: d.finishedAt?.toISOString() ?? null,
-  };
 }
 
 /**
