@@ -20,7 +20,7 @@ import { TextgateError } from "../../lib/errors.ts";
 import type { Sql } from "../store/sql.ts";
 import { toDate, toDateOrNull } from "../store/sql.ts";
 import type { SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
-import { type Outbox, payloadOf } from "./outbox.ts";
+import { type Outbox, type OutboxEvent, payloadOf } from "./outbox.ts";
 import { postWebhook, type SendResult } from "./sender.ts";
 import type { UrlPolicy } from "./ssrf.ts";
 
@@ -29,6 +29,8 @@ export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_00
 export const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 const FANOUT_BATCH = 500;
 const CLAIM_BATCH = 50;
+/** A wake-up waits this long, so that a burst of events (a busy API) makes one pass, not one each. */
+const WAKE_DELAY_MS = 10;
 
 export type WebhookDeliveryStatus = "pending" | "sending" | "succeeded" | "failed";
 
@@ -77,6 +79,7 @@ export class WebhookDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private wakeTimer: NodeJS.Timeout | null = null;
   private readonly clock: () => Date;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -93,9 +96,13 @@ export class WebhookDispatcher {
 
   /** Runs a pass soon (an event was committed on this node or arrived from another). */
   wake(): void {
-    if (this.stopped || !this.timer) return;
-    if (this.running) this.again = true;
-    else void this.tick();
+    if (this.stopped || !this.timer || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      if (this.running) this.again = true;
+      else void this.tick();
+    }, WAKE_DELAY_MS);
+    this.wakeTimer.unref();
   }
 
   /** One pass: fan-out until nothing is new, then claim and send until nothing is due. */
@@ -118,6 +125,8 @@ export class WebhookDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -181,14 +190,14 @@ export class WebhookDispatcher {
     const claimed = await this.claimDue();
     if (!claimed.length) return 0;
     const endpoints = new Map((await this.options.endpoints.signing([...new Set(claimed.map((c) => c.endpointId))])).map((e) => [e.id, e]));
-    await Promise.all(claimed.map((c) => this.send(c, endpoints.get(c.endpointId))));
+    const events = new Map((await this.options.outbox.bySeqs([...new Set(claimed.map((c) => c.eventSeq))])).map((e) => [e.seq, e]));
+    await Promise.all(claimed.map((c) => this.send(c, endpoints.get(c.endpointId), events.get(c.eventSeq) ?? null)));
     return claimed.length;
   }
 
-  private async send(claimed: Claimed, endpoint: SigningEndpoint | undefined): Promise<void> {
-    const { outbox, logger } = this.options;
+  private async send(claimed: Claimed, endpoint: SigningEndpoint | undefined, event: OutboxEvent | null): Promise<void> {
+    const { logger } = this.options;
     try {
-      const event = await outbox.bySeq(claimed.eventSeq);
       if (!endpoint || !event) {
         await this.record(claimed, { ok: false, status: null, error: endpoint ? "the event was pruned" : "the endpoint was disabled or removed" }, true);
         return;
@@ -230,7 +239,8 @@ export class WebhookDispatcher {
       logger.debug({ deliveryId: claimed.id, status: result.status, error: result.error }, "webhook delivery attempt failed");
     }
     if (!endpoint) return;
-    await endpoints.recordOutcome(endpoint.id, result.ok, now);
+    // Only a change of streak is written: a success on a healthy endpoint costs no statement.
+    if (result.ok === (endpoint.failingSince !== null)) await endpoints.recordOutcome(endpoint.id, result.ok, now);
     if (!result.ok && (await endpoints.disableIfFailingSince(endpoint.id, new Date(now.getTime() - DISABLE_AFTER_MS), now))) {
       logger.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled: every delivery failed for 5 days");
       await this.options.textOwners?.(`textgate: the webhook endpoint ${new URL(endpoint.url).host} was disabled after 5 days of failed deliveries. Re-enable it on /owner or with PATCH /api/v1/webhooks/${endpoint.id}.`);

@@ -83,9 +83,14 @@ export class Outbox {
     return rows.map(mapEvent);
   }
 
-  async bySeq(seq: number): Promise<OutboxEvent | null> {
-    const row = await this.sql.get<Raw>(`SELECT seq, type, verification_id, data, created_at FROM events WHERE seq = ?`, [seq]);
-    return row ? mapEvent(row) : null;
+  /** The events with these seqs (pruned ones are missing). */
+  async bySeqs(seqs: readonly number[]): Promise<OutboxEvent[]> {
+    if (!seqs.length) return [];
+    const rows = await this.sql.all<Raw>(
+      `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq IN (${seqs.map(() => "?").join(", ")})`,
+      seqs,
+    );
+    return rows.map(mapEvent);
   }
 
   /** The newest event's seq (0 when there is none): where a stream without Last-Event-ID starts. */
