@@ -170,3 +170,45 @@ describe("outbox on sqlite: notices, surfaces and failing endpoints", () => {
     expect(receiver.received).toHaveLength(count);
   });
 });
+
+describe("event stream", () => {
+  const state = useTestState();
+
+  it("sends heartbeats and wakes on a committed event without waiting for its poll", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const { serveEventStream } = await import("../../server/webhooks/stream.ts");
+    const http = await import("node:http");
+    const server = http.createServer((_req, res) =>
+      serveEventStream(res, {
+        outbox: t.runtime.webhooks.outbox,
+        onActivity: t.runtime.webhooks.onActivity,
+        after: 0,
+        includePhoneNumbers: false,
+        pollMs: 60_000, // never within this test: the event must come through the wake-up
+        heartbeatMs: 30,
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const controller = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { signal: controller.signal });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let text = "";
+      const readUntil = async (needle: string) => {
+        const deadline = Date.now() + 5000;
+        while (!text.includes(needle)) {
+          if (Date.now() > deadline) throw new Error(`no "${needle}" in ${JSON.stringify(text)}`);
+          text += new TextDecoder().decode((await reader.read()).value);
+        }
+      };
+      await readUntil(": heartbeat");
+      await t.runtime.engine.create({ to: TO });
+      await readUntil("event: verification.created");
+      expect(text).toMatch(/id: 1\nevent: verification.created\ndata: \{"type":"verification.created"/);
+    } finally {
+      controller.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

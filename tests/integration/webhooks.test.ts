@@ -254,19 +254,23 @@ describeEachDatabase(
       await receiver?.close();
     });
 
-    it("delivers each event once when two nodes share one database", async () => {
+    it("delivers each event once when two nodes share one database, and either node streams them all", async () => {
       receiver = await startWebhookReceiver();
       a = await startServer({ database: "postgresql", env: FAST });
       b = await startServer({ database: "postgresql", databaseUrl: a.env.DATABASE_URL as string, env: { ...FAST, TEXTGATE_SECRET: a.env.TEXTGATE_SECRET as string } });
       await addEndpoint(a, receiver);
+      // Any node serves the stream with every node's events (read from the shared table).
+      const stream = await openStream(b);
       await Promise.all([0, 1, 2, 3].map((i) => verifyOnce(i % 2 ? a : b)));
       const seqs = await eventSeqs(a);
       await receiver.until(() => seqs.every((s) => receiver.acknowledged.has(`evt_${s}`)), 20_000, "every event");
+      expect((await stream.until((events) => events.length >= seqs.length)).map((e) => Number(e.id))).toEqual(seqs);
+      stream.close();
       await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive within a few dispatcher periods
       const ids = receiver.received.map((r) => r.id);
       expect(ids.length).toBe(seqs.length);
       expect(new Set(ids).size).toBe(ids.length);
       expect(receiver.received.every((r) => r.payload !== null)).toBe(true);
-    });
+    }, 90_000); // starts two servers
   },
 );
