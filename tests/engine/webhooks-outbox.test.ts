@@ -212,3 +212,27 @@ describe("event stream", () => {
     }
   });
 });
+
+describe("retention", () => {
+  const state = useTestState();
+
+  it("prunes old events and finished deliveries, never an event an unfinished delivery needs", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const receiver = (state.receiver = await startReceiver());
+    await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    await t.runtime.engine.create({ to: TO }); // delivered
+    await t.runtime.webhooks.dispatcher.tick();
+    receiver.statuses.push(...Array(20).fill(500));
+    await t.runtime.engine.create({ to: "+14155550124" }); // keeps failing: still pending
+    await t.runtime.webhooks.dispatcher.tick();
+    t.clock.advance(4 * 24 * 3600);
+    const before = await t.runtime.webhooks.outbox.after(0, { limit: 100 });
+    await t.runtime.webhooks.outbox.prune(new Date(t.clock.now().getTime() - 72 * 3600 * 1000));
+    const after = await t.runtime.webhooks.outbox.after(0, { limit: 100 });
+    const pending = await t.runtime.sql.all<{ event_seq: unknown; status: string }>(`SELECT event_seq, status FROM webhook_deliveries`);
+    expect(pending.map((d) => d.status)).toEqual(["pending"]);
+    // The first verification's events are gone; the pending delivery's event and everything after it stay.
+    expect(after[0]?.seq).toBe(Number(pending[0]?.event_seq));
+    expect(after.length).toBeLessThan(before.length);
+  });
+});
