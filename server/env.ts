@@ -137,6 +137,11 @@ const schema = z.object({
   WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
   /** How often the webhook dispatcher looks for new events and due retries, in milliseconds. */
   WEBHOOKS_INTERVAL_MS: int(20, 60_000).default(250),
+  /**
+   * Whether this node delivers webhooks (default true). With several nodes on one PostgreSQL database,
+   * false on the API nodes leaves delivery to the others (every node still writes events and serves the stream).
+   */
+  WEBHOOKS_DELIVER: bool.default(true),
   /** How long a node holds a webhook delivery it is sending before another node may take it over. */
   WEBHOOKS_LEASE_MS: int(1000, 600_000).default(30_000),
 });

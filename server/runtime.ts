@@ -111,7 +111,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     textOwners: async (body) => {
       for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
     },
-    startDispatcher: options.startWebhooks ?? options.startScheduler ?? true,
+    startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
   });
   const engine = new VerificationEngine({
     sql,

@@ -28,8 +28,20 @@ export interface SendResult {
   error: string | null;
 }
 
+/** One `Webhook` per secret (it decodes the key once); a handful of secrets per endpoint, so bounded in practice. */
+const signers = new Map<string, Webhook>();
+function signer(secret: string): Webhook {
+  let webhook = signers.get(secret);
+  if (!webhook) {
+    if (signers.size > 1000) signers.clear();
+    webhook = new Webhook(secret);
+    signers.set(secret, webhook);
+  }
+  return webhook;
+}
+
 export function signatureHeaders(msgId: string, body: string, secrets: readonly string[], at: Date): Record<string, string> {
-  const signature = secrets.map((secret) => new Webhook(secret).sign(msgId, at, body)).join(" ");
+  const signature = secrets.map((secret) => signer(secret).sign(msgId, at, body)).join(" ");
   return {
     "webhook-id": msgId,
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
