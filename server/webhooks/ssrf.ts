@@ -94,8 +94,9 @@ export function guardedLookup(policy: UrlPolicy): net.LookupFunction {
       const refused = addresses.find((a) => !addressAllowed(a.address, policy));
       if (!addresses.length) return callback(new BlockedUrlError(`${hostname} did not resolve`), "", 4);
       if (refused) return callback(new BlockedUrlError(`${hostname} resolves to ${refused.address}, a non-public address`), "", 4);
+      // Every address was checked, so all of them may be tried (Node 20 asks for all: autoSelectFamily).
+      if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
       const first = addresses[0] as dns.LookupAddress;
-      if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [first]);
       callback(null, first.address, first.family);
     };
     if (net.isIP(literal)) return done([{ address: literal, family: net.isIPv6(literal) ? 6 : 4 }]);
