@@ -102,17 +102,24 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock,
   });
   // Before anything can change a verification: the outbox triggers must be in place (server/webhooks/triggers.ts).
-  const webhooks = await startWebhooks({
-    config,
-    sql,
-    events,
-    logger,
-    clock,
-    textOwners: async (body) => {
-      for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
-    },
-    startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
-  });
+  let webhooks: Webhooks;
+  try {
+    webhooks = await startWebhooks({
+      config,
+      sql,
+      events,
+      logger,
+      clock,
+      textOwners: async (body) => {
+        for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
+      },
+      startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
+    });
+  } catch (error) {
+    // Installing the outbox triggers needs the privileges migrating does (README, PostgreSQL and production).
+    await Promise.allSettled([sql.close(), prisma.$disconnect(), bridge?.close(), redis?.quit()]);
+    throw new StartupError(`Could not set up the events outbox: ${(error as Error).message}`);
+  }
   const engine = new VerificationEngine({
     sql,
     carriers,

@@ -54,7 +54,7 @@ export function serveEventStream(res: ServerResponse, options: StreamOptions): v
         if (cursor === null) cursor = await outbox.lastSeq();
         for (;;) {
           const events = await outbox.after(cursor, { limit: BATCH, types: options.types });
-          // The cursor moves past events of other types too, so a filtered stream does not re-read them.
+          // The query skips other types; the cursor is the last event sent, which is also what the client resumes from.
           for (const event of events) {
             if (closed) return;
             res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(payloadOf(event, options.includePhoneNumbers))}\n\n`);
