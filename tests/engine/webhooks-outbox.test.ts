@@ -236,3 +236,42 @@ describe("retention", () => {
     expect(after.length).toBeLessThan(before.length);
   });
 });
+
+// PostgreSQL only (SQLite has one writer); providersUnderTest already skipped or failed it without a server.
+describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql", () => {
+  const state = useTestState();
+  const provider = "postgresql";
+
+  it("makes a second event writer wait for the first to commit, so seq order is commit order", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const a = await t.runtime.engine.create({ to: TO });
+    const b = await t.runtime.engine.create({ to: "+14155550124" });
+    const pg = (await import("pg")).default;
+    const first = new pg.Client({ connectionString: t.database.url });
+    const second = new pg.Client({ connectionString: t.database.url });
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      await first.query("BEGIN");
+      await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a.verification.id]);
+      // Another verification entirely: no row lock in common, only the events lock.
+      let secondDone = false;
+      const secondUpdate = second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [b.verification.id]).then(() => (secondDone = true));
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await t.runtime.sql.get<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+        if (Number(waiting?.n) > 0) break;
+        if (Date.now() > deadline) throw new Error("the second writer never waited for the events lock");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(secondDone).toBe(false);
+      await first.query("COMMIT");
+      await secondUpdate;
+      const rows = await t.runtime.sql.all<{ seq: unknown; verification_id: string }>(
+        `SELECT seq, verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`,
+      );
+      expect(rows.map((r) => r.verification_id)).toEqual([a.verification.id, b.verification.id]);
+    } finally {
+      await Promise.allSettled([first.end(), second.end()]);
+    }
+  });
+});
