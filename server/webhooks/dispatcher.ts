@@ -17,7 +17,7 @@
 import type { Logger } from "pino";
 import { uuidv7 } from "../../lib/ids.ts";
 import { TextgateError } from "../../lib/errors.ts";
-import type { Sql } from "../store/sql.ts";
+import type { Sql, SqlParam } from "../store/sql.ts";
 import { toDate, toDateOrNull } from "../store/sql.ts";
 import type { SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
 import { type Outbox, type OutboxEvent, payloadOf } from "./outbox.ts";
@@ -29,6 +29,8 @@ export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_00
 export const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 const FANOUT_BATCH = 500;
 const CLAIM_BATCH = 50;
+/** Deliveries per INSERT in the fan-out (7 parameters each, far below either database's limit). */
+const INSERT_ROWS = 100;
 /** A wake-up waits this long, so that a burst of events (a busy API) makes one pass, not one each. */
 const WAKE_DELAY_MS = 10;
 
@@ -144,16 +146,22 @@ export class WebhookDispatcher {
     const now = this.clock();
     const moved = await sql.transaction(async (tx) => {
       if ((await tx.run(`UPDATE outbox_cursors SET seq = ? WHERE name = 'fanout' AND seq = ?`, [last, cursor])) !== 1) return false;
+      const rows: SqlParam[][] = [];
       for (const event of events) {
         for (const endpoint of endpoints) {
           if (!endpoint.enabled || event.createdAt < endpoint.createdAt) continue;
           if (endpoint.events && !endpoint.events.includes(event.type)) continue;
-          await tx.run(
-            `INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, order_key, status, attempts, next_attempt_at, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (endpoint_id, event_seq) DO NOTHING`,
-            [uuidv7(), endpoint.id, event.seq, event.verificationId ?? "", now, now, now],
-          );
+          rows.push([uuidv7(), endpoint.id, event.seq, event.verificationId ?? "", now, now, now]);
         }
+      }
+      // Several rows per statement, not one per delivery: fewer round trips (PostgreSQL) and statement runs (SQLite).
+      for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+        const chunk = rows.slice(i, i + INSERT_ROWS);
+        await tx.run(
+          `INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, order_key, status, attempts, next_attempt_at, created_at, updated_at)
+           VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(", ")} ON CONFLICT (endpoint_id, event_seq) DO NOTHING`,
+          chunk.flat(),
+        );
       }
       return true;
     });
