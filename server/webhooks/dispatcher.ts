@@ -33,6 +33,8 @@ const CLAIM_BATCH = 50;
 const INSERT_ROWS = 100;
 /** A wake-up waits this long, so that a burst of events (a busy API) makes one pass, not one each. */
 const WAKE_DELAY_MS = 10;
+/** Deliveries this node sends at once; a slow endpoint holds only its own slots. */
+const MAX_IN_FLIGHT = 100;
 
 export type WebhookDeliveryStatus = "pending" | "sending" | "succeeded" | "failed";
 
@@ -82,6 +84,11 @@ export class WebhookDispatcher {
   private again = false;
   private stopped = false;
   private wakeTimer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** A send finished since the last claim: its successor may be due. */
+  private settled = false;
+  /** Resolves the pass's wait (a send finished, an event was committed, or stop). */
+  private signal: (() => void) | null = null;
   private readonly clock: () => Date;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -101,20 +108,31 @@ export class WebhookDispatcher {
     if (this.stopped || !this.timer || this.wakeTimer) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
-      if (this.running) this.again = true;
-      else void this.tick();
+      if (!this.running) return void this.tick();
+      this.again = true;
+      this.signal?.();
     }, WAKE_DELAY_MS);
     this.wakeTimer.unref();
   }
 
-  /** One pass: fan-out until nothing is new, then claim and send until nothing is due. */
+  /**
+   * One pass: fan-out until nothing is new, claim and start sends until nothing is due (or no slot is
+   * free), then wait for a send to finish or a new event, and again, until nothing is in flight or due.
+   * Sends are not awaited as a batch, so an endpoint that takes its full 10 s does not hold up the others.
+   */
   tick(): Promise<void> {
     this.running ??= (async () => {
       try {
         do {
           this.again = false;
           while ((await this.fanOut()) > 0) {}
+          this.settled = false;
           while (!this.stopped && (await this.deliverDue()) > 0) {}
+          if (!this.stopped && this.inFlight.size && !this.settled && !this.again) {
+            await new Promise<void>((resolve) => (this.signal = resolve));
+            this.signal = null;
+          }
+          if (this.inFlight.size || this.settled) this.again = true;
         } while (this.again && !this.stopped);
       } catch (error) {
         this.options.logger.error({ err: error }, "webhook dispatcher pass failed");
@@ -131,7 +149,10 @@ export class WebhookDispatcher {
     this.wakeTimer = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.signal?.();
     await this.running;
+    // What is still being sent finishes (or times out) and is recorded; a kill here is covered by the lease.
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Fans out one batch of new events; returns how many events it moved past (0: nothing new, or another node did). */
@@ -193,13 +214,22 @@ export class WebhookDispatcher {
     return rows.map((r) => ({ id: r.id as string, endpointId: r.endpoint_id as string, eventSeq: Number(r.event_seq), attempts: Number(r.attempts) }));
   }
 
-  /** Claims and sends one batch; returns how many were claimed. */
+  /** Claims one batch (as many as there are free slots) and starts sending it; returns how many were claimed. */
   async deliverDue(): Promise<number> {
-    const claimed = await this.claimDue();
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (room <= 0) return 0;
+    const claimed = await this.claimDue(Math.min(CLAIM_BATCH, room));
     if (!claimed.length) return 0;
     const endpoints = new Map((await this.options.endpoints.signing([...new Set(claimed.map((c) => c.endpointId))])).map((e) => [e.id, e]));
     const events = new Map((await this.options.outbox.bySeqs([...new Set(claimed.map((c) => c.eventSeq))])).map((e) => [e.seq, e]));
-    await Promise.all(claimed.map((c) => this.send(c, endpoints.get(c.endpointId), events.get(c.eventSeq) ?? null)));
+    for (const c of claimed) {
+      const sending: Promise<void> = this.send(c, endpoints.get(c.endpointId), events.get(c.eventSeq) ?? null).finally(() => {
+        this.inFlight.delete(sending);
+        this.settled = true;
+        this.signal?.();
+      });
+      this.inFlight.add(sending);
+    }
     return claimed.length;
   }
 

@@ -275,3 +275,33 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
     }
   });
 });
+
+describe("a slow endpoint", () => {
+  const state = useTestState();
+
+  it("does not hold up another endpoint's deliveries", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const slow = await startWebhookReceiver();
+    const fast = (state.receiver = await startReceiver());
+    try {
+      slow.hold = true; // answers nothing: each of its deliveries takes the full timeout
+      await t.runtime.webhooks.endpoints.create({ url: slow.url });
+      await t.runtime.webhooks.endpoints.create({ url: fast.url });
+      for (const to of [TO, "+14155550124", "+14155550125"]) await t.runtime.engine.create({ to });
+      const pass = t.runtime.webhooks.dispatcher.tick();
+      const total = (await eventTypes(t)).length;
+      await fast.until(() => fast.acknowledged.size === total, 8000, "every event at the fast endpoint");
+      // The slow one has the first event of each verification in flight and nothing after it (order per verification).
+      expect(slow.held()).toBe(3);
+      await slow.close(); // its connections drop: those deliveries fail and are retried later
+      await pass;
+      const deliveries = await t.runtime.sql.all<{ status: string }>(
+        `SELECT d.status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url = ?`,
+        [slow.url],
+      );
+      expect(deliveries.filter((d) => d.status === "pending")).toHaveLength(total);
+    } finally {
+      await slow.close();
+    }
+  });
+});
