@@ -152,6 +152,20 @@ const schema = z.object({
   OWNER_PHONES: list
     .default([])
     .refine((phones) => phones.every((p) => /^\+[1-9][0-9]{6,14}$/.test(p)), "must be E.164 numbers, e.g. +12125550100"),
+  /**
+   * Webhooks (server/webhooks/): allow URLs that resolve to loopback, private, link-local or metadata
+   * addresses, and plain http://, in production (development always allows loopback).
+   */
+  WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** How often the webhook dispatcher looks for new events and due retries, in milliseconds. */
+  WEBHOOKS_INTERVAL_MS: int(20, 60_000).default(250),
+  /**
+   * Whether this node delivers webhooks (default true). With several nodes on one PostgreSQL database,
+   * false on the API nodes leaves delivery to the others (every node still writes events and serves the stream).
+   */
+  WEBHOOKS_DELIVER: bool.default(true),
+  /** How long a node holds a webhook delivery it is sending before another node may take it over. */
+  WEBHOOKS_LEASE_MS: int(1000, 600_000).default(30_000),
 });
 
 /** `https://host[:port]` or `http://…` exactly as a browser serialises an origin (so nothing else reaches a CSP). */

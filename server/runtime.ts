@@ -23,6 +23,7 @@ import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
 import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
+import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
 
 export interface Runtime {
   config: Config;
@@ -39,6 +40,8 @@ export interface Runtime {
   audit: AuditLog;
   /** The shared Redis client when REDIS_URL is set (limits and counters every node shares). */
   redis: Redis | undefined;
+  /** Events out: webhook endpoints, the outbox and its dispatcher (server/webhooks/). */
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Start the scheduler's timer (default true); tests drive `scheduler.tick()` themselves. */
   startScheduler?: boolean;
+  /** Start the webhook dispatcher's timer (default: as startScheduler). */
+  startWebhooks?: boolean;
 }
 
 /** Brings the database up to date, or refuses to start: before any connection of this process opens. */
@@ -97,6 +102,25 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     textOwner: (to, body) => sendNotice({ carriers, logger, config }, to, body),
     clock,
   });
+  // Before anything can change a verification: the outbox triggers must be in place (server/webhooks/triggers.ts).
+  let webhooks: Webhooks;
+  try {
+    webhooks = await startWebhooks({
+      config,
+      sql,
+      events,
+      logger,
+      clock,
+      textOwners: async (body) => {
+        for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
+      },
+      startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
+    });
+  } catch (error) {
+    // Installing the outbox triggers needs the privileges migrating does (README, PostgreSQL and production).
+    await Promise.allSettled([sql.close(), prisma.$disconnect(), bridge?.close(), redis?.quit()]);
+    throw new StartupError(`Could not set up the events outbox: ${(error as Error).message}`);
+  }
   const engine = new VerificationEngine({
     sql,
     carriers,
@@ -143,8 +167,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     inbound,
     audit,
     redis,
+    webhooks,
     async close() {
       await scheduler.stop();
+      await webhooks.close();
       await bridge?.close();
       await audit.close();
       await Promise.allSettled([sql.close(), prisma.$disconnect(), redis?.quit()]);

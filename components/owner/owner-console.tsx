@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { Card } from "@/components/ui/card.tsx";
 
 import { VerificationsList } from "./verifications-list.tsx";
+import { WebhooksList } from "./webhooks-list.tsx";
 
 interface OwnerRequest {
   reference: string;
@@ -122,6 +123,7 @@ export function OwnerConsole() {
             </ul>
           )}
           <VerificationsList />
+          <WebhooksList />
         </>
       );
     }

@@ -23,6 +23,8 @@ export async function freePort(): Promise<number> {
 export interface BenchServer {
   url: string;
   key: string;
+  /** The server's DATABASE_URL. */
+  databaseUrl: string;
   child: ChildProcess;
   /** User + system CPU seconds the server process has used so far (Linux /proc). */
   cpuSeconds(): number;
@@ -70,6 +72,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   return {
     url,
     key,
+    databaseUrl: fullEnv.DATABASE_URL as string,
     child,
     cpuSeconds() {
       const fields = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];

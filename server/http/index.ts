@@ -22,11 +22,12 @@ import { healthRoutes } from "./routes/health.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints.ts";
 import type { ApiRoute, ApiRuntime, RequestContext } from "./types.ts";
 
 export type { ApiRuntime } from "./types.ts";
 
-export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes, ...webhookRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes, ...webhookRoutes, ...webhookEndpointRoutes];
 
 export interface ApiHandlerOptions {
   /** Replaces the database-backed API key check (unit tests). */
@@ -85,6 +86,7 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
         readBody: () => readJsonBody(req, maxBodyBytes),
       };
       const reply = await route.handler(ctx);
+      if (reply.stream) return reply.stream(res);
       if (reply.json !== undefined) sendRawJson(res, reply.status, reply.json, reply.headers);
       else sendJson(res, reply.status, reply.body, reply.headers);
     } catch (error) {

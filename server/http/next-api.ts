@@ -30,6 +30,8 @@ export const NEXT_API_ROUTES: readonly NextApiRoute[] = [
   { path: "/api/owner/verifications", methods: ["GET"] },
   { path: "/api/owner/requests", methods: ["GET"] },
   { path: "/api/owner/requests/:reference/decision", methods: ["POST"] },
+  { path: "/api/owner/webhooks", methods: ["GET"] },
+  { path: "/api/owner/webhooks/:id/deliveries/:deliveryId/retry", methods: ["POST"] },
   // next-auth's catch-all; its actions are checked by server/auth/nextauth-guard.ts.
   { path: `${NEXT_AUTH_PREFIX}*`, methods: ["GET", "POST"] },
 ];

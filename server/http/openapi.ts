@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
 import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
+import { webhookOpenApi } from "./openapi-webhooks.ts";
 import { sandboxReplySchema } from "./routes/sandbox.ts";
 import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "./types.ts";
 
@@ -193,6 +194,9 @@ function webhookPaths(): Record<string, unknown> {
   return result;
 }
 
+const webhookDocs = webhookOpenApi({ json, errors, ref, requestSchema, keyed, bodyErrors: BODY_ERRORS });
+Object.assign(schemas, webhookDocs.schemas);
+
 const paths = {
   "/api/v1/verifications": {
     post: {
@@ -280,6 +284,7 @@ const paths = {
       },
     },
   },
+  ...webhookDocs.paths,
   "/api/v1/sandbox/messages": {
     get: {
       operationId: "listSandboxMessages",

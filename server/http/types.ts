@@ -2,7 +2,7 @@
  * What the HTTP API layer needs from the process runtime (server/runtime.ts), and the shapes its
  * route handlers share. The real `Runtime` satisfies `ApiRuntime` structurally; unit tests pass a fake.
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { ApiKeyIdentity } from "../api-keys.ts";
 import type { SandboxEntry } from "../carriers/sandbox.ts";
@@ -13,6 +13,7 @@ import type { Sql } from "../store/sql.ts";
 import type { Db } from "../db/client.ts";
 import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
+import type { Webhooks } from "../webhooks/index.ts";
 
 export type { ApiKeyIdentity, SandboxEntry };
 
@@ -67,6 +68,8 @@ export interface ApiRuntime {
   carriers?: { byId(id: string): Carrier | undefined };
   sql?: Sql;
   events?: Pick<EventBus, "publish">;
+  /** Webhook endpoints and the event stream (server/webhooks/); without them those routes answer 404. */
+  webhooks?: Webhooks;
 }
 
 export interface RequestContext {
@@ -91,12 +94,14 @@ export interface Reply {
   /** An already serialised JSON body (takes precedence over `body`). */
   json?: string;
   headers?: Readonly<Record<string, string>>;
+  /** Takes over the response instead of a JSON body (GET /api/v1/events, Server-Sent Events). */
+  stream?: (res: ServerResponse) => void;
 }
 
 export type RouteHandler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 export interface ApiRoute {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path pattern; `:name` matches one segment. */
   path: string;
   /** Whether an API key (Authorization: Bearer) is required. */

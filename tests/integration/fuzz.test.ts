@@ -70,6 +70,15 @@ const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/api/sandbox/messages", surface: "native", fields: ["to", "limit"] },
   { method: "POST", path: "/api/sandbox/reply", surface: "native", fields: ["from", "to", "body"] },
   { method: "GET", path: "/api/v1/openapi.json", surface: "native", fields: [] },
+  // Webhook endpoints, except create: a fuzzed body that happens to be a valid https URL would make the
+  // dispatcher resolve a name off this machine. GET /api/v1/events is a stream that stays open by design.
+  { method: "GET", path: "/api/v1/webhooks", surface: "native", fields: [] },
+  { method: "GET", path: "/api/v1/webhooks/:id", surface: "native", fields: [] },
+  { method: "PATCH", path: "/api/v1/webhooks/:id", surface: "native", fields: ["url", "events", "description", "includePhoneNumbers", "enabled"] },
+  { method: "DELETE", path: "/api/v1/webhooks/:id", surface: "native", fields: [] },
+  ...["rotate-secret", "test"].map((op) => ({ method: "POST", path: `/api/v1/webhooks/:id/${op}`, surface: "native" as const, fields: [] })),
+  { method: "GET", path: "/api/v1/webhooks/:id/deliveries", surface: "native", fields: ["limit", "status"] },
+  { method: "POST", path: "/api/v1/webhooks/:id/deliveries/:deliveryId/retry", surface: "native", fields: [] },
   ...["inbound", "status", "voice"].map((kind) => ({ method: "POST", path: `/api/webhooks/:carrier/${kind}`, surface: "native" as const, fields: ["From", "To", "Body", "MessageSid", "msisdn", "text", "token", "status"], form: true })),
   { method: "GET", path: "/healthz", surface: "native", fields: [] },
   { method: "POST", path: TWILIO, surface: "twilio", fields: ["FriendlyName", "CodeLength", "Psd2Enabled"], form: true },
@@ -107,6 +116,8 @@ const NEXT_ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/api/owner/verifications", surface: "next", fields: ["limit", "status", "surface"] },
   { method: "GET", path: "/api/owner/requests", surface: "next", fields: [] },
   { method: "POST", path: "/api/owner/requests/:reference/decision", surface: "next", fields: ["decision"] },
+  { method: "GET", path: "/api/owner/webhooks", surface: "next", fields: [] },
+  { method: "POST", path: "/api/owner/webhooks/:id/deliveries/:deliveryId/retry", surface: "next", fields: [] },
 ];
 
 interface Known {

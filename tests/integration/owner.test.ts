@@ -220,6 +220,32 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       expect((await call("/api/owner/verifications")).status).toBe(403);
     });
 
+    it("lists webhook endpoints with their deliveries, retries one, and refuses non-owners", async () => {
+      const { call } = await signInOwner();
+      // Production: a plain-http loopback URL is accepted as configuration but refused at delivery (server/webhooks/ssrf.ts).
+      const created = await server.request("POST", "/api/v1/webhooks", { json: { url: "http://127.0.0.1:9/hook", events: ["verification.created"] } });
+      expect(created.status).toBe(201);
+      await server.request("POST", "/api/v1/verifications", { json: { to: phone() } });
+      type Listed = { id: string; deliveries: { id: string; status: string; attempts: number; error: string | null; nextAttemptAt: string | null }[] };
+      let endpoint: Listed | undefined;
+      for (let i = 0; i < 100 && !endpoint?.deliveries[0]?.error; i++) {
+        const res = await call("/api/owner/webhooks");
+        expect(res.status).toBe(200);
+        endpoint = ((await res.json()) as { endpoints: Listed[] }).endpoints.find((e) => e.id === created.body.id);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const delivery = endpoint?.deliveries[0];
+      expect(delivery).toMatchObject({ status: "pending", attempts: 1 });
+      expect(delivery?.error).toContain("blocked");
+      expect(delivery?.nextAttemptAt).not.toBeNull();
+      const retried = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/${delivery?.id}/retry`, { method: "POST" });
+      expect(retried.status).toBe(202);
+      const unknown = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/01900000-0000-7000-8000-000000000000/retry`, { method: "POST" });
+      expect(unknown.status).toBe(404);
+      expect((await fetch(`${server.url}/api/owner/webhooks`)).status).toBe(401);
+      expect((await (await signIn()).call("/api/owner/webhooks")).status).toBe(403);
+    });
+
     it("serves the /owner page", async () => {
       const res = await fetch(`${server.url}/owner`);
       expect(res.status).toBe(200);

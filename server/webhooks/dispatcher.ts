@@ -1,0 +1,330 @@
+/**
+ * Delivers the outbox to webhook endpoints, at least once, on every node at once:
+ *
+ * 1. Fan-out: new `events` rows (after the `outbox_cursors` row "fanout") become one
+ *    `webhook_deliveries` row per subscribed, enabled endpoint. The cursor moves with a conditional
+ *    UPDATE in the same transaction as the inserts, so of two nodes exactly one fans a batch out.
+ * 2. Claim: due rows (pending and due, or sending with an expired lease: the node sending it died) are
+ *    taken with a lease in one `UPDATE … RETURNING`, as workflow steps are (repository.ts claimDue;
+ *    PostgreSQL adds FOR UPDATE SKIP LOCKED). A row is due only when no earlier event of the same
+ *    verification is still pending or sending for that endpoint: order per verification.
+ * 3. Send (sender.ts), then record: 2xx succeeded; anything else retried on the Standard Webhooks
+ *    schedule, failed after the last attempt. An endpoint with nothing but failures for 5 days is
+ *    disabled and the owners (OWNER_PHONES) are texted.
+ * A SIGKILL between claim and record leaves the row `sending`; its lease runs out and a node sends it
+ * again (at least once: receivers dedupe on `webhook-id`).
+ */
+import type { Logger } from "pino";
+import { uuidv7 } from "../../lib/ids.ts";
+import { TextgateError } from "../../lib/errors.ts";
+import type { Sql, SqlParam } from "../store/sql.ts";
+import { toDate, toDateOrNull } from "../store/sql.ts";
+import type { SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
+import { type Outbox, type OutboxEvent, payloadOf } from "./outbox.ts";
+import { postWebhook, type SendResult } from "./sender.ts";
+import type { UrlPolicy } from "./ssrf.ts";
+
+/** Delay before each attempt (Standard Webhooks' suggested schedule): immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
+export const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
+const FANOUT_BATCH = 500;
+const CLAIM_BATCH = 50;
+/** Deliveries per INSERT in the fan-out (7 parameters each, far below either database's limit). */
+const INSERT_ROWS = 100;
+/** A wake-up waits this long, so that a burst of events (a busy API) makes one pass, not one each. */
+const WAKE_DELAY_MS = 10;
+/** Deliveries this node sends at once; a slow endpoint holds only its own slots. */
+const MAX_IN_FLIGHT = 100;
+
+export type WebhookDeliveryStatus = "pending" | "sending" | "succeeded" | "failed";
+
+export interface WebhookDeliveryView {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string | null;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  responseStatus: number | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+interface Claimed {
+  id: string;
+  endpointId: string;
+  eventSeq: number;
+  attempts: number;
+}
+
+type Raw = Record<string, unknown>;
+
+/** The `webhook-id` of an event: the same on every attempt and every endpoint, as the spec asks. */
+export const messageId = (seq: number): string => `evt_${seq}`;
+
+export interface DispatcherOptions {
+  sql: Sql;
+  outbox: Outbox;
+  endpoints: WebhookEndpoints;
+  logger: Logger;
+  policy: UrlPolicy;
+  leaseMs: number;
+  intervalMs: number;
+  clock?: () => Date;
+  /** Texts every owner (OWNER_PHONES); see server/notifications.ts. */
+  textOwners?: (body: string) => Promise<void>;
+}
+
+export class WebhookDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** A send finished since the last claim: its successor may be due. */
+  private settled = false;
+  /** Resolves the pass's wait (a send finished, an event was committed, or stop). */
+  private signal: (() => void) | null = null;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Runs a pass soon (an event was committed on this node or arrived from another). */
+  wake(): void {
+    if (this.stopped || !this.timer || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      if (!this.running) return void this.tick();
+      this.again = true;
+      this.signal?.();
+    }, WAKE_DELAY_MS);
+    this.wakeTimer.unref();
+  }
+
+  /**
+   * One pass: fan-out until nothing is new, claim and start sends until nothing is due (or no slot is
+   * free), then wait for a send to finish or a new event, and again, until nothing is in flight or due.
+   * Sends are not awaited as a batch, so an endpoint that takes its full 10 s does not hold up the others.
+   */
+  tick(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.fanOut()) > 0) {}
+          this.settled = false;
+          while (!this.stopped && (await this.deliverDue()) > 0) {}
+          if (!this.stopped && this.inFlight.size && !this.settled && !this.again) {
+            await new Promise<void>((resolve) => (this.signal = resolve));
+            this.signal = null;
+          }
+          if (this.inFlight.size || this.settled) this.again = true;
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "webhook dispatcher pass failed");
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.signal?.();
+    await this.running;
+    // What is still being sent finishes (or times out) and is recorded; a kill here is covered by the lease.
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Fans out one batch of new events; returns how many events it moved past (0: nothing new, or another node did). */
+  async fanOut(): Promise<number> {
+    const { sql, outbox } = this.options;
+    await sql.run(`INSERT INTO outbox_cursors (name, seq) VALUES ('fanout', 0) ON CONFLICT (name) DO NOTHING`);
+    const cursor = Number((await sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`))?.seq ?? 0);
+    const events = await outbox.after(cursor, { limit: FANOUT_BATCH });
+    if (!events.length) return 0;
+    const endpoints = await this.options.endpoints.list();
+    const last = (events.at(-1) as { seq: number }).seq;
+    const now = this.clock();
+    const moved = await sql.transaction(async (tx) => {
+      if ((await tx.run(`UPDATE outbox_cursors SET seq = ? WHERE name = 'fanout' AND seq = ?`, [last, cursor])) !== 1) return false;
+      const rows: SqlParam[][] = [];
+      for (const event of events) {
+        for (const endpoint of endpoints) {
+          if (!endpoint.enabled || event.createdAt < endpoint.createdAt) continue;
+          if (endpoint.events && !endpoint.events.includes(event.type)) continue;
+          rows.push([uuidv7(), endpoint.id, event.seq, event.verificationId ?? "", now, now, now]);
+        }
+      }
+      // Several rows per statement, not one per delivery: fewer round trips (PostgreSQL) and statement runs (SQLite).
+      for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+        const chunk = rows.slice(i, i + INSERT_ROWS);
+        await tx.run(
+          `INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, order_key, status, attempts, next_attempt_at, created_at, updated_at)
+           VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(", ")} ON CONFLICT (endpoint_id, event_seq) DO NOTHING`,
+          chunk.flat(),
+        );
+      }
+      return true;
+    });
+    return moved ? events.length : 0;
+  }
+
+  /** Claims due deliveries with a lease. */
+  async claimDue(limit = CLAIM_BATCH): Promise<Claimed[]> {
+    const { sql } = this.options;
+    const now = this.clock();
+    const lease = new Date(now.getTime() + this.options.leaseMs);
+    const lock = sql.dialect === "postgresql" ? "FOR UPDATE OF d SKIP LOCKED" : "";
+    const due = `((d.status = 'pending' AND d.next_attempt_at <= ?) OR (d.status = 'sending' AND d.lease_until <= ?))`;
+    const rows = await sql.all<Raw>(
+      `UPDATE webhook_deliveries SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id IN (
+         SELECT d.id FROM webhook_deliveries d
+         WHERE ${due}
+           AND d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'enabled')
+           AND NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries e
+             WHERE e.endpoint_id = d.endpoint_id AND e.order_key = d.order_key AND e.event_seq < d.event_seq
+               AND e.status IN ('pending', 'sending'))
+         ORDER BY d.event_seq LIMIT ? ${lock}
+       ) AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+       RETURNING id, endpoint_id, event_seq, attempts`,
+      [lease, now, now, now, limit, now, now],
+    );
+    return rows.map((r) => ({ id: r.id as string, endpointId: r.endpoint_id as string, eventSeq: Number(r.event_seq), attempts: Number(r.attempts) }));
+  }
+
+  /** Claims one batch (as many as there are free slots) and starts sending it; returns how many were claimed. */
+  async deliverDue(): Promise<number> {
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (room <= 0) return 0;
+    const claimed = await this.claimDue(Math.min(CLAIM_BATCH, room));
+    if (!claimed.length) return 0;
+    const endpoints = new Map((await this.options.endpoints.signing([...new Set(claimed.map((c) => c.endpointId))])).map((e) => [e.id, e]));
+    const events = new Map((await this.options.outbox.bySeqs([...new Set(claimed.map((c) => c.eventSeq))])).map((e) => [e.seq, e]));
+    for (const c of claimed) {
+      const sending: Promise<void> = this.send(c, endpoints.get(c.endpointId), events.get(c.eventSeq) ?? null).finally(() => {
+        this.inFlight.delete(sending);
+        this.settled = true;
+        this.signal?.();
+      });
+      this.inFlight.add(sending);
+    }
+    return claimed.length;
+  }
+
+  private async send(claimed: Claimed, endpoint: SigningEndpoint | undefined, event: OutboxEvent | null): Promise<void> {
+    const { logger } = this.options;
+    try {
+      if (!endpoint || !event) {
+        await this.record(claimed, { ok: false, status: null, error: endpoint ? "the event was pruned" : "the endpoint was disabled or removed" }, true);
+        return;
+      }
+      const body = JSON.stringify(payloadOf(event, endpoint.includePhoneNumbers));
+      // Signed at the wall-clock time whatever the clock: receivers compare webhook-timestamp with theirs.
+      const result = await postWebhook(endpoint.url, messageId(event.seq), body, endpoint.secrets, this.options.policy);
+      await this.record(claimed, result, false, endpoint);
+    } catch (error) {
+      // Left 'sending': the lease runs out and the delivery is tried again (never lost).
+      logger.error({ err: error, deliveryId: claimed.id }, "webhook delivery failed unexpectedly");
+    }
+  }
+
+  private async record(claimed: Claimed, result: SendResult, final: boolean, endpoint?: SigningEndpoint): Promise<void> {
+    const { sql, endpoints, logger } = this.options;
+    const now = this.clock();
+    if (result.ok) {
+      await sql.run(
+        `UPDATE webhook_deliveries SET status = 'succeeded', response_status = ?, error = NULL, lease_until = NULL, finished_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'sending'`,
+        [result.status, now, now, claimed.id],
+      );
+    } else {
+      const next = RETRY_SCHEDULE_MS[claimed.attempts];
+      if (final || next === undefined) {
+        await sql.run(
+          `UPDATE webhook_deliveries SET status = 'failed', response_status = ?, error = ?, lease_until = NULL, finished_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'sending'`,
+          [result.status, result.error, now, now, claimed.id],
+        );
+      } else {
+        await sql.run(
+          `UPDATE webhook_deliveries SET status = 'pending', response_status = ?, error = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'sending'`,
+          [result.status, result.error, new Date(now.getTime() + next), now, claimed.id],
+        );
+      }
+      logger.debug({ deliveryId: claimed.id, status: result.status, error: result.error }, "webhook delivery attempt failed");
+    }
+    if (!endpoint) return;
+    // Only a change of streak is written: a success on a healthy endpoint costs no statement.
+    if (result.ok === (endpoint.failingSince !== null)) await endpoints.recordOutcome(endpoint.id, result.ok, now);
+    if (!result.ok && (await endpoints.disableIfFailingSince(endpoint.id, new Date(now.getTime() - DISABLE_AFTER_MS), now))) {
+      logger.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled: every delivery failed for 5 days");
+      await this.options.textOwners?.(`textgate: the webhook endpoint ${new URL(endpoint.url).host} was disabled after 5 days of failed deliveries. Re-enable it on /owner or with PATCH /api/v1/webhooks/${endpoint.id}.`);
+    }
+  }
+
+  /** The newest deliveries of an endpoint (at most `limit`). */
+  async deliveriesOf(endpointId: string, limit = 50, deliveryId?: string): Promise<WebhookDeliveryView[]> {
+    const rows = await this.options.sql.all<Raw>(
+      `SELECT d.id, d.endpoint_id, d.event_seq, e.type, d.status, d.attempts, d.response_status, d.error, d.next_attempt_at,
+              d.created_at, d.updated_at, d.finished_at
+       FROM webhook_deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.endpoint_id = ? ${deliveryId ? "AND d.id = ?" : ""} ORDER BY d.event_seq DESC LIMIT ?`,
+      deliveryId ? [endpointId, deliveryId, limit] : [endpointId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      endpointId: r.endpoint_id as string,
+      eventId: messageId(Number(r.event_seq)),
+      eventType: (r.type as string | null) ?? null,
+      status: r.status as WebhookDeliveryStatus,
+      attempts: Number(r.attempts),
+      responseStatus: r.response_status === null || r.response_status === undefined ? null : Number(r.response_status),
+      error: (r.error as string | null) ?? null,
+      nextAttemptAt: r.status === "pending" || r.status === "sending" ? toDateOrNull(r.next_attempt_at) : null,
+      createdAt: toDate(r.created_at),
+      updatedAt: toDate(r.updated_at),
+      finishedAt: toDateOrNull(r.finished_at),
+    }));
+  }
+
+  /**
+   * Sends a delivery again now: a failed one gets one more attempt (failed again if that one fails), a
+   * pending one is moved up to now. One that is being sent is left alone.
+   */
+  async retry(endpointId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    const now = this.clock();
+    const changed = await this.options.sql.run(
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, finished_at = NULL, updated_at = ?,
+         attempts = CASE WHEN status = 'failed' THEN ? ELSE attempts END
+       WHERE id = ? AND endpoint_id = ? AND status IN ('failed', 'pending', 'succeeded')`,
+      [now, now, RETRY_SCHEDULE_MS.length - 1, deliveryId, endpointId],
+    );
+    const [view] = await this.deliveriesOf(endpointId, 1, deliveryId);
+    if (!view) throw new TextgateError("webhook_delivery_not_found");
+    if (changed) this.wake();
+    return view;
+  }
+}

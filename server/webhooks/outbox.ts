@@ -1,0 +1,160 @@
+/**
+ * The `events` table (the outbox): reading it in `seq` order for the dispatcher and the SSE stream,
+ * appending the events no verification row carries (owner.decided, send_budget.exhausted; the rest are
+ * written by the triggers in triggers.ts), and turning a row into the payload an application receives:
+ * `{ type, timestamp, data }` (Standard Webhooks), with `surface` and the surface's own id, never a code,
+ * and phone numbers masked unless the endpoint opted in.
+ */
+import type { Logger } from "pino";
+import type { WebhookEventType } from "../../lib/validations/webhooks.ts";
+import { maskPhone } from "../../lib/phone.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { Sql } from "../store/sql.ts";
+import { toDate } from "../store/sql.ts";
+import { EVENTS_LOCK_KEY } from "./triggers.ts";
+
+export interface OutboxEvent {
+  seq: number;
+  type: WebhookEventType;
+  verificationId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface EventPayload {
+  type: WebhookEventType;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+type Raw = Record<string, unknown>;
+
+function mapEvent(r: Raw): OutboxEvent {
+  return {
+    seq: Number(r.seq),
+    type: r.type as WebhookEventType,
+    verificationId: (r.verification_id as string | null) ?? null,
+    data: JSON.parse(r.data as string) as Record<string, unknown>,
+    createdAt: toDate(r.created_at),
+  };
+}
+
+/** The id an application knows a verification by on the surface that created it (see each compat folder). */
+function surfaceId(data: Record<string, unknown>): string | undefined {
+  const id = data.verificationId;
+  if (typeof id !== "string") return undefined;
+  switch (data.surface) {
+    case "twilio":
+      return `VE${id.replace(/-/g, "").toLowerCase()}`; // server/http/compat/twilio/serialize.ts verificationSid
+    case "socket": {
+      // Socket units create verifications with purpose "socket:<connection id>" (docs/architecture.md).
+      const purpose = typeof data.purpose === "string" ? data.purpose : "";
+      return purpose.startsWith("socket:") ? purpose.slice("socket:".length) : id;
+    }
+    default:
+      return id; // native, vonage (request_id), textmagic (verifyId), signalwire (id), auth
+  }
+}
+
+const PHONE_FIELDS = ["to", "from"] as const;
+
+/** The payload of one event for one receiver; `includePhoneNumbers` false masks every number. */
+export function payloadOf(event: OutboxEvent, includePhoneNumbers: boolean): EventPayload {
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event.data)) if (value !== null && value !== undefined) data[key] = value;
+  if (data.verificationId !== undefined) data.surfaceId = surfaceId(data);
+  if (!includePhoneNumbers) {
+    for (const field of PHONE_FIELDS) if (typeof data[field] === "string") data[field] = maskPhone(data[field] as string);
+  }
+  return { type: event.type, timestamp: event.createdAt.toISOString(), data };
+}
+
+export class Outbox {
+  constructor(private readonly sql: Sql) {}
+
+  /** Events after `seq`, oldest first, optionally of some types only. */
+  async after(seq: number, options: { limit: number; types?: readonly string[] }): Promise<OutboxEvent[]> {
+    const types = options.types?.length ? options.types : null;
+    const rows = await this.sql.all<Raw>(
+      `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq > ?
+       ${types ? `AND type IN (${types.map(() => "?").join(", ")})` : ""} ORDER BY seq LIMIT ?`,
+      [seq, ...(types ?? []), options.limit],
+    );
+    return rows.map(mapEvent);
+  }
+
+  /** The events with these seqs (pruned ones are missing). */
+  async bySeqs(seqs: readonly number[]): Promise<OutboxEvent[]> {
+    if (!seqs.length) return [];
+    const rows = await this.sql.all<Raw>(
+      `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq IN (${seqs.map(() => "?").join(", ")})`,
+      seqs,
+    );
+    return rows.map(mapEvent);
+  }
+
+  /** The newest event's seq (0 when there is none): where a stream without Last-Event-ID starts. */
+  async lastSeq(): Promise<number> {
+    const row = await this.sql.get<{ seq: unknown }>(`SELECT MAX(seq) AS seq FROM events`);
+    return Number(row?.seq ?? 0);
+  }
+
+  /** Appends an event that no state row carries (see triggers.ts for the order lock on PostgreSQL). */
+  async append(type: WebhookEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      if (tx.dialect === "postgresql") await tx.get(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);
+      await tx.run(`INSERT INTO events (type, verification_id, data, created_at) VALUES (?, ?, ?, ?)`, [type, verificationId, JSON.stringify(data), at]);
+    });
+  }
+
+  /**
+   * Deletes, `limit` at a time, events older than `before` that the fan-out has passed and that no
+   * unfinished delivery needs, and finished deliveries older than `before`. Returns how many rows went.
+   */
+  async prune(before: Date, limit = 5000): Promise<number> {
+    // Cheap on both tables' indexes: the oldest event an unfinished delivery needs, and the fan-out cursor.
+    const needed = await this.sql.get<{ seq: unknown }>(`SELECT MIN(event_seq) AS seq FROM webhook_deliveries WHERE status IN ('pending', 'sending')`);
+    const cursor = await this.sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`);
+    const below = Math.min(needed?.seq === null || needed?.seq === undefined ? Number.MAX_SAFE_INTEGER : Number(needed.seq), Number(cursor?.seq ?? 0) + 1);
+    let removed = 0;
+    for (;;) {
+      const events = await this.sql.run(
+        `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < ? AND created_at < ? ORDER BY seq LIMIT ?)`,
+        [below, before, limit],
+      );
+      const deliveries = await this.sql.run(
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') AND next_attempt_at < ? LIMIT ?)`,
+        [before, limit],
+      );
+      removed += events + deliveries;
+      if (events < limit && deliveries < limit) return removed;
+    }
+  }
+}
+
+/**
+ * Writes the bus events that no table change carries into the outbox, on the node that published them.
+ * They are not in a transaction with their cause (an owner's decision deletes a row in owner-requests.ts;
+ * the send budget lives in memory or Redis): such an event may be lost if the process dies between the
+ * two, which is accepted for these two notices.
+ */
+export function recordBusEvents(events: EventBus, outbox: Outbox, logger: Logger): () => void {
+  const unsubscribers = [
+    events.subscribe("owner.decided", (event, meta) => {
+      if (meta.remote) return;
+      outbox
+        .append("owner.decided", { reference: event.data.reference, connectionId: event.data.connectionId, decision: event.data.decision, surface: "socket" }, new Date(event.at))
+        .catch((error: unknown) => logger.error({ err: error }, "could not write owner.decided to the outbox"));
+    }),
+    events.subscribe("send_budget.exhausted", (event, meta) => {
+      if (meta.remote) return;
+      outbox
+        .append("send_budget.exhausted", { ...event.data }, new Date(event.at))
+        .catch((error: unknown) => logger.error({ err: error }, "could not write send_budget.exhausted to the outbox"));
+    }),
+  ];
+  return () => {
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}

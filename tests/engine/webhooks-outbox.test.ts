@@ -1,0 +1,307 @@
+/**
+ * The outbox (server/webhooks/): every state change writes its event row in the same transaction, on
+ * SQLite and PostgreSQL; the dispatcher signs per Standard Webhooks, retries, and keeps each
+ * verification's events in order per endpoint.
+ */
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it } from "vitest";
+import { providersUnderTest } from "../helpers/databases.ts";
+import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
+
+const TO = "+14155550123";
+const providers = await providersUnderTest();
+
+/** A receiver (tests/helpers/webhook-receiver.ts) answering the given statuses first, then 200. */
+async function startReceiver(statuses: number[] = []): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver();
+  receiver.statuses.push(...statuses);
+  return receiver;
+}
+
+/** The runtime and receiver of one test, stopped after it. */
+function useTestState(): { t: TestRuntime; receiver: WebhookReceiver | undefined } {
+  const state = {} as { t: TestRuntime; receiver: WebhookReceiver | undefined };
+  afterEach(async () => {
+    await state.receiver?.close();
+    state.receiver = undefined;
+    await state.t?.stop();
+  });
+  return state;
+}
+
+async function eventTypes(t: TestRuntime): Promise<string[]> {
+  return (await t.runtime.sql.all<{ type: string }>(`SELECT type FROM events ORDER BY seq`)).map((r) => r.type);
+}
+
+describe.each(providers)("outbox on %s", (provider) => {
+  const state = useTestState();
+
+  it("writes one event per state change, never a code, and nothing for a rolled-back change", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const { verification } = await t.runtime.engine.create({ to: TO, maxAttempts: 2 });
+    const code = await t.lastCode(TO);
+    const wrong = code === "000000" ? "111111" : "000000";
+    await t.runtime.engine.check({ id: verification.id }, wrong);
+    await t.runtime.engine.check({ id: verification.id }, wrong);
+    const second = await t.runtime.engine.create({ to: TO });
+    await t.runtime.engine.check({ id: second.verification.id }, await t.lastCode(TO));
+    const third = await t.runtime.engine.create({ to: TO, validFor: 10 });
+    t.clock.advance(11);
+    await t.runtime.scheduler.tick();
+    await t.runtime.inbound.receive({ carrier: "sandbox", from: TO, body: "YES", carrierMessageId: "m1" });
+    await t.runtime.inbound.receive({ carrier: "sandbox", from: TO, body: "YES", carrierMessageId: "m1" });
+    // A change that rolls back takes its event with it.
+    await expect(
+      t.runtime.sql.transaction(async (tx) => {
+        await tx.run(`UPDATE verifications SET status = 'canceled' WHERE id = ?`, [third.verification.id]);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+
+    const types = await eventTypes(t);
+    const stepSent = types.includes("verification.delivered") ? ["verification.step_sent", "verification.delivered"] : ["verification.step_sent"];
+    expect(types).toEqual([
+      "verification.created",
+      ...stepSent,
+      "verification.max_attempts_reached",
+      "verification.created",
+      ...stepSent,
+      "verification.approved",
+      "verification.created",
+      ...stepSent,
+      "verification.expired",
+      "inbound.message",
+    ]);
+    const rows = await t.runtime.sql.all<{ data: string; verification_id: string | null }>(`SELECT data, verification_id FROM events ORDER BY seq`);
+    for (const row of rows) expect(row.data).not.toContain(code);
+    const created = JSON.parse(rows[0]!.data) as Record<string, unknown>;
+    expect(created).toMatchObject({ verificationId: verification.id, to: TO, purpose: "verify", surface: "native", channel: "sms" });
+    expect(new Date(created.expiresAt as string).getTime()).toBe(new Date(verification.expiresAt).getTime());
+    const approved = rows.find((_, i) => types[i] === "verification.approved");
+    expect(JSON.parse(approved!.data)).toMatchObject({ verificationId: second.verification.id, by: "code" });
+  });
+
+  it("delivers signed events a receiver verifies with standardwebhooks, retries after a 500, in order per verification", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver([500]));
+    const { endpoint, secret } = await t.runtime.webhooks.endpoints.create({ url: receiver.url });
+    const { verification } = await t.runtime.engine.create({ to: TO });
+    await t.runtime.engine.check({ id: verification.id }, await t.lastCode(TO));
+    await t.runtime.webhooks.dispatcher.tick();
+    // The first attempt got 500: nothing else of this verification went out before it succeeded.
+    expect(receiver.received).toHaveLength(1);
+    t.clock.advance(5);
+    await t.runtime.webhooks.dispatcher.tick();
+    const wh = new Webhook(secret);
+    const payloads = receiver.received.map((r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> });
+    const types = payloads.map((p) => p.type);
+    expect(types[0]).toBe("verification.created");
+    expect(types[1]).toBe("verification.created"); // the retry, same webhook-id
+    expect(receiver.received[0]!.headers["webhook-id"]).toBe(receiver.received[1]!.headers["webhook-id"]);
+    expect(types.slice(2)).toEqual((await eventTypes(t)).slice(1));
+    expect(payloads[0]!.data).toMatchObject({ verificationId: verification.id, surface: "native", surfaceId: verification.id });
+    expect(payloads[0]!.data.to).not.toBe(TO); // masked: the endpoint did not opt in
+    const deliveries = await t.runtime.webhooks.dispatcher.deliveriesOf(endpoint.id);
+    expect(deliveries.every((d) => d.status === "succeeded")).toBe(true);
+    expect(deliveries.at(-1)).toMatchObject({ attempts: 2, responseStatus: 200 });
+
+    // A tampered body fails verification.
+    const first = receiver.received[0]!;
+    expect(() => wh.verify(first.body.replace("verification.created", "verification.approved"), first.headers as Record<string, string>)).toThrow();
+  });
+
+  it("gives up after the last attempt of the schedule and marks the delivery failed", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver(Array(20).fill(503)));
+    const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    await t.runtime.engine.create({ to: TO });
+    for (let i = 0; i < 10; i++) {
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(36_000);
+    }
+    expect(receiver.received).toHaveLength(8);
+    const [delivery] = await t.runtime.webhooks.dispatcher.deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: "failed", attempts: 8, responseStatus: 503 });
+    // A manual retry makes one more attempt.
+    await t.runtime.webhooks.dispatcher.retry(endpoint.id, delivery!.id);
+    await t.runtime.webhooks.dispatcher.tick();
+    expect(receiver.received).toHaveLength(9);
+  });
+});
+
+describe("outbox on sqlite: notices, surfaces and failing endpoints", () => {
+  const state = useTestState();
+
+  it("records owner.decided and send_budget.exhausted from the bus, and names the surface's own id", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    t.runtime.events.publish("owner.decided", { reference: "K7Q2", connectionId: "c-1", decision: "accept" });
+    t.runtime.events.publish("send_budget.exhausted", { budgetPerHour: 10, retryAfterSeconds: 60 });
+    const { verification } = await t.runtime.engine.create({ to: TO, surface: "twilio" });
+    await new Promise((r) => setTimeout(r, 50));
+    const events = await t.runtime.webhooks.outbox.after(0, { limit: 10 });
+    expect(events.map((e) => e.type).slice(0, 3)).toEqual(["owner.decided", "send_budget.exhausted", "verification.created"]);
+    expect(events[0]?.data).toMatchObject({ reference: "K7Q2", decision: "accept" });
+    const { payloadOf } = await import("../../server/webhooks/outbox.ts");
+    const payload = payloadOf(events[2]!, true);
+    expect(payload.data).toMatchObject({ surface: "twilio", surfaceId: `VE${verification.id.replace(/-/g, "")}`, to: TO });
+  });
+
+  it("disables an endpoint whose every delivery failed for 5 days and texts the owners", async () => {
+    const owner = "+14155550199";
+    const t = (state.t = await startTestRuntime("sqlite", { OWNER_PHONES: owner }));
+    const receiver = (state.receiver = await startReceiver(Array(200).fill(500)));
+    const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    for (let day = 0; day <= 6; day++) {
+      await t.runtime.engine.create({ to: `+1415555010${day}` });
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(12 * 3600);
+      await t.runtime.webhooks.dispatcher.tick();
+      t.clock.advance(12 * 3600);
+    }
+    const after = await t.runtime.webhooks.endpoints.get(endpoint.id);
+    expect(after).toMatchObject({ enabled: false, disabledReason: "every delivery failed for 5 days" });
+    const texts = await t.sent(owner);
+    expect(texts.some((m) => m.body.includes("was disabled after 5 days"))).toBe(true);
+    // Disabled: nothing more is sent, until it is enabled again.
+    const count = receiver.received.length;
+    await t.runtime.engine.create({ to: TO });
+    await t.runtime.webhooks.dispatcher.tick();
+    expect(receiver.received).toHaveLength(count);
+  });
+});
+
+describe("event stream", () => {
+  const state = useTestState();
+
+  it("sends heartbeats and wakes on a committed event without waiting for its poll", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const { serveEventStream } = await import("../../server/webhooks/stream.ts");
+    const http = await import("node:http");
+    const server = http.createServer((_req, res) =>
+      serveEventStream(res, {
+        outbox: t.runtime.webhooks.outbox,
+        onActivity: t.runtime.webhooks.onActivity,
+        after: 0,
+        includePhoneNumbers: false,
+        pollMs: 60_000, // never within this test: the event must come through the wake-up
+        heartbeatMs: 30,
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const controller = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { signal: controller.signal });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let text = "";
+      const readUntil = async (needle: string) => {
+        const deadline = Date.now() + 5000;
+        while (!text.includes(needle)) {
+          if (Date.now() > deadline) throw new Error(`no "${needle}" in ${JSON.stringify(text)}`);
+          text += new TextDecoder().decode((await reader.read()).value);
+        }
+      };
+      await readUntil(": heartbeat");
+      await t.runtime.engine.create({ to: TO });
+      await readUntil("event: verification.created");
+      expect(text).toMatch(/id: 1\nevent: verification.created\ndata: \{"type":"verification.created"/);
+    } finally {
+      controller.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("retention", () => {
+  const state = useTestState();
+
+  it("prunes old events and finished deliveries, never an event an unfinished delivery needs", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const receiver = (state.receiver = await startReceiver());
+    await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    await t.runtime.engine.create({ to: TO }); // delivered
+    await t.runtime.webhooks.dispatcher.tick();
+    receiver.statuses.push(...Array(20).fill(500));
+    await t.runtime.engine.create({ to: "+14155550124" }); // keeps failing: still pending
+    await t.runtime.webhooks.dispatcher.tick();
+    t.clock.advance(4 * 24 * 3600);
+    const before = await t.runtime.webhooks.outbox.after(0, { limit: 100 });
+    await t.runtime.webhooks.outbox.prune(new Date(t.clock.now().getTime() - 72 * 3600 * 1000));
+    const after = await t.runtime.webhooks.outbox.after(0, { limit: 100 });
+    const pending = await t.runtime.sql.all<{ event_seq: unknown; status: string }>(`SELECT event_seq, status FROM webhook_deliveries`);
+    expect(pending.map((d) => d.status)).toEqual(["pending"]);
+    // The first verification's events are gone; the pending delivery's event and everything after it stay.
+    expect(after[0]?.seq).toBe(Number(pending[0]?.event_seq));
+    expect(after.length).toBeLessThan(before.length);
+  });
+});
+
+// PostgreSQL only (SQLite has one writer); providersUnderTest already skipped or failed it without a server.
+describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql", () => {
+  const state = useTestState();
+  const provider = "postgresql";
+
+  it("makes a second event writer wait for the first to commit, so seq order is commit order", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const a = await t.runtime.engine.create({ to: TO });
+    const b = await t.runtime.engine.create({ to: "+14155550124" });
+    const pg = (await import("pg")).default;
+    const first = new pg.Client({ connectionString: t.database.url });
+    const second = new pg.Client({ connectionString: t.database.url });
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      await first.query("BEGIN");
+      await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a.verification.id]);
+      // Another verification entirely: no row lock in common, only the events lock.
+      let secondDone = false;
+      const secondUpdate = second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [b.verification.id]).then(() => (secondDone = true));
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await t.runtime.sql.get<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+        if (Number(waiting?.n) > 0) break;
+        if (Date.now() > deadline) throw new Error("the second writer never waited for the events lock");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(secondDone).toBe(false);
+      await first.query("COMMIT");
+      await secondUpdate;
+      const rows = await t.runtime.sql.all<{ seq: unknown; verification_id: string }>(
+        `SELECT seq, verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`,
+      );
+      expect(rows.map((r) => r.verification_id)).toEqual([a.verification.id, b.verification.id]);
+    } finally {
+      await Promise.allSettled([first.end(), second.end()]);
+    }
+  });
+});
+
+describe("a slow endpoint", () => {
+  const state = useTestState();
+
+  it("does not hold up another endpoint's deliveries", async () => {
+    const t = (state.t = await startTestRuntime("sqlite"));
+    const slow = await startWebhookReceiver();
+    const fast = (state.receiver = await startReceiver());
+    try {
+      slow.hold = true; // answers nothing: each of its deliveries takes the full timeout
+      await t.runtime.webhooks.endpoints.create({ url: slow.url });
+      await t.runtime.webhooks.endpoints.create({ url: fast.url });
+      for (const to of [TO, "+14155550124", "+14155550125"]) await t.runtime.engine.create({ to });
+      const pass = t.runtime.webhooks.dispatcher.tick();
+      const total = (await eventTypes(t)).length;
+      await fast.until(() => fast.acknowledged.size === total, 8000, "every event at the fast endpoint");
+      // The slow one has the first event of each verification in flight and nothing after it (order per verification).
+      expect(slow.held()).toBe(3);
+      await slow.close(); // its connections drop: those deliveries fail and are retried later
+      await pass;
+      const deliveries = await t.runtime.sql.all<{ status: string }>(
+        `SELECT d.status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url = ?`,
+        [slow.url],
+      );
+      expect(deliveries.filter((d) => d.status === "pending")).toHaveLength(total);
+    } finally {
+      await slow.close();
+    }
+  });
+});
