@@ -67,6 +67,7 @@ test("sign out everywhere ends the user's sessions in other browsers too", async
 
     await accountPage.signOutEverywhereButton.click();
     await expect(page).not.toHaveURL(/\/account$/);
+    await expect(page.getByRole("status").filter({ hasText: "You are signed out everywhere (2 sessions ended)." })).toBeVisible();
     expect(await (await page.request.get("/api/auth/session")).json()).toEqual({});
 
     // The other browser still holds its cookie, but the session behind it is gone.

@@ -42,6 +42,14 @@ function scriptSrc(): string | null {
   return scriptVersion === null ? null : `${LOGIN_SCRIPT_PATH}?v=${scriptVersion}`;
 }
 
+/** After "Sign out everywhere" (/account sends people here with how many sessions it ended). */
+function signedOutNotice(query: Record<string, string | string[] | undefined>): string | null {
+  if (query.signedOut !== "everywhere") return null;
+  const sessions = Number(Array.isArray(query.sessions) ? query.sessions[0] : query.sessions);
+  const ended = Number.isInteger(sessions) && sessions > 0 && sessions < 10_000 ? ` (${sessions} ${sessions === 1 ? "session" : "sessions"} ended)` : "";
+  return `You are signed out everywhere${ended}. Sign in again on this device when you want.`;
+}
+
 export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query, req, res }) => {
   res.setHeader("Cache-Control", "private, no-store");
   const raw = query.callbackUrl;
@@ -52,6 +60,7 @@ export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query
       callbackUrl: safeCallbackUrl(Array.isArray(raw) ? raw[0] : raw, "/account"),
       scriptSrc: scriptSrc(),
       account: await signedInAccountFor(runtime, req, res),
+      signedOutNotice: signedOutNotice(query),
     },
   };
 };

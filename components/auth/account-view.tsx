@@ -67,8 +67,9 @@ export function AccountView() {
   async function signOutEverywhere() {
     setSigningOut("everywhere");
     setSignOutError(null);
+    let revoked = 0;
     try {
-      await postJson<{ revoked: number }>("/api/account/sessions/revoke-all", {});
+      revoked = (await postJson<{ revoked: number }>("/api/account/sessions/revoke-all", {})).revoked;
     } catch (error) {
       // 401: this session has already ended, so signing out here is all that is left to do.
       if (!(isVerifyRequestError(error) && error.status === 401)) {
@@ -77,7 +78,8 @@ export function AccountView() {
         return;
       }
     }
-    await signOut({ callbackUrl: "/login" });
+    // /login says so: "You are signed out everywhere (3 sessions ended)."
+    await signOut({ callbackUrl: `/login?${new URLSearchParams({ signedOut: "everywhere", sessions: String(revoked) })}` });
   }
 
   return (

@@ -115,6 +115,8 @@ export interface LoginViewProps extends LoginPageData {
   scriptSrc: string | null;
   /** Who is signed in already, if anyone: the page offers to continue or to switch. */
   account: SignedInAccount | null;
+  /** Said after "Sign out everywhere". */
+  signedOutNotice: string | null;
 }
 
 /** Signed in already: continue where the sign-in would lead, or sign out and use another number. */
@@ -132,7 +134,7 @@ function SignedInNotice({ account, callbackUrl }: { account: SignedInAccount; ca
   );
 }
 
-export function LoginView({ auth, callbackUrl, scriptSrc, account }: LoginViewProps) {
+export function LoginView({ auth, callbackUrl, scriptSrc, account, signedOutNotice }: LoginViewProps) {
   const data: LoginPageData = { auth, callbackUrl };
   // The card is plain HTML to React: in development Next hydrates this page, and React must not take back
   // the DOM the script changes.
@@ -157,6 +159,11 @@ export function LoginView({ auth, callbackUrl, scriptSrc, account }: LoginViewPr
                 </p>
               )}
               {account ? <SignedInNotice account={account} callbackUrl={callbackUrl} /> : null}
+              {!account && signedOutNotice ? (
+                <p role="status" className={authStyles.notice}>
+                  {signedOutNotice}
+                </p>
+              ) : null}
               {/* The script marks this root data-ready; in development React hydrates it afterwards and must not complain. */}
               <div data-login-root="" suppressHydrationWarning dangerouslySetInnerHTML={{ __html: card }} />
             </Card>

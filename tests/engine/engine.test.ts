@@ -125,9 +125,9 @@ describe.each(providers)("engine on %s", (provider) => {
 
   it("writes the default text in the requested locale and refuses unknown locales", async () => {
     await t.runtime.engine.create({ to: TO, locale: "de-DE", brand: "Acme" });
-    expect((await t.sent(TO)).at(-1)?.body).toMatch(/^Ihr Acme Bestätigungscode lautet [0-9]{6}$/);
+    expect((await t.sent(TO)).at(-1)?.body).toMatch(/^Ihr Acme Bestätigungscode lautet ([0-9]{6})\. Gültig für 10 Minuten\.\n@localhost #\1$/);
     await t.runtime.engine.create({ to: "+33612345678" });
-    expect((await t.sent("+33612345678")).at(-1)?.body).toMatch(/^Votre code de vérification textgate est [0-9]{6}$/);
+    expect((await t.sent("+33612345678")).at(-1)?.body).toMatch(/^Votre code de vérification textgate est ([0-9]{6})\. Valable 10 min\.\n@localhost #\1$/);
     for (const locale of ["es", "fr-ca", "it-it", "nl", "pt-br", "en-gb"]) {
       const { verification } = await t.runtime.engine.create({ to: TO, locale });
       expect(verification.locale).toBe(locale);
@@ -137,7 +137,7 @@ describe.each(providers)("engine on %s", (provider) => {
 
   it("uses a custom template and refuses one without {code} or too long for one segment", async () => {
     await t.runtime.engine.create({ to: TO, template: "{brand}: {code} is your PIN", brand: "Shop" });
-    expect((await t.sent(TO)).at(-1)?.body).toMatch(/^Shop: [0-9]{6} is your PIN$/);
+    expect((await t.sent(TO)).at(-1)?.body).toMatch(/^Shop: ([0-9]{6}) is your PIN\n@localhost #\1$/);
     await expect(t.runtime.engine.create({ to: TO, template: "no code here" })).rejects.toMatchObject({ code: "invalid_template" });
     await expect(t.runtime.engine.create({ to: TO, template: `${"x".repeat(155)} {code}` })).rejects.toMatchObject({ code: "message_too_long" });
     // 60 non-GSM characters + a 6-digit code fit in 70 UCS-2 characters; 70 do not.

@@ -238,9 +238,11 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       expect(delivery).toMatchObject({ status: "pending", attempts: 1 });
       expect(delivery?.error).toContain("blocked");
       expect(delivery?.nextAttemptAt).not.toBeNull();
-      const retried = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/${delivery?.id}/retry`, { method: "POST" });
+      const retried = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/${delivery?.id}/retry`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       expect(retried.status).toBe(202);
-      const unknown = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/01900000-0000-7000-8000-000000000000/retry`, { method: "POST" });
+      const unknown = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/01900000-0000-7000-8000-000000000000/retry`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const crossSite = await call(`/api/owner/webhooks/${created.body.id as string}/deliveries/${delivery?.id}/retry`, { method: "POST", headers: { "content-type": "text/plain", origin: "https://evil.example" }, body: "x" });
+      expect(crossSite.status).toBe(403);
       expect(unknown.status).toBe(404);
       expect((await fetch(`${server.url}/api/owner/webhooks`)).status).toBe(401);
       expect((await (await signIn()).call("/api/owner/webhooks")).status).toBe(403);
