@@ -126,11 +126,14 @@ describeEachDatabase(variants, "webhooks", (database) => {
     const created = receiver.received[0]!.payload!;
     expect(created.data).toMatchObject({ verificationId: id, surface: "native", surfaceId: id });
     expect(String(created.data.to)).toContain("•");
-    const deliveries = await server.request("GET", `/api/v1/webhooks/${endpoint.id as string}/deliveries`);
-    expect(deliveries.status).toBe(200);
-    const list = deliveries.body.data as Json[];
-    expect(list.every((d) => d.status === "succeeded")).toBe(true);
-    expect(list.at(-1)).toMatchObject({ attempts: 2, responseStatus: 200 });
+    // The receiver has answered the last event; the dispatcher records the outcome just after.
+    const listed = async () => {
+      const deliveries = await server.request("GET", `/api/v1/webhooks/${endpoint.id as string}/deliveries`);
+      expect(deliveries.status).toBe(200);
+      return deliveries.body.data as Json[];
+    };
+    await expect.poll(async () => (await listed()).every((d) => d.status === "succeeded"), { timeout: 10_000 }).toBe(true);
+    expect((await listed()).at(-1)).toMatchObject({ attempts: 2, responseStatus: 200 });
   });
 
   it("loses no event when the server is killed (SIGKILL) mid-delivery and restarted", async () => {
