@@ -5,6 +5,7 @@
  * TEXTGATE_SECRET with HKDF, so a copy of the database alone reveals no code.
  */
 import crypto from "node:crypto";
+import { seal, unseal } from "../seal.ts";
 
 export const DIGITS = "0123456789";
 /** Letters and digits without look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z), upper case only. */
@@ -59,18 +60,10 @@ export class CodeCrypto {
   }
 
   seal(code: string, verificationId: string): string {
-    const iv = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv("aes-256-gcm", this.sealKey, iv);
-    cipher.setAAD(Buffer.from(verificationId));
-    const body = Buffer.concat([cipher.update(code, "utf8"), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+    return seal(this.sealKey, code, verificationId);
   }
 
   open(sealed: string, verificationId: string): string {
-    const raw = Buffer.from(sealed, "base64url");
-    const decipher = crypto.createDecipheriv("aes-256-gcm", this.sealKey, raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(verificationId));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    return unseal(this.sealKey, sealed, verificationId);
   }
 }

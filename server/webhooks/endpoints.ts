@@ -6,6 +6,7 @@
  * keeps signing, beside the new one, for ROTATION_OVERLAP_MS.
  */
 import crypto from "node:crypto";
+import { seal, unseal } from "../seal.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType } from "../../lib/validations/webhooks.ts";
@@ -71,19 +72,11 @@ export class SecretSeal {
   }
 
   seal(value: string, endpointId: string): string {
-    const iv = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv("aes-256-gcm", this.key, iv);
-    cipher.setAAD(Buffer.from(endpointId));
-    const body = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+    return seal(this.key, value, endpointId);
   }
 
   open(sealed: string, endpointId: string): string {
-    const raw = Buffer.from(sealed, "base64url");
-    const decipher = crypto.createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(endpointId));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    return unseal(this.key, sealed, endpointId);
   }
 }
 
