@@ -21,6 +21,13 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/**
+ * Why a verification was canceled (`reason` of verification.canceled, written by server/webhooks/triggers.ts):
+ * by a cancel request on any surface, or replaced by a new verification for the same number (`replacedBy`).
+ */
+export const CANCEL_REASONS = ["request", "replaced"] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }

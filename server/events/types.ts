@@ -1,4 +1,5 @@
 /** Typed payloads of every state change the engine publishes. Sockets and webhooks subscribe to these. */
+import type { CancelReason } from "../../lib/validations/webhooks.ts";
 import type { Channel, DeliveryStatus, Surface, VerificationStatus } from "../verification/types.ts";
 
 interface VerificationRef {
@@ -15,7 +16,7 @@ export interface EventPayloads {
   "verification.attempt_failed": VerificationRef & { attempts: number; attemptsLeft: number };
   "verification.approved": VerificationRef & { by: "code" | "owner" };
   "verification.expired": VerificationRef;
-  "verification.canceled": VerificationRef & { reason: "request" | "replaced" };
+  "verification.canceled": VerificationRef & { reason: CancelReason };
   "verification.max_attempts_reached": VerificationRef & { attempts: number };
   /**
    * Wrong codes in a row for one number, on any surface, reached GUESS_LOCK_AFTER_FAILURES: checks for it

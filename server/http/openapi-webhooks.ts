@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { ErrorCode } from "../../lib/errors.ts";
-import { createWebhookSchema, updateWebhookSchema, WEBHOOK_EVENT_TYPES } from "../../lib/validations/webhooks.ts";
+import { CANCEL_REASONS, createWebhookSchema, updateWebhookSchema, WEBHOOK_EVENT_TYPES } from "../../lib/validations/webhooks.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -64,7 +64,31 @@ export function webhookOpenApi(h: OpenApiHelpers): { schemas: Record<string, Jso
       properties: {
         type: { type: "string", enum: [...WEBHOOK_EVENT_TYPES] },
         timestamp: dateTime,
-        data: { type: "object", description: "Verification events: verificationId, to, purpose, surface, surfaceId and the event's own fields." },
+        data: {
+          type: "object",
+          description:
+            "Verification events: verificationId, to, purpose, surface, surfaceId and the event's own fields (README, Events out); " +
+            "verification.canceled: VerificationCanceledData.",
+        },
+      },
+    },
+    VerificationCanceledData: {
+      type: "object",
+      description: "The data of verification.canceled.",
+      required: ["verificationId", "to", "purpose", "surface", "surfaceId", "attempts", "reason"],
+      properties: {
+        verificationId: { type: "string", format: "uuid" },
+        to: { type: "string", description: "Masked (+1•••••••123) unless the endpoint has includePhoneNumbers." },
+        purpose: { type: "string" },
+        surface: { type: "string" },
+        surfaceId: { type: "string" },
+        attempts: { type: "integer" },
+        reason: {
+          type: "string",
+          enum: [...CANCEL_REASONS],
+          description: "request: canceled through an API (native POST …/cancel or a compatible API); replaced: a new verification for the same number replaced it.",
+        },
+        replacedBy: { type: "string", format: "uuid", description: "When replaced: the new verification's id." },
       },
     },
     CreateWebhookRequest: h.requestSchema(createWebhookSchema),

@@ -212,7 +212,7 @@ export class VerificationEngine {
       await this.deps.sql.transaction(async (tx) => {
         if (pending) {
           // policy "replace": the old code stops working in the same transaction that creates the new one
-          if (await this.repo.end(pending.id, "canceled", now, tx)) await this.repo.dropScheduled(pending.id, now, tx);
+          if (await this.repo.end(pending.id, "canceled", now, tx, id)) await this.repo.dropScheduled(pending.id, now, tx);
         }
         await this.repo.insert(record, deliveries, tx);
       });

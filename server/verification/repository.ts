@@ -253,11 +253,14 @@ export class VerificationRepository {
     );
   }
 
-  /** Ends a pending verification regardless of attempts (cancel, replace, failure). */
-  async end(id: string, status: VerificationStatus, now: Date, db: Sql = this.sql): Promise<boolean> {
+  /**
+   * Ends a pending verification regardless of attempts (cancel, replace, failure). `replacedBy`: the new
+   * verification that replaces it, which the outbox trigger turns into the canceled event's reason.
+   */
+  async end(id: string, status: VerificationStatus, now: Date, db: Sql = this.sql, replacedBy: string | null = null): Promise<boolean> {
     return (
-      (await db.run(`UPDATE verifications SET status = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, [
-        status, now, now, id,
+      (await db.run(`UPDATE verifications SET status = ?, finished_at = ?, updated_at = ?, replaced_by = ? WHERE id = ? AND status = 'pending'`, [
+        status, now, now, replacedBy, id,
       ])) === 1
     );
   }

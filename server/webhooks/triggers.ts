@@ -16,13 +16,28 @@
  */
 import type { Sql } from "../store/sql.ts";
 
-export const TRIGGER_VERSION = 1;
+export const TRIGGER_VERSION = 2;
 const P = `textgate_outbox_v${TRIGGER_VERSION}`;
+/** Earlier versions' names, dropped when this version is installed (an event written twice otherwise). */
+const RETIRED = Array.from({ length: TRIGGER_VERSION - 1 }, (_, i) => `textgate_outbox_v${i + 1}`);
+const SQLITE_NAMES = ["verification_created", "verification_status", "delivery_status", "inbound"];
 /** pg_advisory_xact_lock key of event writers (an arbitrary constant, "tgev"). */
 export const EVENTS_LOCK_KEY = 0x74676576;
 const INSTALL_LOCK_KEY = 0x74676569;
 
 const V_REF_SQLITE = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface`;
+
+/**
+ * The fields of a verification's terminal event (both dialects): `by` for approved, `reason` for failed
+ * (the last carrier's error) and canceled (`request`, or `replaced` by `replacedBy`, engine.ts create).
+ */
+const TERMINAL_FIELDS = `'attempts', NEW.attempts,
+       'by', CASE WHEN NEW.status = 'approved' THEN CASE WHEN NEW.attempts > OLD.attempts THEN 'code' ELSE 'owner' END END,
+       'reason', CASE
+         WHEN NEW.status = 'failed' THEN
+           (SELECT error_code FROM deliveries WHERE verification_id = NEW.id AND status = 'failed' ORDER BY updated_at DESC LIMIT 1)
+         WHEN NEW.status = 'canceled' THEN CASE WHEN NEW.replaced_by IS NULL THEN 'request' ELSE 'replaced' END END,
+       'replacedBy', NEW.replaced_by`;
 
 /** The events one delivery status change makes, in order, joined to its verification (both dialects). */
 const DELIVERY_EVENTS_FROM = `FROM verifications v,
@@ -42,10 +57,7 @@ const SQLITE_TRIGGERS = [
    WHEN NEW.status <> OLD.status AND NEW.status IN ('approved', 'expired', 'canceled', 'failed', 'max_attempts_reached')
    BEGIN
      INSERT INTO events (type, verification_id, data, created_at) VALUES ('verification.' || NEW.status, NEW.id,
-       json_object(${V_REF_SQLITE}, 'attempts', NEW.attempts,
-         'by', CASE WHEN NEW.status = 'approved' THEN CASE WHEN NEW.attempts > OLD.attempts THEN 'code' ELSE 'owner' END END,
-         'reason', CASE WHEN NEW.status = 'failed' THEN
-           (SELECT error_code FROM deliveries WHERE verification_id = NEW.id AND status = 'failed' ORDER BY updated_at DESC LIMIT 1) END),
+       json_object(${V_REF_SQLITE}, ${TERMINAL_FIELDS}),
        NEW.updated_at);
    END`,
   // A step that leaves 'sending' for sent/delivered went out (step_sent); delivered and failed are the
@@ -82,10 +94,7 @@ const PG_FUNCTIONS = [
      ELSIF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('approved', 'expired', 'canceled', 'failed', 'max_attempts_reached') THEN
        PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
        INSERT INTO events (type, verification_id, data, created_at) VALUES ('verification.' || NEW.status, NEW.id,
-         json_build_object(${V_REF_PG}, 'attempts', NEW.attempts,
-           'by', CASE WHEN NEW.status = 'approved' THEN CASE WHEN NEW.attempts > OLD.attempts THEN 'code' ELSE 'owner' END END,
-           'reason', CASE WHEN NEW.status = 'failed' THEN
-             (SELECT error_code FROM deliveries WHERE verification_id = NEW.id AND status = 'failed' ORDER BY updated_at DESC LIMIT 1) END)::text,
+         json_build_object(${V_REF_PG}, ${TERMINAL_FIELDS})::text,
          NEW.updated_at);
      END IF;
      RETURN NULL;
@@ -122,6 +131,7 @@ const PG_TRIGGERS: [name: string, table: string, when: string, fn: string][] = [
 /** Installs the outbox triggers when they are missing; a no-op (one query) when they are there. */
 export async function installOutboxTriggers(sql: Sql): Promise<void> {
   if (sql.dialect === "sqlite") {
+    for (const old of RETIRED) for (const name of SQLITE_NAMES) await sql.run(`DROP TRIGGER IF EXISTS ${old}_${name}`);
     for (const statement of SQLITE_TRIGGERS) await sql.run(statement);
     return;
   }
@@ -132,6 +142,10 @@ export async function installOutboxTriggers(sql: Sql): Promise<void> {
   await sql.transaction(async (tx) => {
     await tx.get(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK_KEY})`);
     if ((await present(tx)) === PG_TRIGGERS.length) return;
+    for (const old of RETIRED) {
+      for (const [name, table] of PG_TRIGGERS) await tx.run(`DROP TRIGGER IF EXISTS ${name.replace(P, old)} ON ${table}`);
+      for (const [, , , fn] of PG_TRIGGERS) await tx.run(`DROP FUNCTION IF EXISTS ${fn.replace(P, old)}()`);
+    }
     for (const fn of PG_FUNCTIONS) await tx.run(fn);
     for (const [name, table, when, fn] of PG_TRIGGERS) {
       await tx.run(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);

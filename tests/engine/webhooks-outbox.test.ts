@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
+import { installOutboxTriggers, TRIGGER_VERSION } from "../../server/webhooks/triggers.ts";
 
 const TO = "+14155550123";
 const providers = await providersUnderTest();
@@ -80,6 +81,45 @@ describe.each(providers)("outbox on %s", (provider) => {
     expect(new Date(created.expiresAt as string).getTime()).toBe(new Date(verification.expiresAt).getTime());
     const approved = rows.find((_, i) => types[i] === "verification.approved");
     expect(JSON.parse(approved!.data)).toMatchObject({ verificationId: second.verification.id, by: "code" });
+  });
+
+  it("says why a verification was canceled: by request (native or compatible API) or replaced by a new one", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const first = await t.runtime.engine.create({ to: TO });
+    const replacing = await t.runtime.engine.create({ to: TO }); // PENDING_POLICY replace: the first is canceled
+    t.clock.advance(31); // seed 002: no cancel in the first 30 s
+    await t.runtime.engine.cancel(replacing.verification.id);
+    const twilio = await t.runtime.engine.create({ to: "+14155550124", surface: "twilio" });
+    await t.runtime.engine.cancel(twilio.verification.id, { enforceMinimumAge: false }); // Twilio's Status=canceled
+    const canceled = (await t.runtime.webhooks.outbox.after(0, { limit: 100, types: ["verification.canceled"] })).map((e) => e.data);
+    expect(canceled).toEqual([
+      expect.objectContaining({ verificationId: first.verification.id, reason: "replaced", replacedBy: replacing.verification.id }),
+      expect.objectContaining({ verificationId: replacing.verification.id, reason: "request", replacedBy: null }),
+      expect.objectContaining({ verificationId: twilio.verification.id, reason: "request", surface: "twilio" }),
+    ]);
+    // Other terminal events carry no cancel reason.
+    const other = await t.runtime.engine.create({ to: "+14155550125" });
+    await t.runtime.engine.check({ id: other.verification.id }, await t.lastCode("+14155550125"));
+    const [approved] = await t.runtime.webhooks.outbox.after(0, { limit: 100, types: ["verification.approved"] });
+    expect(approved!.data).toMatchObject({ by: "code", reason: null });
+  });
+
+  it("replaces an earlier version's triggers instead of adding to them (one event per change)", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const { sql } = t.runtime;
+    const v1 = "textgate_outbox_v1_inbound";
+    if (sql.dialect === "sqlite") {
+      await sql.run(`CREATE TRIGGER ${v1} AFTER INSERT ON inbound_messages BEGIN
+        INSERT INTO events (type, verification_id, data, created_at) VALUES ('inbound.message', NULL, '{}', NEW.received_at); END`);
+    } else {
+      await sql.run(`CREATE OR REPLACE FUNCTION ${v1}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+        INSERT INTO events (type, verification_id, data, created_at) VALUES ('inbound.message', NULL, '{}', NEW.received_at); RETURN NULL; END $fn$`);
+      await sql.run(`CREATE TRIGGER ${v1} AFTER INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION ${v1}()`);
+      await sql.run(`DROP TRIGGER textgate_outbox_v${TRIGGER_VERSION}_inbound ON inbound_messages`); // so that install runs again
+    }
+    await installOutboxTriggers(sql);
+    await t.runtime.inbound.receive({ carrier: "sandbox", from: TO, body: "YES", carrierMessageId: "m-v1" });
+    expect(await eventTypes(t)).toEqual(["inbound.message"]);
   });
 
   it("delivers signed events a receiver verifies with standardwebhooks, retries after a 500, in order per verification", async () => {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "verifications" ADD COLUMN "replaced_by" TEXT;
