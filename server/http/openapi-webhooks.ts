@@ -137,13 +137,19 @@ export function webhookOpenApi(h: OpenApiHelpers): { schemas: Record<string, Jso
     "/api/v1/webhooks/{id}/test": {
       post: op(
         "testWebhook",
-        "Send a signed webhook.test event now and report the answer",
+        "Send a signed webhook.test event now, record it as a delivery and report the answer",
         {
           "200": h.json(
             {
               type: "object",
-              required: ["ok", "responseStatus", "error"],
-              properties: { ok: { type: "boolean" }, responseStatus: { type: ["integer", "null"] }, error: { type: ["string", "null"] } },
+              required: ["ok", "responseStatus", "error", "deliveryId", "eventId"],
+              properties: {
+                ok: { type: "boolean" },
+                responseStatus: { type: ["integer", "null"] },
+                error: { type: ["string", "null"] },
+                deliveryId: { type: "string", format: "uuid", description: "The test is recorded as this delivery (listed by listWebhookDeliveries, retried by retryWebhookDelivery)." },
+                eventId: { type: "string", description: "Its webhook-id (evt_<seq>)." },
+              },
             },
             "What the endpoint answered.",
           ),

@@ -9,9 +9,10 @@ import type { Config } from "../env.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
 import { WebhookDispatcher } from "./dispatcher.ts";
-import { WebhookEndpoints } from "./endpoints.ts";
+import { type SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
 import { Outbox, recordBusEvents } from "./outbox.ts";
 import type { UrlPolicy } from "./ssrf.ts";
+import { sendTestEvent, type TestSendOutcome } from "./test-sends.ts";
 import { installOutboxTriggers } from "./triggers.ts";
 
 /** Events are kept 3 days (the stream promises resumption for at least 24 h), longer while a delivery needs them. */
@@ -25,6 +26,8 @@ export interface Webhooks {
   policy: UrlPolicy;
   /** How often an open event stream reads the table when nothing woke it (other nodes' events without Redis). */
   streamPollMs: number;
+  /** Sends a signed webhook.test to one endpoint now, recorded as one of its deliveries (test-sends.ts). */
+  sendTest(endpoint: SigningEndpoint): Promise<TestSendOutcome>;
   /** Calls `listener` whenever an event may have been committed; returns the unsubscribe function. */
   onActivity(listener: () => void): () => void;
   close(): Promise<void>;
@@ -80,6 +83,7 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
     dispatcher,
     policy,
     streamPollMs: Math.max(1000, config.WEBHOOKS_INTERVAL_MS),
+    sendTest: (endpoint) => sendTestEvent({ sql, policy, leaseMs: config.WEBHOOKS_LEASE_MS, clock }, endpoint),
     onActivity(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

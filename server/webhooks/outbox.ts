@@ -13,16 +13,23 @@ import type { Sql } from "../store/sql.ts";
 import { toDate } from "../store/sql.ts";
 import { EVENTS_LOCK_KEY } from "./triggers.ts";
 
+/**
+ * `webhook.test`: one endpoint's test send (test-sends.ts), kept in the outbox so that it is a delivery
+ * like any other (listed, retried) but never fanned out or streamed (`after` skips it).
+ */
+export const TEST_EVENT_TYPE = "webhook.test" as const;
+export type OutboxEventType = WebhookEventType | typeof TEST_EVENT_TYPE;
+
 export interface OutboxEvent {
   seq: number;
-  type: WebhookEventType;
+  type: OutboxEventType;
   verificationId: string | null;
   data: Record<string, unknown>;
   createdAt: Date;
 }
 
 export interface EventPayload {
-  type: WebhookEventType;
+  type: OutboxEventType;
   timestamp: string;
   data: Record<string, unknown>;
 }
@@ -32,7 +39,7 @@ type Raw = Record<string, unknown>;
 function mapEvent(r: Raw): OutboxEvent {
   return {
     seq: Number(r.seq),
-    type: r.type as WebhookEventType,
+    type: r.type as OutboxEventType,
     verificationId: (r.verification_id as string | null) ?? null,
     data: JSON.parse(r.data as string) as Record<string, unknown>,
     createdAt: toDate(r.created_at),
@@ -72,15 +79,15 @@ export function payloadOf(event: OutboxEvent, includePhoneNumbers: boolean): Eve
 export class Outbox {
   constructor(private readonly sql: Sql) {}
 
-  /** Events after `seq`, oldest first, optionally of some types only. */
-  async after(seq: number, options: { limit: number; types?: readonly string[] }): Promise<OutboxEvent[]> {
+  /** Events after `seq`, oldest first, optionally of some types only; never a test send's. */
+  async after(seq: number, options: { limit: number; types?: readonly string[] }): Promise<(OutboxEvent & { type: WebhookEventType })[]> {
     const types = options.types?.length ? options.types : null;
     const rows = await this.sql.all<Raw>(
-      `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq > ?
+      `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq > ? AND type <> '${TEST_EVENT_TYPE}'
        ${types ? `AND type IN (${types.map(() => "?").join(", ")})` : ""} ORDER BY seq LIMIT ?`,
       [seq, ...(types ?? []), options.limit],
     );
-    return rows.map(mapEvent);
+    return rows.map(mapEvent) as (OutboxEvent & { type: WebhookEventType })[];
   }
 
   /** The events with these seqs (pruned ones are missing). */
@@ -99,12 +106,9 @@ export class Outbox {
     return Number(row?.seq ?? 0);
   }
 
-  /** Appends an event that no state row carries (see triggers.ts for the order lock on PostgreSQL). */
-  async append(type: WebhookEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      if (tx.dialect === "postgresql") await tx.get(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);
-      await tx.run(`INSERT INTO events (type, verification_id, data, created_at) VALUES (?, ?, ?, ?)`, [type, verificationId, JSON.stringify(data), at]);
-    });
+  /** Appends an event that no state row carries; returns its seq. */
+  async append(type: OutboxEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<number> {
+    return this.sql.transaction((tx) => appendEvent(tx, type, data, at, verificationId));
   }
 
   /**
@@ -131,6 +135,18 @@ export class Outbox {
       if (events < limit && deliveries < limit) return removed;
     }
   }
+}
+
+/**
+ * Inserts one event inside the caller's transaction `tx` and returns its seq. On PostgreSQL it first
+ * takes the event writers' lock, as the triggers do (triggers.ts: seq order is commit order).
+ */
+export async function appendEvent(tx: Sql, type: OutboxEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<number> {
+  if (tx.dialect === "postgresql") await tx.get(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);
+  const row = await tx.get<{ seq: unknown }>(`INSERT INTO events (type, verification_id, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq`, [
+    type, verificationId, JSON.stringify(data), at,
+  ]);
+  return Number(row?.seq);
 }
 
 /**

@@ -151,6 +151,43 @@ describe.each(providers)("outbox on %s", (provider) => {
     expect(() => wh.verify(first.body.replace("verification.created", "verification.approved"), first.headers as Record<string, string>)).toThrow();
   });
 
+  it("records a test send as a delivery of that endpoint only, with its outcome; Retry sends it again", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver([503]));
+    const other = await startReceiver();
+    try {
+      const { webhooks } = t.runtime;
+      const { endpoint, secret } = await webhooks.endpoints.create({ url: receiver.url });
+      const { endpoint: bystander } = await webhooks.endpoints.create({ url: other.url });
+      const [signing] = await webhooks.endpoints.signing([endpoint.id]);
+      const failed = await webhooks.sendTest(signing!);
+      expect(failed).toMatchObject({ ok: false, status: 503 });
+      const ok = await webhooks.sendTest(signing!);
+      expect(ok).toMatchObject({ ok: true, status: 200, error: null });
+      const [second, first] = await webhooks.dispatcher.deliveriesOf(endpoint.id);
+      expect(first).toMatchObject({ id: failed.deliveryId, eventId: failed.eventId, eventType: "webhook.test", status: "failed", attempts: 1, responseStatus: 503, nextAttemptAt: null });
+      expect(second).toMatchObject({ id: ok.deliveryId, eventType: "webhook.test", status: "succeeded", attempts: 1, responseStatus: 200 });
+      const payload = new Webhook(secret).verify(receiver.received.at(-1)!.body, receiver.received.at(-1)!.headers as Record<string, string>);
+      expect(payload).toMatchObject({ type: "webhook.test", data: { endpointId: endpoint.id } });
+      expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(ok.eventId);
+      // Not fanned out, not streamed, and no automatic retry of the failed one.
+      t.clock.advance(3600);
+      await webhooks.dispatcher.tick();
+      expect(await webhooks.dispatcher.deliveriesOf(bystander.id)).toEqual([]);
+      expect(other.received).toHaveLength(0);
+      expect(await webhooks.outbox.after(0, { limit: 10 })).toEqual([]);
+      expect(receiver.received).toHaveLength(2);
+      // Retry (the /owner button) sends the failed test once more, with the same webhook-id.
+      await webhooks.dispatcher.retry(endpoint.id, failed.deliveryId);
+      await webhooks.dispatcher.tick();
+      expect(receiver.received).toHaveLength(3);
+      expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(failed.eventId);
+      expect((await webhooks.dispatcher.deliveriesOf(endpoint.id)).find((d) => d.id === failed.deliveryId)).toMatchObject({ status: "succeeded" });
+    } finally {
+      await other.close();
+    }
+  });
+
   it("gives up after the last attempt of the schedule and marks the delivery failed", async () => {
     const t = (state.t = await startTestRuntime(provider));
     const receiver = (state.receiver = await startReceiver(Array(20).fill(503)));

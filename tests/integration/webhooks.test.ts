@@ -234,6 +234,11 @@ describeEachDatabase(variants, "webhooks", (database) => {
     const tested = await server.request("POST", `/api/v1/webhooks/${id}/test`);
     expect(tested.body).toMatchObject({ ok: true, responseStatus: 200 });
     const test = receiver.received.at(-1)!;
+    expect(test.headers["webhook-id"]).toBe(tested.body.eventId);
+    const listed = await server.request("GET", `/api/v1/webhooks/${id}/deliveries`);
+    expect(listed.body.data).toContainEqual(
+      expect.objectContaining({ id: tested.body.deliveryId, eventId: tested.body.eventId, eventType: "webhook.test", status: "succeeded", responseStatus: 200, attempts: 1 }),
+    );
     expect(String(test.headers["webhook-signature"]).split(" ")).toHaveLength(2);
     receiver.secret = rotated.body.secret as string;
     expect(receiver.received.length).toBeGreaterThan(0);

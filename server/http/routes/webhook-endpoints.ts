@@ -2,12 +2,10 @@
  * The native API's events out: webhook endpoints (/api/v1/webhooks) and the live stream
  * (GET /api/v1/events). Every route needs an API key. The domain is in server/webhooks/.
  */
-import crypto from "node:crypto";
 import { z } from "zod";
 import { TextgateError } from "../../../lib/errors.ts";
 import { createWebhookSchema, isWebhookEventType, updateWebhookSchema, WEBHOOK_EVENT_TYPES } from "../../../lib/validations/webhooks.ts";
 import type { Webhooks } from "../../webhooks/index.ts";
-import { postWebhook } from "../../webhooks/sender.ts";
 import { serveEventStream } from "../../webhooks/stream.ts";
 import { serializeDelivery, serializeEndpoint } from "../../webhooks/views.ts";
 import { parseQuery } from "../request.ts";
@@ -74,7 +72,8 @@ async function rotateSecret(ctx: RequestContext): Promise<Reply> {
 
 /**
  * POST /api/v1/webhooks/:id/test — sends a signed `webhook.test` event now and answers what the endpoint
- * said: 200 `{ ok, responseStatus, error }` (ok false when it failed; nothing is retried or recorded).
+ * said: 200 `{ ok, responseStatus, error, deliveryId, eventId }` (ok false when it failed). Recorded as one
+ * of the endpoint's deliveries (GET …/deliveries, /owner); a failed test is not retried unless asked.
  */
 async function testEndpoint(ctx: RequestContext): Promise<Reply> {
   const webhooks = webhooksOf(ctx);
@@ -83,9 +82,8 @@ async function testEndpoint(ctx: RequestContext): Promise<Reply> {
   // A disabled endpoint can be tested too: that is how one checks it before enabling it again.
   const [endpoint] = await webhooks.endpoints.signing([id], { includeDisabled: true });
   if (!endpoint) throw new TextgateError("webhook_not_found");
-  const body = JSON.stringify({ type: "webhook.test", timestamp: new Date().toISOString(), data: { endpointId: endpoint.id } });
-  const result = await postWebhook(endpoint.url, `test_${crypto.randomUUID()}`, body, endpoint.secrets, webhooks.policy);
-  return { status: 200, body: { ok: result.ok, responseStatus: result.status, error: result.error } };
+  const sent = await webhooks.sendTest(endpoint);
+  return { status: 200, body: { ok: sent.ok, responseStatus: sent.status, error: sent.error, deliveryId: sent.deliveryId, eventId: sent.eventId } };
 }
 
 /** GET /api/v1/webhooks/:id/deliveries — 200 `{ data: delivery[] }`, newest first (at most 50). */
