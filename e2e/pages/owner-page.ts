@@ -1,4 +1,4 @@
-/** /owner: pending socket requests of every node, each with Accept and Deny, the open sockets and recent verifications. */
+/** /owner: pending socket requests of every node, each with Accept and Deny, the open sockets, recent verifications and webhooks. */
 import { type Locator, type Page, expect } from "@playwright/test";
 
 export class OwnerPage {
@@ -24,6 +24,21 @@ export class OwnerPage {
   /** The list item of the pending request with this reference (the list is polled every second). */
   request(reference: string): Locator {
     return this.page.getByRole("list", { name: "Pending requests" }).getByRole("listitem").filter({ hasText: reference });
+  }
+
+  /** The Webhooks section: every endpoint with its newest deliveries (polled every 5 s). */
+  get webhooks(): Locator {
+    return this.page.getByRole("region", { name: "Webhooks" });
+  }
+
+  /** The table of the newest deliveries to the endpoint at `url` (named by its caption). */
+  deliveries(url: string): Locator {
+    return this.webhooks.getByRole("table", { name: `The newest deliveries to ${url}` });
+  }
+
+  /** The delivery row whose event cell matches `event` (its type, or its id evt_<seq>) in the table of `url`. */
+  delivery(url: string, event: string | RegExp): Locator {
+    return this.deliveries(url).getByRole("row").filter({ hasText: event });
   }
 
   async decide(reference: string, decision: "Accept" | "Deny"): Promise<void> {

@@ -1,2 +1,11 @@
 /** The owner of the e2e "main" server (its OWNER_PHONES): signs in on /owner and decides socket requests. */
 export const E2E_OWNER_PHONE = "+12125559901";
+
+/**
+ * Further owners of the "main" server, one per project that runs owner-webhooks.spec.ts: two projects
+ * signing in one number at once would each replace the other's code (PENDING_POLICY replace).
+ */
+export const E2E_WEBHOOK_OWNER_PHONES: Readonly<Record<string, string>> = { main: "+12125559902", phone: "+12125559903" };
+
+/** Every owner of the "main" server, as OWNER_PHONES lists them. */
+export const E2E_OWNER_PHONES = [E2E_OWNER_PHONE, ...Object.values(E2E_WEBHOOK_OWNER_PHONES)];
