@@ -24,6 +24,7 @@ import { Scheduler } from "./verification/scheduler.ts";
 import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
 import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
+import { noticeFor } from "./verification/notices.ts";
 
 export interface Runtime {
   config: Config;
@@ -94,12 +95,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     throw new StartupError((error as Error).message);
   }
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
   const alarms = sendBudgetAlarms({
     perHour: config.SEND_BUDGET_PER_HOUR,
     logger,
     events,
     owners: config.OWNER_PHONES,
     textOwner: (to, body) => sendNotice({ carriers, logger, config }, to, body),
+    notice: (to, key, values) => noticeFor(notices, to, key, values),
     clock,
   });
   // Before anything can change a verification: the outbox triggers must be in place (server/webhooks/triggers.ts).
@@ -111,8 +114,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       events,
       logger,
       clock,
-      textOwners: async (body) => {
-        for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, body);
+      textOwners: async (key, values) => {
+        for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, noticeFor(notices, owner, key, values));
       },
       startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
     });

@@ -3,6 +3,7 @@ import { EventBus } from "./events/bus.ts";
 import type { TextgateEvent } from "./events/types.ts";
 import { createLogger } from "./logger.ts";
 import { sendBudgetAlarms } from "./send-budget-alarms.ts";
+import { noticeFor } from "./verification/notices.ts";
 import { BUDGET_WINDOW_MS } from "./verification/send-budget.ts";
 
 function setup(owners: string[]) {
@@ -22,6 +23,7 @@ function setup(owners: string[]) {
       texts.push({ to, body });
       return true;
     },
+    notice: (to, key, values) => noticeFor({ brand: "textgate", defaultLocale: "en" }, to, key, values),
     clock: () => new Date(now),
   });
   return { alarms, lines, published, texts, advance: (ms: number) => (now += ms) };
@@ -29,12 +31,14 @@ function setup(owners: string[]) {
 
 describe("sendBudgetAlarms", () => {
   it("logs an error, publishes send_budget.exhausted and texts every owner when the budget trips", () => {
-    const { alarms, lines, published, texts } = setup(["+12125550100", "+14155550123"]);
+    const { alarms, lines, published, texts } = setup(["+12125550100", "+14155550123", "+33612345678"]);
     alarms.tripped(1_500_000);
     expect(lines).toEqual([expect.objectContaining({ level: 50, budgetPerHour: 1000, retryAfterSeconds: 1500, msg: expect.stringMatching(/^send budget exhausted/) })]);
     expect(published.map((e) => [e.type, e.data])).toEqual([["send_budget.exhausted", { budgetPerHour: 1000, retryAfterSeconds: 1500 }]]);
-    expect(texts.map((t) => t.to)).toEqual(["+12125550100", "+14155550123"]);
-    expect(texts[0]?.body).toMatch(/send budget \(1000\/hour\) is spent; no codes go out for about 25 min/);
+    expect(texts.map((t) => t.to)).toEqual(["+12125550100", "+14155550123", "+33612345678"]);
+    expect(texts[0]?.body).toMatch(/^textgate: the send budget \(1000\/hour\) is spent; no codes go out for about 25 min/);
+    // Each owner in the language of their number.
+    expect(texts[2]?.body).toMatch(/^textgate : le budget d'envoi \(1000\/heure\) est épuisé ; aucun code pendant environ 25 min/);
   });
 
   it("logs and publishes the recovery", () => {

@@ -7,6 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { EventBus } from "./events/bus.ts";
+import type { NoticeKey, NoticeValues } from "./verification/notices.ts";
 import { BUDGET_WINDOW_MS, type BudgetAlarms } from "./verification/send-budget.ts";
 
 export interface BudgetAlarmOptions {
@@ -16,6 +17,8 @@ export interface BudgetAlarmOptions {
   owners: readonly string[];
   /** Texts one owner (sendNotice); false when no carrier took it. Never throws. */
   textOwner(to: string, body: string): Promise<boolean>;
+  /** The catalog text for one owner, in the language of their number (notices.ts noticeFor). */
+  notice(to: string, key: NoticeKey, values: NoticeValues): string;
   clock?: () => Date;
 }
 
@@ -27,8 +30,8 @@ export function sendBudgetAlarms(options: BudgetAlarmOptions): BudgetAlarms {
     const now = clock().getTime();
     if (!options.owners.length || (ownersTextedAt !== null && now - ownersTextedAt < BUDGET_WINDOW_MS)) return;
     ownersTextedAt = now;
-    const body = `textgate: the send budget (${options.perHour}/hour) is spent; no codes go out for about ${Math.ceil(retryAfterSeconds / 60)} min. Possible SMS pumping: check the audit log.`;
-    for (const owner of options.owners) void options.textOwner(owner, body);
+    const values = { perHour: options.perHour, minutes: Math.ceil(retryAfterSeconds / 60) };
+    for (const owner of options.owners) void options.textOwner(owner, options.notice(owner, "sendBudgetSpent", values));
   };
 
   return {

@@ -7,6 +7,7 @@ import type { Session } from "next-auth";
 import type { ChallengeService } from "./challenges.ts";
 import { sessionStoreOf } from "./options.ts";
 import { changePhone } from "./users.ts";
+import { noticeFor } from "../verification/notices.ts";
 
 export function assertRecentSignIn(runtime: Runtime, session: Session, now = new Date()): void {
   const age = (now.getTime() - new Date(session.authenticatedAt).getTime()) / 1000;
@@ -36,7 +37,7 @@ export async function confirmPhoneChange(
     await sendNotice(
       runtime,
       oldPhone,
-      `Your ${runtime.config.DEFAULT_BRAND} account now uses the number ${maskPhone(view.to)}. If you did not make this change, contact support.`,
+      noticeFor({ brand: runtime.config.DEFAULT_BRAND, defaultLocale: runtime.config.DEFAULT_LOCALE }, oldPhone, "numberChanged", { number: maskPhone(view.to) }),
     );
   }
   return { phone: view.to };

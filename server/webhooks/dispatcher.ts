@@ -18,6 +18,7 @@ import type { Logger } from "pino";
 import { uuidv7 } from "../../lib/ids.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import type { Sql, SqlParam } from "../store/sql.ts";
+import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
 import { toDate, toDateOrNull } from "../store/sql.ts";
 import type { SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
 import { type Outbox, type OutboxEvent, payloadOf } from "./outbox.ts";
@@ -74,8 +75,8 @@ export interface DispatcherOptions {
   leaseMs: number;
   intervalMs: number;
   clock?: () => Date;
-  /** Texts every owner (OWNER_PHONES); see server/notifications.ts. */
-  textOwners?: (body: string) => Promise<void>;
+  /** Texts every owner (OWNER_PHONES) a catalog notice, each in their language (server/verification/notices.ts). */
+  textOwners?: (key: NoticeKey, values: NoticeValues) => Promise<void>;
 }
 
 export class WebhookDispatcher {
@@ -281,7 +282,7 @@ export class WebhookDispatcher {
     if (result.ok === (endpoint.failingSince !== null)) await endpoints.recordOutcome(endpoint.id, result.ok, now);
     if (!result.ok && (await endpoints.disableIfFailingSince(endpoint.id, new Date(now.getTime() - DISABLE_AFTER_MS), now))) {
       logger.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled: every delivery failed for 5 days");
-      await this.options.textOwners?.(`textgate: the webhook endpoint ${new URL(endpoint.url).host} was disabled after 5 days of failed deliveries. Re-enable it on /owner or with PATCH /api/v1/webhooks/${endpoint.id}.`);
+      await this.options.textOwners?.("webhookDisabled", { host: new URL(endpoint.url).host });
     }
   }
 

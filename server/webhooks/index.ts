@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { Config } from "../env.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
-import { WebhookDispatcher } from "./dispatcher.ts";
+import { type DispatcherOptions, WebhookDispatcher } from "./dispatcher.ts";
 import { type SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
 import { Outbox, recordBusEvents } from "./outbox.ts";
 import type { UrlPolicy } from "./ssrf.ts";
@@ -39,7 +39,7 @@ export interface WebhooksOptions {
   events: EventBus;
   logger: Logger;
   clock?: () => Date;
-  textOwners?: (body: string) => Promise<void>;
+  textOwners?: DispatcherOptions["textOwners"];
   /** Start the dispatcher's timer (default true); tests drive `dispatcher.tick()` themselves. */
   startDispatcher?: boolean;
 }

@@ -22,6 +22,7 @@ import { ReplyRouter } from "./replies.ts";
 import type { SessionDefinition, UnitContext } from "./sessions.ts";
 import { startSocketCensus } from "./socket-census.ts";
 import { admitUpgrade, rejectUpgrade, type UpgradeGuards } from "./upgrade.ts";
+import { noticeFor, unitNotice } from "../verification/notices.ts";
 
 export interface SocketServer {
   hub: Hub;
@@ -56,10 +57,12 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
   const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
   const node = newNodeId();
+  const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
   const owners = new OwnerDesk({
     events: runtime.events,
     owners: config.OWNER_PHONES,
     notify: (to, body) => sendNotice(runtime, to, body),
+    notice: (to, key, values) => noticeFor(notices, to, key, values),
     store: databaseOwnerRequests(runtime.prisma),
     node,
     crossNodeEvents: Boolean(config.REDIS_URL),
@@ -106,8 +109,10 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
       send: (message) => connection.send(message),
       nextToken: () => connection.nextToken(signal),
       waitForReply: (match) => replies.wait(phone, connection.id, match, signal),
-      // A text from a short code or a shared number must say who sent it ("textgate: Hi, what's on the screen?").
-      sendText: (body) => sendNotice(runtime, phone, `${config.DEFAULT_BRAND}: ${body}`),
+      sendText: (body) => sendNotice(runtime, phone, body),
+      // A text from a short code or a shared number must say who sent it: every catalog text names the
+      // brand, and a unit's own text gets it put first ("textgate: Hi, what's on the screen?").
+      notice: (notice) => unitNotice(notices, phone, notice),
       engine: runtime.engine,
       secretKey,
     };

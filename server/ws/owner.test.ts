@@ -5,6 +5,7 @@ import { EventBus } from "../events/bus.ts";
 import { describeUser, maskPhone, OwnerDesk, parseOwnerReply } from "./owner.ts";
 import type { OwnerRequestStore, StoredOwnerRequest } from "./owner-requests.ts";
 import type { UnitContext } from "./sessions.ts";
+import { noticeFor } from "../verification/notices.ts";
 import { ownerAlert } from "./units/owner-alert.ts";
 
 const OWNER = "+12125559001";
@@ -46,6 +47,7 @@ function setup(owners: string[] = [OWNER], nodes = 1, crossNode = true) {
       events: crossNode || i === 0 ? events : new EventBus(),
       owners,
       notify: async (to, body) => (texts.push({ to, body }), true),
+      notice: (to, key, values) => noticeFor({ brand: "textgate", defaultLocale: "en" }, to, key, values),
       store,
       node: `node-${i}`,
       crossNodeEvents: crossNode,
@@ -72,6 +74,7 @@ function context(desk: OwnerDesk, connectionId: string, abort: AbortController) 
     nextToken: () => new Promise(() => {}),
     waitForReply: () => new Promise(() => {}),
     sendText: async () => true,
+    notice: () => "",
     engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
     secretKey: Buffer.alloc(32),
   };
@@ -99,10 +102,14 @@ describe("owner replies", () => {
 
 describe("owner-alert unit", () => {
   it("alert only: texts every owner and passes at once", async () => {
-    const { desk, texts } = setup([OWNER, "+12125559002"]);
+    const { desk, texts } = setup([OWNER, "+12125559002", "+4915112345678"]);
     const { ctx, sent } = context(desk, "c1", new AbortController());
     expect(await ownerAlert().run?.(ctx)).toEqual({ ok: true });
-    expect(texts).toEqual([OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert." })));
+    // Each owner in the language of their number; the masked number in GSM-7 ("*"), so the text keeps 160 characters.
+    expect(texts).toEqual([
+      ...[OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1***123) is connecting to /ws/demo/owner-alert." })),
+      { to: "+4915112345678", body: "textgate: Ada (+1***123) verbindet sich mit /ws/demo/owner-alert." },
+    ]);
     expect(sent).toEqual([]);
     expect(await desk.requests()).toEqual([]);
   });
@@ -114,7 +121,7 @@ describe("owner-alert unit", () => {
     await tick();
     const reference = (sent[0] as { reference: string }).reference;
     expect(sent).toEqual([{ type: "pending", unit: "owner-approval", reference }]);
-    expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1•••123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
+    expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1***123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
     expect(await desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••123)" })]);
     inbound(USER.phone, `ACCEPT ${reference}`);
     inbound(OWNER, "ACCEPT ZZZZ");
@@ -126,8 +133,8 @@ describe("owner-alert unit", () => {
     // The owner is told what each answer did; the user's own "ACCEPT" gets nothing.
     await tick();
     expect(texts.slice(1)).toEqual([
-      { to: OWNER, body: "ZZZZ is not waiting for a decision (already decided, timed out or unknown)." },
-      { to: OWNER, body: `Accepted ${reference}: Ada (+1•••123) is now connected to /ws/demo/owner-alert.` },
+      { to: OWNER, body: "textgate: ZZZZ is not waiting for a decision (already decided, timed out or unknown)." },
+      { to: OWNER, body: `textgate: Accepted ${reference}: Ada (+1***123) is now connected to /ws/demo/owner-alert.` },
     ]);
   });
 
@@ -151,11 +158,11 @@ describe("owner-alert unit", () => {
     await tick();
     inbound(OWNER, "DENY");
     await tick();
-    expect(texts.filter((t) => !t.body.startsWith("textgate:")).map((t) => t.body)).toEqual([
-      "2 requests are waiting: reply ACCEPT <reference> or DENY <reference>.",
-      `Denied ${refB}: Ada (+1•••123) is not connected to /ws/demo/owner-alert.`,
-      `Accepted ${refA}: Ada (+1•••123) is now connected to /ws/demo/owner-alert.`,
-      "No request is waiting for a decision.",
+    expect(texts.filter((t) => !t.body.includes("is connecting to")).map((t) => t.body)).toEqual([
+      "textgate: 2 requests are waiting: reply ACCEPT <reference> or DENY <reference>.",
+      `textgate: Denied ${refB}: Ada (+1***123) is not connected to /ws/demo/owner-alert.`,
+      `textgate: Accepted ${refA}: Ada (+1***123) is now connected to /ws/demo/owner-alert.`,
+      "textgate: No request is waiting for a decision.",
     ]);
   });
 

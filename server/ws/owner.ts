@@ -16,6 +16,7 @@
 import crypto from "node:crypto";
 import { TextgateError } from "../../lib/errors.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
 import type { OwnerRequestStore } from "./owner-requests.ts";
 
 export type OwnerDecision = "accept" | "deny";
@@ -71,15 +72,6 @@ export function getOwnerConsole(): OwnerConsole | null {
 }
 
 /** What an owner is texted back after answering by SMS, so a decision never goes unconfirmed. */
-export const ownerTexts = {
-  decided: (request: Pick<OwnerRequest, "reference" | "who" | "path">, decision: OwnerDecision) =>
-    `${decision === "accept" ? "Accepted" : "Denied"} ${request.reference}: ${request.who} ${decision === "accept" ? "is now connected to" : "is not connected to"} ${request.path}.`,
-  notPending: (reference: string) => `${reference} is not waiting for a decision (already decided, timed out or unknown).`,
-  several: (count: number) => `${count} requests are waiting: reply ACCEPT <reference> or DENY <reference>.`,
-  noneWaiting: () => "No request is waiting for a decision.",
-  elsewhere: (reference: string) => `${reference} is held by another node, which this one cannot reach: decide it on that node's /owner page.`,
-};
-
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REFERENCE_LENGTH = 4;
 
@@ -113,6 +105,8 @@ export interface OwnerDeskOptions {
   owners: readonly string[];
   /** Texts one owner; false when no carrier took it. */
   notify(to: string, body: string): Promise<boolean>;
+  /** The catalog text `key` for the owner `to`, in the language of their number, with the brand (notices.ts noticeFor). */
+  notice(to: string, key: NoticeKey, values?: NoticeValues): string;
   store: OwnerRequestStore;
   /** This process's id among the nodes. */
   node: string;
@@ -150,10 +144,14 @@ export class OwnerDesk {
     return Boolean(phone && this.owners.has(phone));
   }
 
-  /** Texts every owner; resolves with the number of owners a carrier took the text for. */
-  async alert(body: string): Promise<number> {
-    const sent = await Promise.all([...this.owners].map((to) => this.options.notify(to, body)));
+  /** Texts every owner (`body` per owner: each in their language); resolves with the number of owners a carrier took the text for. */
+  async alert(body: (to: string) => string): Promise<number> {
+    const sent = await Promise.all([...this.owners].map((to) => this.options.notify(to, body(to))));
     return sent.filter(Boolean).length;
+  }
+
+  notice(to: string, key: NoticeKey, values?: NoticeValues): string {
+    return this.options.notice(to, key, values);
   }
 
   /**
@@ -253,7 +251,7 @@ export class OwnerDesk {
     if (!reference) {
       const waiting = await this.options.store.list(this.clock());
       if (waiting.length !== 1) {
-        await this.options.notify(from, waiting.length ? ownerTexts.several(waiting.length) : ownerTexts.noneWaiting());
+        await this.options.notify(from, waiting.length ? this.notice(from, "ownerSeveral", { count: waiting.length }) : this.notice(from, "ownerNoneWaiting"));
         return;
       }
       reference = waiting[0]!.reference;
@@ -263,10 +261,13 @@ export class OwnerDesk {
       request = await this.take(reference, reply.decision);
     } catch (error) {
       if (!(error instanceof TextgateError && error.code === "owner_request_elsewhere")) throw error;
-      await this.options.notify(from, ownerTexts.elsewhere(reference.toUpperCase()));
+      await this.options.notify(from, this.notice(from, "ownerElsewhere", { ref: reference.toUpperCase() }));
       return;
     }
-    await this.options.notify(from, request ? ownerTexts.decided(request, reply.decision) : ownerTexts.notPending(reference.toUpperCase()));
+    const answer = request
+      ? this.notice(from, reply.decision === "accept" ? "ownerAccepted" : "ownerDenied", { ref: request.reference, who: request.who, path: request.path })
+      : this.notice(from, "ownerNotPending", { ref: reference.toUpperCase() });
+    await this.options.notify(from, answer);
   }
 
   private newReference(): string {

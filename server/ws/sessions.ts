@@ -7,6 +7,7 @@
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
+import type { unitNotice } from "../verification/notices.ts";
 import type { OwnerDesk } from "./owner.ts";
 
 /** What a unit sees of its socket and of the server. */
@@ -16,7 +17,7 @@ export interface UnitContext {
   /** The socket's path (its session definition). */
   path: string;
   /** Owners (OWNER_PHONES): alerts and requests waiting for their decision. */
-  owners: Pick<OwnerDesk, "ownerCount" | "alert" | "open">;
+  owners: Pick<OwnerDesk, "ownerCount" | "alert" | "open" | "notice">;
   /** Aborted when the unit times out or the socket closes. */
   signal: AbortSignal;
   pending(message: PendingMessage): void;
@@ -30,10 +31,18 @@ export interface UnitContext {
   waitForReply(match: (body: string) => "accept" | "deny" | null): Promise<"accept" | "deny">;
   /** Texts the user (a plain notice); false when no carrier took it. */
   sendText(body: string): Promise<boolean>;
+  /**
+   * A text for the user from the locale catalog (server/verification/notice-locales.ts), with the brand,
+   * in the unit's `locale` option, else the language of the number's country, else DEFAULT_LOCALE. A
+   * unit's own `text` option replaces the catalog's words (placeholders filled, the brand put first).
+   */
+  notice(options: UnitNotice): string;
   engine: Pick<VerificationEngine, "create" | "check">;
   /** Keys hashes of shared secrets (derived from TEXTGATE_SECRET). */
   secretKey: Buffer;
 }
+
+export type UnitNotice = Parameters<typeof unitNotice>[2];
 
 export type UnitResult = { ok: true } | { ok: false; code: CloseCode; reason: string };
 

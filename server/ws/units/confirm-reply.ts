@@ -6,8 +6,10 @@ import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
 import { normalizeAnswer, type SessionUnit } from "../sessions.ts";
 
 export interface ConfirmReplyOptions {
-  /** Default "Is that you logging in? Reply YES to accept." */
+  /** Replaces the catalog's "Is that you logging in? Reply {yes} to accept." ({yes}: the first accept word). */
   text?: string;
+  /** The text's locale (else the number's country's); see UnitContext.notice. */
+  locale?: string;
   /** Answers that admit (case and spaces ignored). Default ["YES"]. */
   accept?: string[];
   /** Answers that deny. Default ["NO"]. */
@@ -17,8 +19,8 @@ export interface ConfirmReplyOptions {
 }
 
 export function confirmReply(options: ConfirmReplyOptions = {}): SessionUnit {
-  const text = options.text ?? "Is that you logging in? Reply YES to accept.";
-  const accept = new Set((options.accept ?? ["YES"]).map(normalizeAnswer));
+  const acceptWords = options.accept?.length ? options.accept : ["YES"];
+  const accept = new Set(acceptWords.map(normalizeAnswer));
   const deny = new Set((options.deny ?? ["NO"]).map(normalizeAnswer));
   return {
     name: "confirm-reply",
@@ -30,7 +32,7 @@ export function confirmReply(options: ConfirmReplyOptions = {}): SessionUnit {
         return accept.has(normalized) ? "accept" : deny.has(normalized) ? "deny" : null;
       });
       ctx.pending({ type: "pending", unit: "confirm-reply" });
-      await ctx.sendText(text);
+      await ctx.sendText(ctx.notice({ key: "confirmReply", values: { yes: acceptWords[0] as string }, text: options.text, locale: options.locale }));
       return (await answer) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.denied };
     },
   };

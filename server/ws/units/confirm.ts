@@ -2,17 +2,18 @@
 import type { SessionUnit } from "../sessions.ts";
 
 export interface ConfirmOptions {
-  /** Default "You've just logged in". */
+  /** Replaces the catalog's "You've just logged in". */
   text?: string;
+  /** The text's locale (else the number's country's); see UnitContext.notice. */
+  locale?: string;
 }
 
 export function confirm(options: ConfirmOptions = {}): SessionUnit {
-  const text = options.text ?? "You've just logged in";
   return {
     name: "confirm",
     timeoutMs: 0,
     async afterAdmit(ctx) {
-      await ctx.sendText(text);
+      await ctx.sendText(ctx.notice({ key: "confirm", text: options.text, locale: options.locale }));
     },
   };
 }

@@ -7,11 +7,15 @@
  * (see server/ws/owner.ts). With no owner configured, a socket that needs a decision is denied at once.
  */
 import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
+import { fillPlaceholders } from "../../verification/notices.ts";
 import { describeUser } from "../owner.ts";
 import type { SessionUnit } from "../sessions.ts";
 
 export interface OwnerAlertOptions {
-  /** The alert's first sentence; `{who}` and `{path}` are filled in. Default "textgate: {who} is connecting to {path}." */
+  /**
+   * Replaces the alert's first sentence (the catalog's "{brand}: {who} is connecting to {path}.", in each
+   * owner's language); `{who}` and `{path}` are filled in.
+   */
   text?: string;
   /** Keep the socket pending until an owner decides. Default false (alert only). */
   waitForDecision?: boolean;
@@ -20,14 +24,15 @@ export interface OwnerAlertOptions {
 }
 
 export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
-  const template = options.text ?? "textgate: {who} is connecting to {path}.";
   const timeoutMs = options.timeoutMs ?? 120_000;
   return {
     name: "owner-alert",
     timeoutMs,
     async run(ctx) {
       const who = describeUser(ctx.user);
-      const lead = template.replaceAll("{who}", who).replaceAll("{path}", ctx.path);
+      const values = { who, path: ctx.path };
+      // Each owner gets the alert in the language of their number (OwnerDesk.notice).
+      const lead = (to: string) => (options.text ? fillPlaceholders(options.text, values) : ctx.owners.notice(to, "ownerAlert", values));
       if (!options.waitForDecision) {
         await ctx.owners.alert(lead);
         return { ok: true };
@@ -35,7 +40,7 @@ export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
       if (!ctx.owners.ownerCount) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
       const { reference, decision } = await ctx.owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal, timeoutMs);
       ctx.pending({ type: "pending", unit: "owner-approval", reference });
-      await ctx.owners.alert(`${lead} Reply ACCEPT ${reference} or DENY ${reference}.`);
+      await ctx.owners.alert((to) => `${lead(to)} ${ctx.owners.notice(to, "ownerDecide", { ref: reference })}`);
       return (await decision) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.deniedByOwner };
     },
   };

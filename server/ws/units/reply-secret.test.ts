@@ -6,6 +6,7 @@ import type { Sql } from "../../store/sql.ts";
 import { sharedSecretKey } from "../index.ts";
 import { ReplyRouter } from "../replies.ts";
 import type { UnitContext } from "../sessions.ts";
+import { noticeFor } from "../../verification/notices.ts";
 import { hashSharedSecret, reply } from "./reply.ts";
 
 const USER = { id: "u1", name: null, phone: "+12125550100" };
@@ -28,10 +29,11 @@ function setup() {
     nextToken: () => new Promise(() => {}),
     waitForReply: (match) => router.wait(USER.phone, "c1", match, abort.signal),
     sendText: async (body) => (texts.push(body), true),
+    notice: ({ key, values }) => noticeFor({ brand: "textgate", defaultLocale: "en" }, USER.phone, key, values),
     engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
     secretKey: key,
     path: "/ws/test",
-    owners: { ownerCount: 0, alert: async () => 0, open: () => {
+    owners: { ownerCount: 0, alert: async () => 0, notice: () => "", open: () => {
       throw new Error("unused");
     } },
   };
@@ -49,7 +51,7 @@ describe("reply({ secret: true })", () => {
     const result = reply({ secret: true, sharedSecretHash: lookup }).run?.(ctx);
     await new Promise((r) => setTimeout(r, 0));
     expect(sent).toEqual([{ type: "pending", unit: "reply-secret" }]);
-    expect(texts).toEqual(["Hi, what's our shared secret?"]);
+    expect(texts).toEqual(["textgate: Hi, what's our shared secret?"]);
     inbound("+12125550199", "blue horse");
     inbound(USER.phone, "red horse");
     inbound(USER.phone, "  BLUEHORSE ");

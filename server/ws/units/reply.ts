@@ -11,8 +11,10 @@ import { generateCode } from "../../verification/codes.ts";
 import { normalizeAnswer, type SessionUnit } from "../sessions.ts";
 
 export interface ReplyOptions {
-  /** Default "Hi, what's on the screen?" (or "Hi, what's our shared secret?" with `secret`). */
+  /** Replaces the catalog's "Hi, what's on the screen?" (or "Hi, what's our shared secret?" with `secret`). */
   text?: string;
+  /** The texts' locale (else the number's country's); see UnitContext.notice. */
+  locale?: string;
   /** Length of the on-screen code; default 4. */
   codeLength?: number;
   /** Default 120 s. */
@@ -44,14 +46,14 @@ export function reply(options: ReplyOptions = {}): SessionUnit {
         if (!stored) return { ok: false, code: CLOSE.denied, reason: "no shared secret" };
         const answer = ctx.waitForReply((body) => (sameHash(hashSharedSecret(ctx.secretKey, body), stored) ? "accept" : null));
         ctx.pending({ type: "pending", unit: "reply-secret" });
-        await ctx.sendText(options.text ?? "Hi, what's our shared secret?");
+        await ctx.sendText(ctx.notice({ key: "replySecret", text: options.text, locale: options.locale }));
         await answer;
         return { ok: true };
       }
       const code = generateCode(options.codeLength ?? 4, false);
       const answer = ctx.waitForReply((body) => (normalizeAnswer(body) === code ? "accept" : null));
       ctx.pending({ type: "pending", unit: "reply", code });
-      await ctx.sendText(options.text ?? "Hi, what's on the screen?");
+      await ctx.sendText(ctx.notice({ key: "reply", text: options.text, locale: options.locale }));
       await answer;
       return { ok: true };
     },

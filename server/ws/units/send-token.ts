@@ -22,6 +22,8 @@ export interface SendTokenOptions {
   timeoutMs?: number;
   /** Verification purpose prefix; the socket's connection id is appended. Default "socket". */
   purpose?: string;
+  /** The code text's locale (else the number's country's, as for every verification). */
+  locale?: string;
 }
 
 /** The purpose of one socket's code: one pending code per socket, never shared between sockets. */
@@ -45,6 +47,7 @@ export function sendToken(options: SendTokenOptions = {}): SessionUnit {
           surface: "socket",
           codeLength,
           maxAttempts,
+          locale: options.locale,
           validFor: Math.max(1, Math.ceil(timeoutMs / 1000)),
         })
         .catch((error: unknown) => {
