@@ -86,6 +86,8 @@ export interface TextgateClient {
   sandbox: {
     /** Texts and calls the sandbox carrier sent to a number, newest first. */
     messages(to: string, options?: RequestOptions & { limit?: number }): Promise<SandboxMessage[]>;
+    /** A sandbox handset's whole conversation, newest first: what was sent to it and what it replied. */
+    conversation(number: string, options?: RequestOptions & { limit?: number }): Promise<SandboxMessage[]>;
     /** A text from a sandbox handset to the server, as if the phone replied. */
     reply(body: { from: string; body: string; to?: string }, options?: RequestOptions): Promise<{ id: string; duplicate: boolean }>;
   };
@@ -141,6 +143,11 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
 
   const id = (value: string) => encodeURIComponent(value);
 
+  async function sandboxList(path: string, to: string, request: RequestOptions & { limit?: number }): Promise<SandboxMessage[]> {
+    const query = new URLSearchParams({ to, ...(request.limit ? { limit: String(request.limit) } : {}) });
+    return (await call<{ messages: SandboxMessage[] }>("GET", `${path}?${query}`, undefined, request)).messages;
+  }
+
   return {
     verifications: {
       create: (body, request = {}) =>
@@ -181,10 +188,8 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
         }),
     },
     sandbox: {
-      messages: async (to, request = {}) => {
-        const query = new URLSearchParams({ to, ...(request.limit ? { limit: String(request.limit) } : {}) });
-        return (await call<{ messages: SandboxMessage[] }>("GET", `/api/v1/sandbox/messages?${query}`, undefined, request)).messages;
-      },
+      messages: (to, request = {}) => sandboxList("/api/v1/sandbox/messages", to, request),
+      conversation: (number, request = {}) => sandboxList("/api/sandbox/messages", number, request),
       reply: (body, request) => call("POST", "/api/sandbox/reply", body, request),
     },
   };

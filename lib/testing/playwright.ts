@@ -29,7 +29,7 @@ export interface WaitForCodeOptions {
 }
 
 export interface Inbox {
-  /** Texts and calls sent to `number`, newest first. */
+  /** The number's conversation, newest first: texts and calls sent to it, and its replies. */
   messages(number: string): Promise<SandboxMessage[]>;
   /** Waits for a new text with a code to `number` and returns the code. */
   waitForCode(number: string, options?: WaitForCodeOptions): Promise<string>;
@@ -92,7 +92,7 @@ export function createInbox(client: TextgateClient, options: { startedAt?: numbe
   const returned = new Set<string>(); // ids of texts whose code was returned already
   const sinceOf = new Map<string, number>();
   return {
-    messages: (number) => client.sandbox.messages(number, { limit: 100 }),
+    messages: (number) => client.sandbox.conversation(number, { limit: 100 }),
     async waitForCode(number, wait = {}) {
       const since = wait.since ?? sinceOf.get(number) ?? startedAt;
       const deadline = Date.now() + (wait.timeoutMs ?? options.timeoutMs ?? 15_000);

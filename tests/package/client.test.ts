@@ -175,6 +175,9 @@ describe("sandbox", () => {
     const reply = await client.sandbox.reply({ from: to, body: "YES" });
     expect(reply).toMatchObject({ duplicate: false });
     expect(reply.id).toMatch(/\S/);
+    const conversation = await client.sandbox.conversation(to);
+    expect(conversation.map((m) => [m.direction, m.direction === "inbound" ? m.body : "code"])).toEqual([["inbound", "YES"], ["outbound", "code"]]);
+    expect(await client.sandbox.messages(to)).toHaveLength(1);
   });
 });
 
