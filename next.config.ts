@@ -9,6 +9,13 @@ const nextConfig = {
   poweredByHeader: false,
   // The dev-only route indicator sits over the page and shows up in accessibility scans and e2e screenshots.
   devIndicators: false,
+  // `npm test` type-checks the whole repository with tsc just before it builds (scripts/test.sh):
+  // Next's own pass over the same files would only repeat it.
+  typescript: { ignoreBuildErrors: process.env.TEXTGATE_TYPECHECKED === "1" },
+  experimental: {
+    // CI builds once in a fresh clone, so writing Turbopack's cache for a next build is pure cost there.
+    turbopackFileSystemCacheForBuild: process.env.CI !== "true",
+  },
 } satisfies NextConfig;
 
 export default nextConfig;

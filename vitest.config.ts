@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts", "server/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts"],
     environment: "node",
+    // Migrated template databases that every test database copies (tests/helpers/database-templates.ts).
+    globalSetup: ["tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

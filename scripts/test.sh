@@ -8,7 +8,7 @@ export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== production build"
-npm run build --silent
+TEXTGATE_TYPECHECKED=1 npm run build --silent
 echo "== tests"
 npx vitest run
 echo "== end-to-end tests"

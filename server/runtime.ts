@@ -2,7 +2,7 @@
  * Composes the server-side domain once per process: database, events, audit log, carriers, engine,
  * scheduler, inbound path. Stored on globalThis so code bundled by Next shares the same instance.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AuditLog } from "./audit.ts";
 import { buildCarriers } from "./carriers/index.ts";
@@ -12,7 +12,6 @@ import { createDb, type Db } from "./db/client.ts";
 import { migrateIfNeeded, pendingMigrations } from "./db/migrations.ts";
 import type { Config } from "./env.ts";
 import { EventBus } from "./events/bus.ts";
-import { RedisEventBridge } from "./events/redis-bridge.ts";
 import { InboundService } from "./inbound/receive.ts";
 import { createLogger } from "./logger.ts";
 import { sendNotice } from "./notifications.ts";
@@ -85,7 +84,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
   // Several nodes: with REDIS_URL, events cross processes over Redis pub/sub (redis-bridge.ts).
-  const bridge = config.REDIS_URL ? new RedisEventBridge({ url: config.REDIS_URL, events, logger }) : null;
+  // ioredis is slow to load: only a server with REDIS_URL loads it.
+  const ioredis = config.REDIS_URL ? await import("ioredis") : null;
+  const bridge = config.REDIS_URL ? new (await import("./events/redis-bridge.ts")).RedisEventBridge({ url: config.REDIS_URL, events, logger }) : null;
   let carriers: CarrierRegistry;
   let sandbox: SandboxCarrier | null;
   try {
@@ -94,7 +95,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await Promise.allSettled([sql.close(), bridge?.close()]);
     throw new StartupError((error as Error).message);
   }
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const redis: Redis | undefined =
+    ioredis && config.REDIS_URL ? new ioredis.Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
   const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
   const alarms = sendBudgetAlarms({
     perHour: config.SEND_BUDGET_PER_HOUR,

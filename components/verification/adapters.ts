@@ -6,6 +6,7 @@
 import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
 import { parseSignInError } from "../../lib/auth/contract.ts";
 import { describeWait } from "../../lib/durations.ts";
+import { retryAfterSeconds } from "../../lib/retry-after.ts";
 
 export interface VerifyExtra {
   /** Display name for a new account (passwordless sign-up). */
@@ -55,15 +56,6 @@ export function resentMessage(previous: { verificationId: string }, next: { veri
   return next.verificationId === previous.verificationId
     ? `We sent the same code again to ${formatNumber(next.to)}.`
     : `We sent a new code to ${formatNumber(next.to)}.`;
-}
-
-function retryAfterSeconds(response: Response): number | undefined {
-  const header = response.headers.get("Retry-After");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** Reads a textgate error body into a VerifyRequestError. */

@@ -18,7 +18,8 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { Vonage } from "@vonage/server-sdk";
+import { createRequire } from "node:module";
+import type { Vonage as VonageClient } from "@vonage/server-sdk";
 import { z } from "zod";
 import type { Channel } from "../verification/types.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema, webhookTokenSchema } from "./definition.ts";
@@ -190,7 +191,11 @@ interface ListedCall {
 /** `client-ref` (up to 40 characters): the delivery id, echoed in receipts and in the Reports API's records. */
 const clientRefOf = (message: OutboundMessage) => message.idempotencyKey.slice(0, 40);
 
+// Vonage's SDK is slow to load (the slowest module of a start): only a server that uses Vonage loads it.
+const requireSdk = createRequire(import.meta.url);
+
 export function vonageCarrier(config: VonageConfig, channels: readonly Channel[], deps: CarrierDeps): Carrier {
+  const { Vonage } = requireSdk("@vonage/server-sdk") as { Vonage: typeof VonageClient };
   const vonage = new Vonage(
     {
       apiKey: config.VONAGE_API_KEY ?? "",

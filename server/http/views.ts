@@ -4,12 +4,13 @@
  */
 import type { CheckResult, DeliveryView, VerificationView } from "../verification/types.ts";
 import type { SandboxEntry } from "./types.ts";
+import type { CheckResult as CheckResultBody, SandboxMessage, Verification, VerificationDelivery } from "../../lib/client/types.ts";
 
 function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
 }
 
-export function serializeDelivery(d: DeliveryView) {
+export function serializeDelivery(d: DeliveryView): VerificationDelivery {
   return {
     id: d.id,
     stepIndex: d.stepIndex,
@@ -25,7 +26,7 @@ export function serializeDelivery(d: DeliveryView) {
   };
 }
 
-export function serializeVerification(v: VerificationView) {
+export function serializeVerification(v: VerificationView): Verification {
   return {
     id: v.id,
     to: v.to,
@@ -52,11 +53,11 @@ export function serializeVerification(v: VerificationView) {
   };
 }
 
-export function serializeCheck(result: CheckResult) {
+export function serializeCheck(result: CheckResult): CheckResultBody {
   return { valid: result.valid, status: result.status, attemptsLeft: result.attemptsLeft };
 }
 
-export function serializeSandboxEntry(entry: SandboxEntry) {
+export function serializeSandboxEntry(entry: SandboxEntry): SandboxMessage {
   return {
     id: entry.id,
     direction: entry.direction,

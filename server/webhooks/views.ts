@@ -1,8 +1,9 @@
 /** The JSON shapes of webhook endpoints and deliveries, for the native API and the owner console. */
 import type { WebhookDeliveryView } from "./dispatcher.ts";
 import type { WebhookEndpoint } from "./endpoints.ts";
+import type { WebhookDelivery, WebhookEndpoint as WebhookEndpointBody } from "../../lib/client/types.ts";
 
-export function serializeEndpoint(e: WebhookEndpoint) {
+export function serializeEndpoint(e: WebhookEndpoint): WebhookEndpointBody {
   return {
     id: e.id,
     url: e.url,
@@ -19,7 +20,7 @@ export function serializeEndpoint(e: WebhookEndpoint) {
   };
 }
 
-export function serializeDelivery(d: WebhookDeliveryView) {
+export function serializeDelivery(d: WebhookDeliveryView): WebhookDelivery {
   return {
     id: d.id,
     eventId: d.eventId,

@@ -25,7 +25,7 @@ describe("migrating an existing database", () => {
     const { resolveDatabaseTarget } = await import("../../server/db/database-url.ts");
     const { migrateIfNeeded, pendingMigrations } = await import("../../server/db/migrations.ts");
     const { openSql } = await import("../../server/store/sql.ts");
-    const db = await createTestDatabase("sqlite");
+    const db = await createTestDatabase("sqlite", { empty: true });
     const target = resolveDatabaseTarget(db.url);
     try {
       expect((await pendingMigrations(target)).length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { copySqliteTemplate } from "./database-templates.ts";
 import { createPostgresDatabase, POSTGRES_URL, postgresAvailable, requireService } from "./services.ts";
 
 export { POSTGRES_URL };
@@ -28,10 +29,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(provider: "sqlite" | "postgresql"): Promise<TestDatabase> {
+/** A new database, migrated (a copy of the run's template, see database-templates.ts) unless `empty`. */
+export async function createTestDatabase(provider: "sqlite" | "postgresql", options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (provider === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-test-"));
-    return { url: `file:${path.join(dir, "test.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    const file = path.join(dir, "test.db");
+    if (!options.empty) copySqliteTemplate(file);
+    return { url: `file:${file}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  return createPostgresDatabase();
+  return createPostgresDatabase(options);
 }

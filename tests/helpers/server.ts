@@ -15,6 +15,7 @@ import { createDb } from "../../server/db/client.ts";
 import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import { type Client, createClient } from "./http.ts";
 import { createPostgresDatabase, type DatabaseKind } from "./services.ts";
+import { copySqliteTemplate } from "./database-templates.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** TEST_SERVER_START_TIMEOUT_MS raises it for long runs on a busy machine (KILL_LOOP_KILLS=20, say). */
@@ -54,6 +55,8 @@ export interface StartServerOptions {
    * neither created nor dropped by this server, and `database` should name its kind.
    */
   databaseUrl?: string;
+  /** Start on an empty database, which the server migrates (default: a copy of the run's migrated template). */
+  emptyDatabase?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -104,7 +107,8 @@ async function createKey(databaseUrl: string): Promise<string> {
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? "sqlite";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-it-"));
-  const postgres = database === "postgresql" && !options.databaseUrl ? await createPostgresDatabase() : null;
+  const postgres = database === "postgresql" && !options.databaseUrl ? await createPostgresDatabase({ empty: options.emptyDatabase }) : null;
+  if (database === "sqlite" && !options.databaseUrl && !options.emptyDatabase) copySqliteTemplate(path.join(dir, "t.db"));
   const databaseUrl = options.databaseUrl ?? (postgres ? postgres.url : `file:${path.join(dir, "t.db")}`);
   const cleanup = async () => {
     await postgres?.drop().catch(() => {});

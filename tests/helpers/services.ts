@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { postgresTemplate } from "./database-templates.ts";
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -133,12 +134,14 @@ export interface TestPostgresDatabase {
 }
 
 /** A fresh, empty database on the TEST_POSTGRES_URL server; drop() removes it (closing leftover connections). */
-export async function createPostgresDatabase(): Promise<TestPostgresDatabase> {
+/** A new database: migrated (a copy of the run's template) unless `empty`, or when there is no template. */
+export async function createPostgresDatabase(options: { empty?: boolean } = {}): Promise<TestPostgresDatabase> {
   const name = `tg_${crypto.randomBytes(6).toString("hex")}`;
+  const template = options.empty ? null : postgresTemplate();
   const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }

@@ -107,7 +107,7 @@ describe.skipIf(!hasPostgres)("two nodes on one PostgreSQL database, no Redis", 
   let b: TestServer;
   let db: TestPostgresDatabase;
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ empty: true });
     const env = { TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"), GUESS_LOCK_AFTER_FAILURES: "40", SEND_LIMIT_PER_NUMBER: "50" };
     // One after the other: node A applies the migrations.
     a = await startServer({ database: "postgresql", databaseUrl: db.url, env });

@@ -28,7 +28,7 @@ describe.skipIf(!hasPostgres)("two nodes, one PostgreSQL database, a slow carrie
   let b: TestServer | undefined;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ empty: true });
     const textlocal = CARRIERS.textlocal as (typeof CARRIERS)[string];
     fake = textlocal.fake(() => new Date());
     http = await startFakeCarrier(fake.handle, { answerAfterMs: (r) => (r.path === "/send/" ? CARRIER_LATENCY_MS : 0) });

@@ -39,7 +39,7 @@ const phone = () => `+1212556${String(((process.pid * 17 + counter++) % 9000) + 
 
 /** Two nodes on one fresh PostgreSQL database, with the same secret; `redis` adds REDIS_URL to both. */
 async function startNodes(redis: boolean): Promise<{ a: TestServer; b: TestServer; db: TestPostgresDatabase }> {
-  const db = await createPostgresDatabase();
+  const db = await createPostgresDatabase({ empty: true });
   const shared: Record<string, string> = {
     NODE_ENV: "production",
     SANDBOX_IN_PRODUCTION: "true",

@@ -1,0 +1,68 @@
+/**
+ * Builds the package into dist/ (run by `npm pack` through `prepack`): one ESM file per subpath of
+ * entries.ts, bundled by esbuild with every dependency left external (shared modules split into
+ * chunks), and `.d.ts` files from tsc. Sources import with `.ts` suffixes, which tsc keeps in
+ * declarations; they are rewritten to `.js` so that a host's TypeScript resolves them to the `.d.ts`.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { PACKAGE_ENTRIES } from "./entries.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+
+fs.rmSync(dist, { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(PACKAGE_ENTRIES.map((e) => [e.subpath, e.source])),
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  // Node and browsers alike; Node-only entries import node: modules, which stay imports.
+  platform: "neutral",
+  target: "es2022",
+  packages: "external",
+  external: ["node:*"],
+  chunkNames: "chunks/[name]-[hash]",
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+// "use client" must be the first statement of a client entry; esbuild drops module directives when bundling.
+for (const entry of PACKAGE_ENTRIES.filter((e) => e.client)) {
+  const file = path.join(dist, `${entry.subpath}.js`);
+  fs.writeFileSync(file, `"use client";\n${fs.readFileSync(file, "utf8")}`);
+}
+
+// Declarations of the entries and what they import, from the repository's own compiler settings.
+const tsconfig = path.join(dist, "tsconfig.declarations.json");
+fs.writeFileSync(
+  tsconfig,
+  JSON.stringify({
+    extends: "../tsconfig.json",
+    compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, incremental: false, rootDir: "..", outDir: "types", plugins: [] },
+    include: [],
+    files: PACKAGE_ENTRIES.map((e) => `../${e.source}`),
+  }),
+);
+try {
+  execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", tsconfig], { cwd: root, stdio: "inherit" });
+} finally {
+  fs.rmSync(tsconfig);
+}
+
+const relativeTs = /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+?)\.tsx?(["'])/g;
+function rewrite(dir: string): void {
+  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, item.name);
+    if (item.isDirectory()) rewrite(file);
+    else if (item.name.endsWith(".d.ts")) fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(relativeTs, "$1$2.js$3"));
+  }
+}
+rewrite(path.join(dist, "types"));
+console.log(`built ${PACKAGE_ENTRIES.map((e) => `textgate/${e.subpath}`).join(", ")} into dist/`);

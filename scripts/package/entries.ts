@@ -1,0 +1,23 @@
+/**
+ * The package's public subpaths (package.json `exports`), each built from one source file. The build
+ * (scripts/package/build.ts) and the package test (tests/package/package.test.ts) read this list, and
+ * the test checks that package.json's `exports` matches it.
+ */
+export interface PackageEntry {
+  /** The subpath after `textgate/`. */
+  subpath: string;
+  /** The source file, from the repository root. */
+  source: string;
+  /** Starts with "use client" (React components and hooks for Next's App Router). */
+  client?: boolean;
+}
+
+export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
+  { subpath: "client", source: "lib/client/index.ts" },
+  { subpath: "playwright", source: "lib/testing/playwright.ts" },
+];
+
+/** dist paths of an entry: the ESM file and its declarations (tsc keeps the source tree under dist/types). */
+export function distPaths(entry: PackageEntry): { js: string; types: string } {
+  return { js: `./dist/${entry.subpath}.js`, types: `./dist/types/${entry.source.replace(/\.tsx?$/, ".d.ts")}` };
+}
