@@ -63,13 +63,13 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
     const reference = pending.reference as string;
     return { client, user, reference };
   };
-  const alertFor = (reference: string) => new RegExp(`^textgate: \\+1•••[0-9]{3} is connecting to /ws/demo/owner-alert\\. Reply ACCEPT ${reference} or DENY ${reference}\\.$`);
+  const alertFor = (reference: string) => new RegExp(`^textgate: \\+1•{7}[0-9]{3} is connecting to /ws/demo/owner-alert\\. Reply ACCEPT ${reference} or DENY ${reference}\\.$`);
   const settle = () => new Promise((r) => setTimeout(r, 400));
 
   it("texts every owner and admits on ACCEPT <reference> from an owner", async () => {
     const { client, user, reference } = await request();
     const alert = await textTo(OWNER, alertFor(reference));
-    expect(alert).toContain(`+1•••${user.phone.slice(-3)}`);
+    expect(alert).toContain(`+1${"•".repeat(7)}${user.phone.slice(-3)}`);
     await textTo(SECOND_OWNER, alertFor(reference));
     await replyFrom(SECOND_OWNER, ` accept ${reference.toLowerCase()} `);
     expect(await client.next("unit_passed")).toEqual({ type: "unit_passed", unit: "owner-alert" });
@@ -134,7 +134,7 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
       const list = await call("/api/owner/requests");
       expect(list.status).toBe(200);
       const body = (await list.json()) as OwnerListing;
-      expect(body.requests).toContainEqual(expect.objectContaining({ reference, path: PATH, who: expect.stringMatching(/^\+1•••[0-9]{3}$/) }));
+      expect(body.requests).toContainEqual(expect.objectContaining({ reference, path: PATH, who: expect.stringMatching(/^\+1•{7}[0-9]{3}$/) }));
       expect(body.sockets.count).toBeGreaterThanOrEqual(1);
       expect(body.sockets.pending).toBeGreaterThanOrEqual(1);
       expect(body.sockets.nodes).toEqual([expect.objectContaining({ local: true, sockets: body.sockets.count, pending: body.sockets.pending })]);
