@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { LINE_TYPES, type LineType } from "../lib/phone.ts";
+import { isE164, LINE_TYPES, type LineType } from "../lib/phone.ts";
 import { DEVELOPMENT_CARRIERS } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
 
@@ -151,7 +151,7 @@ const schema = z.object({
   /** Owners' numbers (comma-separated E.164): texted by the owner-alert unit, and allowed on /owner. */
   OWNER_PHONES: list
     .default([])
-    .refine((phones) => phones.every((p) => /^\+[1-9][0-9]{6,14}$/.test(p)), "must be E.164 numbers, e.g. +12125550100"),
+    .refine((phones) => phones.every(isE164), "must be E.164 numbers, e.g. +12125550100"),
   /**
    * Webhooks (server/webhooks/): allow URLs that resolve to loopback, private, link-local or metadata
    * addresses, and plain http://, in production (development always allows loopback).

@@ -6,6 +6,7 @@
  * Compat routes are registered with `auth: false` and never throw to the API's sendError: each one
  * answers its own vendor's error bodies through `guard`, so an official client can parse every failure.
  */
+import { INTERNATIONAL_DIGITS_PATTERN } from "../../../lib/e164.ts";
 import { TextgateError } from "../../../lib/errors.ts";
 import { type ApiKeyAuthenticator, type ApiKeyIdentity, createApiKeyAuthenticator } from "../../api-keys.ts";
 import type { VerificationView } from "../../verification/types.ts";
@@ -137,5 +138,5 @@ export function textgateCode(error: unknown): string | null {
  */
 export function fromInternationalDigits(phone: string): string {
   const text = phone.trim();
-  return /^[1-9][0-9]{6,14}$/.test(text) ? `+${text}` : phone;
+  return INTERNATIONAL_DIGITS_PATTERN.test(text) ? `+${text}` : phone;
 }
