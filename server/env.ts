@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { isE164, LINE_TYPES, type LineType } from "../lib/phone.ts";
-import { DEVELOPMENT_CARRIERS } from "./carriers/registry.ts";
+import { isDevelopmentCarrier } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
 
 const bool = z
@@ -239,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!SMS_CARRIERS.length) {
     problems.push("SMS_CARRIERS: no carrier is configured for production; name one, or set SANDBOX_IN_PRODUCTION=true to run with the sandbox carrier");
   }
-  const development = [...SMS_CARRIERS, ...VOICE_CARRIERS].filter((c) => (DEVELOPMENT_CARRIERS as readonly string[]).includes(c));
+  const development = [...SMS_CARRIERS, ...VOICE_CARRIERS].filter(isDevelopmentCarrier);
   if (!developmentCarriersAllowed && development.length) {
     problems.push(
       `SMS_CARRIERS/VOICE_CARRIERS: ${[...new Set(development)].join(" and ")} show codes to whoever reads them and are refused in production unless SANDBOX_IN_PRODUCTION=true`,

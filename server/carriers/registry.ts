@@ -8,6 +8,10 @@ import type { Carrier } from "./types.ts";
 /** Carriers that deliver nothing to a real phone (they show codes to whoever reads them). */
 export const DEVELOPMENT_CARRIERS = ["sandbox", "console"] as const;
 
+export function isDevelopmentCarrier(id: string): boolean {
+  return (DEVELOPMENT_CARRIERS as readonly string[]).includes(id);
+}
+
 const VARIABLE: Record<Channel, string> = { sms: "SMS_CARRIERS", voice: "VOICE_CARRIERS" };
 
 export class CarrierRegistry {
