@@ -3,9 +3,9 @@
  * Limits come from seed 002 (Textmagic), seed 003 (SignalWire) and Twilio/Vonage Verify.
  */
 import { z } from "zod";
+import { CHANNELS } from "../channels.ts";
 
-export const CHANNELS = ["sms", "voice"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from "../channels.ts";
 
 export const LIMITS = {
   codeLength: { min: 4, max: 20, default: 6 },

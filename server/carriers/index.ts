@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../env.ts";
 import type { Sql } from "../store/sql.ts";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { consoleCarrier } from "./console.ts";
 import { type CarrierDefinition, type CarrierDeps, parseCarrierEnv } from "./definition.ts";
 import { CarrierHealth, setCurrentCarrierHealth, withHealth } from "./health.ts";

@@ -2,7 +2,7 @@
  * Picks the carriers for each channel from configuration (SMS_CARRIERS, VOICE_CARRIERS), in order of
  * preference: the first is tried first, the next ones when a send fails in a way retrying can help.
  */
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import type { Carrier } from "./types.ts";
 
 /** Carriers that deliver nothing to a real phone (they show codes to whoever reads them). */

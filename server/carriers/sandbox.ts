@@ -6,7 +6,7 @@
 import { uuidv7 } from "../../lib/ids.ts";
 import type { Sql } from "../store/sql.ts";
 import { toDate } from "../store/sql.ts";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import type { Carrier, OutboundMessage, SendResult } from "./types.ts";
 
 export interface SandboxEntry {

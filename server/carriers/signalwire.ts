@@ -12,7 +12,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import { E164_PATTERN } from "../../lib/e164.ts";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { callerNumber, createLamlCall, findLamlSend, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";

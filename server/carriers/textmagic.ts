@@ -12,7 +12,7 @@
  * (`message_id`, `status`).
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, timeoutSchema, webhookTokenSchema } from "./definition.ts";
 import { carrierError, carrierFetch, type CarrierResponse, codeForStatus, senderPattern, toE164, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";

@@ -5,7 +5,7 @@
  * send retried after a crash between "accepted" and "recorded" first asks `findSent` (docs/carriers.md).
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { carrierError, isPhoneNumber, senderPattern } from "./http.ts";
 import { callerNumber, createLamlCall, findLamlSend, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";

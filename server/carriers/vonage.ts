@@ -21,7 +21,7 @@ import fs from "node:fs";
 import { Vonage } from "@vonage/server-sdk";
 import { z } from "zod";
 import { INTERNATIONAL_NUMBER_PATTERN } from "../../lib/e164.ts";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema, webhookTokenSchema } from "./definition.ts";
 import { carrierError, codeForStatus, isPhoneNumber, senderPattern, toE164, transportError, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";
