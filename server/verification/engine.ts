@@ -20,6 +20,7 @@ import type { Logger } from "pino";
 import { TextgateError } from "../../lib/errors.ts";
 import { type LineType, parsePhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { StatusUpdate } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
 import { isUniqueViolation } from "../store/sql.ts";
@@ -253,6 +254,50 @@ export class VerificationEngine {
     const now = this.clock();
     const records = await this.repo.listRecent({ ...filter, now });
     return records.map((r) => summarize(r.status === "pending" && r.expiresAt <= now ? { ...r, status: "expired", finishedAt: r.finishedAt ?? r.expiresAt } : r));
+  }
+
+  /**
+   * Whether the verification a check named (by id, or the newest to a number and purpose) is unexpired
+   * but out of attempts: the compat APIs answer that with their vendor's "max attempts" instead of "not found".
+   */
+  async isOutOfAttempts(ref: { id: string } | { to: string; purpose?: string }): Promise<boolean> {
+    let record: VerificationRecord | null;
+    if ("id" in ref) record = await this.repo.findById(ref.id);
+    else {
+      const phone = parsePhone(ref.to);
+      record = phone ? await this.repo.findNewest(phone.e164, ref.purpose ?? "verify") : null;
+    }
+    return record !== null && record.status === "max_attempts_reached" && record.expiresAt > this.clock();
+  }
+
+  /**
+   * A carrier's delivery receipt (POST /api/webhooks/:carrier/status): moves the delivery forward and
+   * publishes verification.delivery_updated; a replay, a late "sent" or an unknown receipt changes and
+   * publishes nothing (repository.applyCarrierStatus). True when the delivery changed.
+   */
+  async applyCarrierReceipt(carrier: string, update: StatusUpdate): Promise<boolean> {
+    const failed = update.status === "failed";
+    const changed = await this.repo.applyCarrierStatus({
+      carrier,
+      carrierMessageId: update.carrierMessageId,
+      deliveryId: update.deliveryId,
+      status: update.status,
+      errorCode: failed ? "carrier_undelivered" : undefined,
+      error: failed ? `${carrier} reported the message undelivered${update.carrierError ? ` (${update.carrierError})` : ""}` : undefined,
+      at: this.clock(),
+    });
+    if (!changed) return false;
+    const { deliveryId, verificationId, to, purpose, surface, status } = changed;
+    this.deps.events.publish("verification.delivery_updated", {
+      verificationId,
+      to,
+      purpose,
+      surface,
+      deliveryId,
+      status,
+      ...(failed ? { errorCode: "carrier_undelivered" } : {}),
+    });
+    return true;
   }
 
   /** The newest checkable verification to a number, or null. */

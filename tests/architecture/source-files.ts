@@ -15,9 +15,10 @@ export interface SourceFile {
   text: string;
 }
 
-/** Every .ts/.tsx file below `folder` (relative to the repository root). */
+/** Every .ts/.tsx file below `folder` (relative to the repository root), or that one file. */
 export function sourceFiles(folder: string): SourceFile[] {
   const files: SourceFile[] = [];
+  if (fs.statSync(path.join(REPO_ROOT, folder)).isFile()) return [{ path: folder, text: fs.readFileSync(path.join(REPO_ROOT, folder), "utf8") }];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })) {
       if (SKIPPED.has(entry.name)) continue;

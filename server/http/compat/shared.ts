@@ -19,6 +19,8 @@ export interface CompatEngine extends ApiEngine {
   cancel(id: string, options?: { enforceMinimumAge?: boolean }): Promise<VerificationView>;
   nextStep(id: string): Promise<VerificationView>;
   findPending(to: string, options?: { country?: string; purpose?: string }): Promise<VerificationView | null>;
+  /** Unexpired but out of attempts: the vendors' "max attempts reached" rather than "not found". */
+  isOutOfAttempts(ref: { id: string } | { to: string; purpose?: string }): Promise<boolean>;
 }
 
 export function compatEngine(runtime: ApiRuntime): CompatEngine {
