@@ -1,6 +1,6 @@
 /**
  * Request schemas of the native API (/api/v1), shared by the server, the OpenAPI document and clients.
- * Limits come from seed 002 (Textmagic), seed 003 (SignalWire) and Twilio/Vonage Verify.
+ * Limits come from the Verify APIs textgate mirrors (Textmagic, SignalWire, Twilio, Vonage: docs/compat/).
  */
 import { z } from "zod";
 import { CHANNELS } from "../channels.ts";

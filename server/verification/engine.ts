@@ -5,7 +5,7 @@
  * - a right code approves at most once: `status = 'pending' AND attempts < max AND expires_at > now`;
  * - wrong codes never count more than `maxAttempts`: the same condition guards the increment;
  * - after approval, expiry, cancellation or the last attempt, check answers verification_not_found
- *   for every case alike (seed 003); the stored status tells them apart.
+ *   for every case alike (as SignalWire's MFA API does); the stored status tells them apart.
  * Long-term guessing: wrong codes in a row per number, on every surface, lock the number for a doubling
  * delay and at most 100 a day (guess-limits.ts); a locked check is refused before the code is looked at.
  * Before anything is stored or sent: the destination policy (country allow-list, blocked line types) and
@@ -47,7 +47,7 @@ import type {
 } from "./types.ts";
 import { PRESET_VALIDITY_SECONDS, resolveWorkflow, stepDueTimes } from "./workflows.ts";
 
-/** Seed 002: a verification can be canceled no earlier than 30 seconds after it was created (the default). */
+/** Textmagic's Verify API (docs/compat/textmagic.md): a verification can be canceled no earlier than 30 seconds after it was created (the default). */
 export const CANCEL_MIN_AGE_SECONDS = 30;
 
 export interface EngineDefaults {
@@ -362,7 +362,7 @@ export class VerificationEngine {
     return { valid: false, status, attemptsLeft, verification: summary };
   }
 
-  /** Cancels a pending verification; by default refused in its first 30 seconds (seed 002). */
+  /** Cancels a pending verification; by default refused in its first 30 seconds (Textmagic's rule). */
   async cancel(id: string, options: { enforceMinimumAge?: boolean } = {}): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);

@@ -4,7 +4,7 @@ import { smsSegmentInfo } from "../../lib/sms-segments.ts";
 import { assertMessageFits, renderMessage } from "./messages.ts";
 
 describe("message texts", () => {
-  it("has a text for every locale seed 002 lists, and the seven the issue requires", () => {
+  it("has a text for every locale Textmagic's Verify API lists, and for the seven main languages", () => {
     for (const locale of SEED_LOCALES) expect(canonicalLocale(locale), locale).toBe(locale);
     for (const language of ["en", "de", "es", "fr", "it", "nl", "pt"]) expect(TEXTS[language]).toBeDefined();
     expect(canonicalLocale("pt_BR")).toBe("pt-br");

@@ -1,6 +1,6 @@
 /**
  * Renders the text of a code message and checks it fits: one SMS segment (160 GSM-7 characters, or 70
- * UCS-2 characters when any character is outside GSM-7) or 500 characters for a voice call (seed 003).
+ * UCS-2 characters when any character is outside GSM-7) or 500 characters for a voice call (SignalWire's MFA limit, docs/compat/signalwire.md).
  */
 import { TextgateError } from "../../lib/errors.ts";
 import { smsSegmentInfo } from "../../lib/sms-segments.ts";

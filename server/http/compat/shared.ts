@@ -135,7 +135,7 @@ export function textgateCode(error: unknown): string | null {
 /**
  * A number in the international format Vonage and Textmagic document: E.164 digits without the `+`
  * (Vonage Verify v2 `workflow[].to`: "in the E.164 format, don't use a leading + or 00"; Textmagic's
- * example `447860021130`, seed 002). Such digits get their `+` back; anything else (already with `+`,
+ * example `447860021130`, docs/compat/textmagic.md). Such digits get their `+` back; anything else (already with `+`,
  * or not a number at all) is left for parsePhone to judge.
  */
 export function fromInternationalDigits(phone: string): string {
