@@ -17,7 +17,7 @@ import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
 import { guardNextApi } from "./server/http/next-api.ts";
-import { sendJson } from "./server/http/respond.ts";
+import { errorResponse, sendJson } from "./server/http/respond.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
@@ -90,9 +90,9 @@ async function main(): Promise<void> {
         });
       return;
     }
-    res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
     const message = config.SERVE_API ? "This node serves only the API (SERVE_PAGES=false)." : "This node serves only WebSockets (SERVE_API=false, SERVE_PAGES=false).";
-    res.end(JSON.stringify({ error: { code: "not_found", message } }));
+    const notFound = errorResponse(new TextgateError("not_found", message));
+    sendJson(res, notFound.status, notFound.body, notFound.headers);
   });
   server.on("upgrade", (req, socket, head) => {
     // Next's own upgrades (dev reload) go to Next in development; in production Next serves none (it would
@@ -172,7 +172,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, runtime
     return;
   }
   const code = CLIENT_ERRORS.get(error.code ?? "") ?? "invalid_request";
-  const body = JSON.stringify({ error: { code, message: ERRORS[code].message } });
+  const body = JSON.stringify(new TextgateError(code).toBody());
   socket.end(
     `HTTP/1.1 ${ERRORS[code].status} ${http.STATUS_CODES[ERRORS[code].status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

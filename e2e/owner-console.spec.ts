@@ -38,7 +38,7 @@ test.describe("owner console", () => {
     const request = owner.request(reference);
     await expect(request).toBeVisible();
     await expect(request).toContainText("/ws/demo/owner-alert");
-    await expect(request).toContainText(`${displayName} (+1•••${phone.slice(-3)})`);
+    await expect(request).toContainText(`${displayName} (+1${"•".repeat(7)}${phone.slice(-3)})`);
     await expectNoSeriousA11yViolations(page, testInfo, "owner-pending");
 
     await owner.decide(reference, "Accept");

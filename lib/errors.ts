@@ -99,3 +99,55 @@ export function isTextgateError(value: unknown): value is TextgateError {
   const e = value as { name?: unknown; code?: unknown; status?: unknown } | null;
   return e?.name === "TextgateError" && typeof e.code === "string" && e.code in ERRORS && typeof e.status === "number";
 }
+
+/** Codes a client branches on: the dictionary's, plus failures that never got a textgate answer. */
+export type ClientErrorCode = ErrorCode | "network_error" | "invalid_response" | `http_${number}`;
+
+/**
+ * The one error every textgate client throws for a refused request: the server's `code` and `message`,
+ * its Retry-After in seconds, and `status` 0 when no answer came at all (network_error, invalid_response).
+ */
+export class TextgateRequestError extends Error {
+  readonly status: number;
+  readonly code: ClientErrorCode | (string & {});
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: ClientErrorCode | (string & {}), message: string, retryAfter?: number) {
+    super(message);
+    this.name = "TextgateRequestError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export function isTextgateRequestError(value: unknown): value is TextgateRequestError {
+  return value instanceof TextgateRequestError;
+}
+
+/** Retry-After in seconds (a number of seconds or an HTTP date); undefined when absent or unreadable. */
+function retryAfterSeconds(response: Response): number | undefined {
+  const header = response.headers.get("Retry-After");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/**
+ * Reads a refused answer's `{ error: { code, message } }` into a TextgateRequestError. An answer that is not
+ * one (a proxy's error page) gets `http_<status>` and a sentence naming the status.
+ */
+export async function requestErrorFrom(response: Response): Promise<TextgateRequestError> {
+  let code = `http_${response.status}`;
+  let message = `The server answered ${response.status}.`;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } } | null;
+    if (typeof body?.error?.code === "string") code = body.error.code;
+    if (typeof body?.error?.message === "string") message = body.error.message;
+  } catch {
+    // Not JSON: keep the generic code and message.
+  }
+  return new TextgateRequestError(response.status, code, message, retryAfterSeconds(response));
+}

@@ -49,9 +49,7 @@ export function parsePhone(input: string, country?: string): ParsedPhone | null 
   }
 }
 
-export function isE164(value: string): boolean {
-  return /^\+[1-9][0-9]{6,14}$/.test(value);
-}
+export { isE164 } from "./e164.ts";
 
 /** "+14155550123" → "+1•••••••123": for logs and pages that must not show a whole number. */
 export function maskPhone(e164: string): string {

@@ -6,8 +6,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { LINE_TYPES, type LineType } from "../lib/phone.ts";
-import { DEVELOPMENT_CARRIERS } from "./carriers/registry.ts";
+import { isE164, LINE_TYPES, type LineType } from "../lib/phone.ts";
+import { isDevelopmentCarrier } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
 
 const bool = z
@@ -151,7 +151,7 @@ const schema = z.object({
   /** Owners' numbers (comma-separated E.164): texted by the owner-alert unit, and allowed on /owner. */
   OWNER_PHONES: list
     .default([])
-    .refine((phones) => phones.every((p) => /^\+[1-9][0-9]{6,14}$/.test(p)), "must be E.164 numbers, e.g. +12125550100"),
+    .refine((phones) => phones.every(isE164), "must be E.164 numbers, e.g. +12125550100"),
   /**
    * Webhooks (server/webhooks/): allow URLs that resolve to loopback, private, link-local or metadata
    * addresses, and plain http://, in production (development always allows loopback).
@@ -239,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!SMS_CARRIERS.length) {
     problems.push("SMS_CARRIERS: no carrier is configured for production; name one, or set SANDBOX_IN_PRODUCTION=true to run with the sandbox carrier");
   }
-  const development = [...SMS_CARRIERS, ...VOICE_CARRIERS].filter((c) => (DEVELOPMENT_CARRIERS as readonly string[]).includes(c));
+  const development = [...SMS_CARRIERS, ...VOICE_CARRIERS].filter(isDevelopmentCarrier);
   if (!developmentCarriersAllowed && development.length) {
     problems.push(
       `SMS_CARRIERS/VOICE_CARRIERS: ${[...new Set(development)].join(" and ")} show codes to whoever reads them and are refused in production unless SANDBOX_IN_PRODUCTION=true`,

@@ -1,4 +1,5 @@
-import { VerifyRequestError, normalizeSignInError, postJson, toRequestError, type VerifyAdapter } from "@/components/verification/adapters.ts";
+import { normalizeSignInError, postJson, toRequestError, type VerifyAdapter } from "@/components/verification/adapters.ts";
+import { TextgateRequestError } from "@/lib/errors.ts";
 import type { SmsChallenge } from "@/lib/auth/contract.ts";
 
 /**
@@ -9,7 +10,7 @@ import type { SmsChallenge } from "@/lib/auth/contract.ts";
 export function accountPhoneAdapter(): VerifyAdapter {
   return {
     start: (phone, country) => postJson<SmsChallenge>("/api/account/phone/start", country ? { phone, country } : { phone }),
-    resend: () => Promise.reject(new VerifyRequestError(404, "verification_not_found", "Start a new verification.")),
+    resend: () => Promise.reject(new TextgateRequestError(404, "verification_not_found", "Start a new verification.")),
     async verify(challenge, code) {
       let response: Response;
       try {

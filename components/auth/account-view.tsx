@@ -7,7 +7,8 @@ import { useEffect, useMemo, useState } from "react";
 
 import { Button } from "@/components/ui/button.tsx";
 import { Card } from "@/components/ui/card.tsx";
-import { postJson, isVerifyRequestError, type VerifyRequestError } from "@/components/verification/adapters.ts";
+import { postJson } from "@/components/verification/adapters.ts";
+import { isTextgateRequestError, type TextgateRequestError } from "@/lib/errors.ts";
 import { formatInternational, useFormattedPhone } from "@/components/verification/phone-format.ts";
 import { VerifyFlow } from "@/components/verification/verify-flow.tsx";
 
@@ -72,7 +73,7 @@ export function AccountView() {
       revoked = (await postJson<{ revoked: number }>("/api/account/sessions/revoke-all", {})).revoked;
     } catch (error) {
       // 401: this session has already ended, so signing out here is all that is left to do.
-      if (!(isVerifyRequestError(error) && error.status === 401)) {
+      if (!(isTextgateRequestError(error) && error.status === 401)) {
         setSignOutError(`Could not end your other sessions: ${error instanceof Error ? error.message : "unknown error"}`);
         setSigningOut(null);
         return;
@@ -146,7 +147,7 @@ export function AccountView() {
   );
 }
 
-function StartError({ error }: { error: VerifyRequestError }) {
+function StartError({ error }: { error: TextgateRequestError }) {
   if (error.status === 403 && error.code === "reauth_required") {
     return (
       <div role="alert" className={styles.errorBox}>

@@ -4,7 +4,8 @@ import { type FormEvent, useId, useState } from "react";
 
 import { Button } from "@/components/ui/button.tsx";
 import { Label } from "@/components/ui/input.tsx";
-import { postJson, isVerifyRequestError } from "@/components/verification/adapters.ts";
+import { postJson } from "@/components/verification/adapters.ts";
+import { isTextgateRequestError } from "@/lib/errors.ts";
 
 import { DISPLAY_NAME_MAX, DisplayNameInput } from "./display-name-input.tsx";
 import styles from "./auth.module.css";
@@ -23,7 +24,7 @@ export function DisplayNameForm({ name, onSaved }: { name: string | null; onSave
       await onSaved();
       setState({ kind: "saved" });
     } catch (error) {
-      setState({ kind: "error", message: isVerifyRequestError(error) ? error.message : "Could not save your name. Try again." });
+      setState({ kind: "error", message: isTextgateRequestError(error) ? error.message : "Could not save your name. Try again." });
     }
   }
 

@@ -3,6 +3,7 @@
 import { useState } from "react";
 
 import { TokenInput } from "@/components/verification/token-input.tsx";
+import { wrongCodeText } from "@/lib/attempts.ts";
 
 import styles from "./embed.module.css";
 
@@ -22,7 +23,7 @@ export function TokenInputDemo({ mode, alphanumeric = false }: { mode: "boxes" |
     if (code === wrong) {
       const left = Math.max(0, attemptsLeft - 1);
       setAttemptsLeft(left);
-      setError(left === 0 ? "Too many wrong codes. Request a new code." : `Wrong code. ${left} ${left === 1 ? "attempt" : "attempts"} left.`);
+      setError(left === 0 ? "Too many wrong codes. Request a new code." : wrongCodeText(left));
       setFailures((n) => n + 1);
       setEntered(null);
       return;

@@ -3,17 +3,13 @@
  * server-rendered markup of login-view.tsx and without React (the page's JavaScript budget is 100 KB gzip;
  * React and Next's client runtime alone are about 138 KB). Bundled by scripts/build-login-script.ts.
  */
-import {
-  isVerifyRequestError,
-  nextAuthAdapter,
-  resentMessage,
-  VerifyRequestError,
-} from "@/components/verification/adapters.ts";
+import { nextAuthAdapter, resentMessage } from "@/components/verification/adapters.ts";
 import { postCredentials, postSignOut } from "@/components/verification/credentials-sign-in.ts";
 import { CODE_EXPIRED_TEXT } from "@/components/verification/token-text.ts";
 import { formatInternational, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
 import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
 import { describeSignInError } from "@/lib/auth/contract.ts";
+import { isTextgateRequestError, TextgateRequestError } from "@/lib/errors.ts";
 
 import { CodeBoxes } from "./code-boxes.ts";
 import { part, showMessage } from "./dom.ts";
@@ -25,8 +21,8 @@ function isDeadEnd(error: SignInError): boolean {
   return error.kind === "locked" || error.kind === "expired_or_used";
 }
 
-function asRequestError(error: unknown): VerifyRequestError {
-  return isVerifyRequestError(error) ? error : new VerifyRequestError(0, "internal_error", "Something went wrong. Try again.");
+function asRequestError(error: unknown): TextgateRequestError {
+  return isTextgateRequestError(error) ? error : new TextgateRequestError(0, "internal_error", "Something went wrong. Try again.");
 }
 
 function start(root: HTMLElement, data: LoginPageData): void {
@@ -157,7 +153,7 @@ function start(root: HTMLElement, data: LoginPageData): void {
         try {
           next = await adapter.resend(current);
         } catch (error) {
-          if (!isVerifyRequestError(error) || error.status !== 404) throw error;
+          if (!isTextgateRequestError(error) || error.status !== 404) throw error;
           next = await adapter.start(current.to);
         }
       }

@@ -10,7 +10,8 @@ import { NumberForm } from "./number-form.tsx";
 import { parsePhoneParam } from "./phone-number.ts";
 import { RecentNumbers } from "./recent-numbers.tsx";
 import { ReplyForm } from "./reply-form.tsx";
-import { ApiError, isSandboxDisabled, listMessages, listNumbers, type SandboxMessage, type SandboxNumber } from "./sandbox-api.ts";
+import { isSandboxDisabled, listMessages, listNumbers, type SandboxMessage, type SandboxNumber } from "./sandbox-api.ts";
+import { TextgateRequestError } from "@/lib/errors.ts";
 import styles from "./sandbox.module.css";
 import { usePolling } from "./use-polling.ts";
 
@@ -174,7 +175,7 @@ function describeMessage(message: SandboxMessage): string {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof ApiError) {
+  if (error instanceof TextgateRequestError) {
     if (error.status === 404 && error.code.startsWith("http_")) {
       return "The sandbox endpoints are missing (HTTP 404). Run textgate through its own server (npm run dev or npm start), which serves /api/sandbox.";
     }

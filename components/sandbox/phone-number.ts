@@ -1,5 +1,4 @@
-/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
-const E164 = /^\+[1-9]\d{1,14}$/;
+import { isE164 } from "../../lib/e164.ts";
 
 /** Drops the separators people type: spaces, dashes, dots, parentheses. */
 function compact(value: string): string {
@@ -9,7 +8,7 @@ function compact(value: string): string {
 /** The E.164 form of what the user typed, or null when it is not a full international number. */
 export function parsePhoneInput(value: string): string | null {
   const number = compact(value);
-  return E164.test(number) ? number : null;
+  return isE164(number) ? number : null;
 }
 
 /**

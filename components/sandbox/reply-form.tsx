@@ -3,7 +3,8 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { FieldMessage, Input, Label } from "@/components/ui/input.tsx";
 
-import { ApiError, sendReply } from "./sandbox-api.ts";
+import { sendReply } from "./sandbox-api.ts";
+import { TextgateRequestError } from "@/lib/errors.ts";
 import styles from "./sandbox.module.css";
 
 export interface ReplyFormProps {
@@ -36,7 +37,7 @@ export function ReplyForm({ number, onSent }: ReplyFormProps) {
       setStatus(result.duplicate ? "That reply was already received." : "Reply sent.");
       onSent();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The reply could not be sent.");
+      setError(caught instanceof TextgateRequestError ? caught.message : "The reply could not be sent.");
     } finally {
       setSending(false);
     }

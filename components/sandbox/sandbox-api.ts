@@ -1,8 +1,8 @@
 /**
  * Client for the sandbox carrier's endpoints (/api/sandbox/*), served by the custom server on the same origin.
- * Errors come back as `{ "error": { "code", "message" } }` (lib/errors.ts); anything else becomes an ApiError too.
+ * Errors come back as `{ "error": { "code", "message" } }` (lib/errors.ts); anything else becomes a TextgateRequestError too.
  */
-import type { ErrorCode } from "@/lib/errors.ts";
+import { requestErrorFrom, TextgateRequestError } from "@/lib/errors.ts";
 
 export interface SandboxNumber {
   /** E.164. */
@@ -23,22 +23,8 @@ export interface SandboxMessage {
   createdAt: string;
 }
 
-/** Codes the UI branches on: the server's dictionary plus failures that never reached it. */
-export type ClientErrorCode = ErrorCode | "network_error" | "invalid_response" | `http_${number}`;
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ClientErrorCode | (string & {}),
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
-
 export function isSandboxDisabled(error: unknown): boolean {
-  return error instanceof ApiError && error.code === "sandbox_disabled";
+  return error instanceof TextgateRequestError && error.code === "sandbox_disabled";
 }
 
 export async function listNumbers(signal?: AbortSignal): Promise<SandboxNumber[]> {
@@ -77,23 +63,17 @@ async function request(path: string, init: RequestInit): Promise<unknown> {
     });
   } catch (error) {
     if (init.signal?.aborted) throw error;
-    throw new ApiError("network_error", 0, "Could not reach the textgate server.");
+    throw new TextgateRequestError(0, "network_error", "Could not reach the textgate server.");
   }
+  if (!response.ok) throw await requestErrorFrom(response);
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
   const body: unknown = isJson ? await response.json().catch(() => undefined) : undefined;
-  if (!response.ok) {
-    const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-    const code = typeof error?.code === "string" ? error.code : `http_${response.status}`;
-    const message =
-      typeof error?.message === "string" ? error.message : `The server answered ${response.status} ${response.statusText}`.trim() + ".";
-    throw new ApiError(code, response.status, message);
-  }
   if (body === undefined) throw invalidResponse();
   return body;
 }
 
-function invalidResponse(): ApiError {
-  return new ApiError("invalid_response", 0, "The server's answer was not the JSON the sandbox expects.");
+function invalidResponse(): TextgateRequestError {
+  return new TextgateRequestError(0, "invalid_response", "The server's answer was not the JSON the sandbox expects.");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

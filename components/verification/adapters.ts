@@ -6,7 +6,7 @@
 import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
 import { parseSignInError } from "../../lib/auth/contract.ts";
 import { describeWait } from "../../lib/durations.ts";
-import { retryAfterSeconds } from "../../lib/retry-after.ts";
+import { isTextgateRequestError, requestErrorFrom, TextgateRequestError } from "../../lib/errors.ts";
 
 export interface VerifyExtra {
   /** Display name for a new account (passwordless sign-up). */
@@ -16,31 +16,12 @@ export interface VerifyExtra {
 export type VerifyResult = { ok: true } | { ok: false; error: SignInError };
 
 export interface VerifyAdapter {
-  /** Sends a code to `phone` (E.164). Throws a VerifyRequestError when the server refuses. */
+  /** Sends a code to `phone` (E.164). Throws a TextgateRequestError when the server refuses. */
   start(phone: string, country?: string): Promise<SmsChallenge>;
   /** Checks a code. Wrong, expired and locked codes are results, not exceptions. */
   verify(challenge: SmsChallenge, code: string, extra?: VerifyExtra): Promise<VerifyResult>;
-  /** Sends the code again. A 404 (VerifyRequestError.status) means: start a new verification. */
+  /** Sends the code again. A 404 (TextgateRequestError.status) means: start a new verification. */
   resend(challenge: SmsChallenge): Promise<SmsChallenge>;
-}
-
-/** A refused request: the textgate error code and message, and Retry-After for 429 answers. */
-export class VerifyRequestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly retryAfter?: number;
-
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
-    super(message);
-    this.name = "VerifyRequestError";
-    this.status = status;
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
-}
-
-export function isVerifyRequestError(value: unknown): value is VerifyRequestError {
-  return value instanceof VerifyRequestError;
 }
 
 /** "Too many requests — try again in 10 min" (or without the time when the server did not say). */
@@ -58,23 +39,14 @@ export function resentMessage(previous: { verificationId: string }, next: { veri
     : `We sent a new code to ${formatNumber(next.to)}.`;
 }
 
-/** Reads a textgate error body into a VerifyRequestError. */
-export async function toRequestError(response: Response): Promise<VerifyRequestError> {
-  let code = "http_error";
-  let message = `The server answered ${response.status}.`;
-  try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
-    if (body.error?.code) code = body.error.code;
-    if (body.error?.message) message = body.error.message;
-  } catch {
-    // Not JSON (a proxy's error page): keep the generic message.
-  }
-  const retryAfter = response.status === 429 ? retryAfterSeconds(response) : undefined;
-  if (response.status === 429) message = tooManyRequestsMessage(retryAfter);
-  return new VerifyRequestError(response.status, code, message, retryAfter);
+/** Reads a textgate error body (lib/errors.ts); a 429 is told as "Too many requests — try again in …". */
+export async function toRequestError(response: Response): Promise<TextgateRequestError> {
+  const error = await requestErrorFrom(response);
+  if (response.status !== 429) return error;
+  return new TextgateRequestError(error.status, error.code, tooManyRequestsMessage(error.retryAfter), error.retryAfter);
 }
 
-/** POSTs JSON and returns the parsed answer, or throws a VerifyRequestError. */
+/** POSTs JSON and returns the parsed answer, or throws a TextgateRequestError. */
 export async function postJson<T>(url: string, body: unknown, headers?: HeadersInit): Promise<T> {
   let response: Response;
   try {
@@ -85,7 +57,7 @@ export async function postJson<T>(url: string, body: unknown, headers?: HeadersI
       credentials: "same-origin",
     });
   } catch {
-    throw new VerifyRequestError(0, "network_error", "Could not reach the server. Check your connection and try again.");
+    throw new TextgateRequestError(0, "network_error", "Could not reach the server. Check your connection and try again.");
   }
   if (!response.ok) throw await toRequestError(response);
   return (await response.json()) as T;
@@ -221,7 +193,7 @@ export function restAdapter(options: RestAdapterOptions): VerifyAdapter {
       try {
         check = await postJson<RestCheck>(path(challenge.verificationId, "check"), { code }, options.headers);
       } catch (error) {
-        if (!isVerifyRequestError(error)) throw error;
+        if (!isTextgateRequestError(error)) throw error;
         if (error.status === 404) return { ok: false, error: { kind: "expired_or_used" } };
         if (error.status === 400) return { ok: false, error: { kind: "invalid_format", message: error.message } };
         return { ok: false, error: { kind: "unknown", message: error.message } };

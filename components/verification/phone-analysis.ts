@@ -7,6 +7,8 @@
  * it is not part of the sign-in page's first-load JavaScript. Until it arrives, a number typed with "+" and the
  * country code still works (E.164 by a plain check); formatting and country detection start once it is there.
  */
+import { isE164 } from "../../lib/e164.ts";
+
 export type PhoneLib = typeof import("./phone-lib.ts");
 
 let loaded: PhoneLib | null = null;
@@ -38,7 +40,6 @@ export interface PhoneAnalysis {
 
 /** Characters a person may type into a phone field; anything else is dropped. */
 const TYPED = /[^0-9+ ()./-]/g;
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function analysePhone(lib: PhoneLib | null, raw: string, country: string | undefined): PhoneAnalysis {
   const text = raw.replace(TYPED, "");
@@ -46,7 +47,7 @@ export function analysePhone(lib: PhoneLib | null, raw: string, country: string 
   const digits = text.replace(/\D/g, "");
   if (!lib) {
     const compact = `+${digits}`;
-    const e164 = international && E164.test(compact) ? compact : null;
+    const e164 = international && isE164(compact) ? compact : null;
     const problem = digits === "" || e164 ? null : "Enter the number with + and the country code, e.g. +1 415 555 0123.";
     return { formatted: text, e164, detectedCountry: undefined, problem };
   }

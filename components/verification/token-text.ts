@@ -20,10 +20,7 @@ export function expiresInText(secondsLeft: number): string {
 /** Shown the moment a code's validity ends, before the person types it. */
 export const CODE_EXPIRED_TEXT = "This code has expired. Request a new code.";
 
-/** "3 attempts left." / "1 attempt left." */
-export function attemptsLeftText(attemptsLeft: number): string {
-  return `${attemptsLeft} ${attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
-}
+export { attemptsLeftText } from "../../lib/attempts.ts";
 
 interface OtpCredential extends Credential {
   code: string;

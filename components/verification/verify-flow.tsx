@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button.tsx";
 import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
 import { describeSignInError } from "@/lib/auth/contract.ts";
 
-import { isVerifyRequestError, resentMessage, type VerifyAdapter, type VerifyExtra, VerifyRequestError } from "./adapters.ts";
+import { isTextgateRequestError, TextgateRequestError } from "@/lib/errors.ts";
+import { resentMessage, type VerifyAdapter, type VerifyExtra } from "./adapters.ts";
 import { PhoneInput } from "./phone-input.tsx";
 import { SandboxHandsetLink } from "./sandbox-handset-link.tsx";
 import { formatInternational, usePhoneLib } from "./phone-format.ts";
@@ -36,7 +37,7 @@ export interface VerifyFlowProps {
   /** Level of the "Enter the code" heading; 2 by default. */
   headingLevel?: 2 | 3 | 4;
   /** Renders a refused "send code" request your own way (e.g. a sign-in link for 403); null falls back to the message. */
-  renderStartError?: (error: VerifyRequestError) => ReactNode;
+  renderStartError?: (error: TextgateRequestError) => ReactNode;
   /** Called after a successful check. */
   onVerified?: (challenge: SmsChallenge) => void | Promise<void>;
   /** What the done step says; "Your phone number is verified." by default. */
@@ -78,7 +79,7 @@ export function VerifyFlow({
   const [step, setStep] = useState<Step>({ name: "phone" });
   const [phone, setPhone] = useState<{ e164: string | null; country: string; raw: string }>({ e164: null, country: defaultCountry ?? "US", raw: "" });
   const [phoneError, setPhoneError] = useState<string | null>(null);
-  const [startError, setStartError] = useState<VerifyRequestError | null>(null);
+  const [startError, setStartError] = useState<TextgateRequestError | null>(null);
   const [code, setCode] = useState("");
   const [codeError, setCodeError] = useState<{ text: string; dead: boolean } | null>(null);
   const [failures, setFailures] = useState(0);
@@ -104,8 +105,8 @@ export function VerifyFlow({
     setNotice(message);
   }
 
-  function describeRequestError(error: unknown): VerifyRequestError {
-    return isVerifyRequestError(error) ? error : new VerifyRequestError(0, "internal_error", "Something went wrong. Try again.");
+  function describeRequestError(error: unknown): TextgateRequestError {
+    return isTextgateRequestError(error) ? error : new TextgateRequestError(0, "internal_error", "Something went wrong. Try again.");
   }
 
   async function sendCode(event: FormEvent<HTMLFormElement>) {
@@ -178,7 +179,7 @@ export function VerifyFlow({
         try {
           next = await latest.current.adapter.resend(challenge);
         } catch (error) {
-          if (!isVerifyRequestError(error) || error.status !== 404) throw error;
+          if (!isTextgateRequestError(error) || error.status !== 404) throw error;
           next = await latest.current.adapter.start(challenge.to);
         }
       }

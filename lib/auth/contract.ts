@@ -14,6 +14,7 @@
  * Errors are `{ "error": { "code", "message", "attemptsLeft"? } }` as everywhere in textgate.
  */
 
+import { wrongCodeText } from "../attempts.ts";
 import { describeWait } from "../durations.ts";
 
 export interface AuthClientConfig {
@@ -87,9 +88,7 @@ export function parseSignInError(value: string | null | undefined): SignInError 
 export function describeSignInError(error: SignInError): string {
   switch (error.kind) {
     case "invalid_code":
-      return error.attemptsLeft === 0
-        ? "Wrong code. No attempts left: request a new code."
-        : `Wrong code. ${error.attemptsLeft} ${error.attemptsLeft === 1 ? "attempt" : "attempts"} left.`;
+      return wrongCodeText(error.attemptsLeft);
     case "locked":
       return "Too many wrong codes. Request a new code.";
     case "too_many_failed_attempts":

@@ -3,7 +3,7 @@
  * which, unlike EventSource, can send the Authorization header. After a dropped connection it reconnects
  * with Last-Event-ID set to the last event it yielded, waiting the `retry:` the server asked for.
  */
-import type { TextgateError } from "../errors.ts";
+import { requestErrorFrom } from "../errors.ts";
 import type { StreamedEvent, WebhookEventType } from "./types.ts";
 
 export interface EventStreamOptions {
@@ -14,7 +14,6 @@ export interface EventStreamOptions {
   includePhoneNumbers?: boolean;
   lastEventId?: string;
   signal?: AbortSignal;
-  errorFromResponse(response: Response): Promise<TextgateError>;
 }
 
 interface Frame {
@@ -71,7 +70,7 @@ export async function* readEventStream(options: EventStreamOptions): AsyncGenera
       continue;
     }
     // A refusal (bad key, unknown type, unknown Last-Event-ID) does not get better by retrying.
-    if (response.status >= 400 && response.status < 500) throw await options.errorFromResponse(response);
+    if (response.status >= 400 && response.status < 500) throw await requestErrorFrom(response);
     if (!response.ok || !response.body) {
       await response.body?.cancel();
       await wait(retryMs, options.signal);

@@ -1,15 +1,14 @@
 /**
  * `textgate/client`: a typed client of textgate's native REST API (/api/v1), for Node and browsers.
- * Every refused request throws a TextgateError whose `code` comes from the one error dictionary
- * (lib/errors.ts), with the server's message, `status` and `retryAfter` (seconds, from Retry-After).
+ * Every refused request throws a TextgateRequestError (lib/errors.ts, the one error clients throw): the
+ * dictionary's `code`, the server's message, `status` and `retryAfter` (seconds, from Retry-After).
  *
  * The API key is a server secret: use this client on a server (a route handler, a job, a test), never
  * in a page a visitor loads.
  */
-import { ERRORS, TextgateError, type ErrorCode } from "../errors.ts";
+import { requestErrorFrom } from "../errors.ts";
 import type { CreateVerificationRequest } from "../validations/verification.ts";
 import type { CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType } from "../validations/webhooks.ts";
-import { retryAfterSeconds } from "../retry-after.ts";
 import { readEventStream } from "./event-stream.ts";
 import type {
   Channel,
@@ -24,7 +23,7 @@ import type {
 
 export type * from "./types.ts";
 export type { CreateVerificationRequest, CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType };
-export { TextgateError, isTextgateError, ERRORS, type ErrorCode } from "../errors.ts";
+export { ERRORS, isTextgateRequestError, TextgateRequestError, type ClientErrorCode, type ErrorCode } from "../errors.ts";
 
 export interface TextgateClientOptions {
   /** Where textgate runs, such as `https://verify.example.com` (a path prefix is kept). */
@@ -95,25 +94,6 @@ export interface TextgateClient {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === "string" && Object.hasOwn(ERRORS, code);
-}
-
-/** The dictionary's code for a status when the body names none we know (a proxy's page, a newer server). */
-function codeForStatus(status: number): ErrorCode {
-  const exact = (Object.keys(ERRORS) as ErrorCode[]).find((code) => ERRORS[code].status === status);
-  if (exact) return exact;
-  return status >= 500 ? "internal_error" : "invalid_request";
-}
-
-/** Turns a refused answer into a TextgateError, keeping the server's code and message. */
-export async function errorFromResponse(response: Response): Promise<TextgateError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null; // null: a proxy's page
-  const code = isErrorCode(body?.error?.code) ? body.error.code : codeForStatus(response.status);
-  const message = typeof body?.error?.message === "string" ? body.error.message : `textgate answered ${response.status}.`;
-  return new TextgateError(code, message, { details: body?.error?.details, retryAfter: retryAfterSeconds(response) });
-}
-
 export function createTextgateClient(options: TextgateClientOptions): TextgateClient {
   if (!options.baseUrl || !URL.canParse(options.baseUrl)) throw new TypeError("createTextgateClient: baseUrl must be an absolute URL");
   if (!options.apiKey) throw new TypeError("createTextgateClient: apiKey is required");
@@ -136,7 +116,7 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: signalFor(request.signal),
     });
-    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.ok) throw await requestErrorFrom(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
@@ -184,7 +164,6 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
           includePhoneNumbers: subscribe.includePhoneNumbers,
           lastEventId: subscribe.lastEventId,
           signal: subscribe.signal,
-          errorFromResponse,
         }),
     },
     sandbox: {

@@ -2,7 +2,8 @@
  * The JSON shapes the native API answers with, as a client sees them. The server's serializers
  * (server/http/views.ts, server/webhooks/views.ts) are typed with these, so the two cannot drift.
  */
-import type { Channel, DeliveryStatus, VerificationStatus } from "../../server/verification/types.ts";
+import type { Channel } from "../channels.ts";
+import type { DeliveryStatus, VerificationStatus } from "../statuses.ts";
 import type { WebhookEventType } from "../validations/webhooks.ts";
 
 export type { Channel, DeliveryStatus, VerificationStatus, WebhookEventType };

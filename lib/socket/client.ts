@@ -9,6 +9,7 @@
  * The browser sends the session cookie and the page's Origin with the upgrade; a relative path is resolved
  * against the page's location (http → ws, https → wss).
  */
+import { wrongCodeText } from "../attempts.ts";
 import type { ClientMessage, ErrorCode, PendingMessage, ServerMessage, UnitName } from "./protocol.ts";
 
 export type SocketState = "connecting" | "pending" | "admitted" | "closed";
@@ -147,7 +148,7 @@ export function connectVerifiedSocket(path: string, events: VerifiedSocketEvents
           pending,
           lastError: {
             code: "token_rejected",
-            message: `Wrong code. ${message.attemptsLeft} ${message.attemptsLeft === 1 ? "attempt" : "attempts"} left.`,
+            message: wrongCodeText(message.attemptsLeft),
             attemptsLeft: message.attemptsLeft,
           },
         });

@@ -1,11 +1,11 @@
 /**
  * Request schemas of the native API (/api/v1), shared by the server, the OpenAPI document and clients.
- * Limits come from seed 002 (Textmagic), seed 003 (SignalWire) and Twilio/Vonage Verify.
+ * Limits come from the Verify APIs textgate mirrors (Textmagic, SignalWire, Twilio, Vonage: docs/compat/).
  */
 import { z } from "zod";
+import { CHANNELS } from "../channels.ts";
 
-export const CHANNELS = ["sms", "voice"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from "../channels.ts";
 
 export const LIMITS = {
   codeLength: { min: 4, max: 20, default: 6 },

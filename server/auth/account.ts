@@ -1,4 +1,5 @@
 /** The account actions: change the phone number (fresh sign-in + code to the new number), sign out everywhere. */
+import { wrongCodeText } from "../../lib/attempts.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import { maskPhone } from "../../lib/phone.ts";
 import { sendNotice } from "../notifications.ts";
@@ -28,7 +29,7 @@ export async function confirmPhoneChange(
   // accounts. Only the number's holder, with the right code, learns that it is taken (changePhone).
   const result = await runtime.engine.check({ id: view.id }, input.code);
   if (!result.valid) {
-    throw new TextgateError("invalid_code", result.attemptsLeft ? `Wrong code. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.` : "Wrong code. No attempts left: request a new code.", {
+    throw new TextgateError("invalid_code", wrongCodeText(result.attemptsLeft ?? 0), {
       details: { attemptsLeft: result.attemptsLeft },
     });
   }

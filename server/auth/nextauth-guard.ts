@@ -13,6 +13,7 @@
 import type { Logger } from "pino";
 import { ERRORS, type ErrorCode, TextgateError } from "../../lib/errors.ts";
 import { isClientAbort } from "../http/client-abort.ts";
+import { errorAsResponse } from "../http/respond.ts";
 
 /** Largest body of a next-auth POST: a CSRF token, a callback URL and the credentials fit in far less. */
 export const NEXTAUTH_MAX_BODY_BYTES = 16_384;
@@ -40,11 +41,7 @@ export interface NextAuthGuardDeps {
 }
 
 export function errorJson(code: ErrorCode, message?: string, headers: Record<string, string> = {}): Response {
-  const body = new TextgateError(code, message).toBody();
-  return new Response(JSON.stringify(body), {
-    status: ERRORS[code].status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
+  return errorAsResponse(new TextgateError(code, message), headers);
 }
 
 /** next-auth's callback URL cookie, plain and with the __Secure- prefix (useSecureCookies, server/auth/options.ts). */

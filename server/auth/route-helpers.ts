@@ -4,8 +4,9 @@
  */
 import { getServerSession, type Session } from "next-auth";
 import type { z } from "zod";
-import { ERRORS, isTextgateError, TextgateError } from "../../lib/errors.ts";
+import { TextgateError } from "../../lib/errors.ts";
 import { isClientAbort } from "../http/client-abort.ts";
+import { errorAsResponse } from "../http/respond.ts";
 import { assertSameOriginJson, publicOrigin } from "../http/same-origin.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import { invalidCallbackCookie } from "./nextauth-guard.ts";
@@ -16,28 +17,19 @@ import { CLIENT_IP_HEADER } from "./client-ip.ts";
 export { CLIENT_IP_HEADER };
 const MAX_BODY_BYTES = 4096;
 
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
-}
+export { jsonResponse as json } from "../http/respond.ts";
 
+/** The answer to a failed auth route (server/http/respond.ts maps it); unexpected errors are logged. */
 export function errorResponse(error: unknown, runtime?: Runtime): Response {
-  if (isTextgateError(error)) {
-    return json(error.toBody ? error.toBody() : { error: { code: error.code, message: error.message } }, error.status, error.retryAfter ? { "retry-after": String(error.retryAfter) } : {});
-  }
-  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] })?.issues;
-  if (Array.isArray(issues)) {
-    return json({ error: { code: "invalid_request", message: ERRORS.invalid_request.message, details: issues.map((i) => ({ path: i.path.join("."), message: i.message })) } }, 400);
-  }
+  const response = errorAsResponse(error);
+  if (response.status < 500) return response;
   if (isClientAbort(error)) {
     // The client went away mid-request: nobody reads this answer, and nothing is wrong with the server.
     runtime?.logger.debug({ err: error }, "client went away during an auth route");
   } else {
     runtime?.logger.error({ err: error }, "auth route failed");
   }
-  return json({ error: { code: "internal_error", message: ERRORS.internal_error.message } }, 500);
+  return response;
 }
 
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {

@@ -20,6 +20,7 @@ describe("session revocation", () => {
     expect((await store.validate(one.id))?.user.id).toBe("u1");
     await store.revoke(one.id);
     expect(await store.validate(one.id)).toBeNull();
+    expect(await store.stillValid([one.id, two.id, "no-such-session"])).toEqual(new Set([two.id]));
     expect(await store.validate(two.id)).not.toBeNull();
     expect(await store.revokeAll("u1")).toBe(1);
     expect(await store.validate(two.id)).toBeNull();

@@ -54,6 +54,20 @@ export class SessionStore {
     return { sessionId, createdAt: row.createdAt, user: row.user };
   }
 
+  /** Which of `sessionIds` are still valid (not revoked, not expired): the sockets' heartbeat asks in bulk. */
+  async stillValid(sessionIds: readonly string[]): Promise<Set<string>> {
+    const valid = new Set<string>();
+    const now = this.clock();
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const rows = await this.prisma.authSession.findMany({
+        where: { id: { in: sessionIds.slice(i, i + 500) }, revokedAt: null, expiresAt: { gt: now } },
+        select: { id: true },
+      });
+      for (const row of rows) valid.add(row.id);
+    }
+    return valid;
+  }
+
   async revoke(sessionId: string | undefined | null): Promise<void> {
     if (!sessionId) return;
     const row = await this.prisma.authSession.findUnique({ where: { id: sessionId }, select: { userId: true } });

@@ -6,7 +6,7 @@
  * in each test file beside it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { closedUrl, type FakeCarrier, type FakeReply, type RecordedRequest, startFakeCarrier } from "./fake-server.ts";
 import type { AcceptedSend } from "./fakes/stateful.ts";
 import { type Carrier, CarrierError, type OutboundMessage, type WebhookRequest } from "./types.ts";

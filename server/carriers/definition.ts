@@ -4,7 +4,7 @@
  * carriers listed in SMS_CARRIERS / VOICE_CARRIERS, and refuses to start with every problem named.
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import type { FetchLike } from "./http.ts";
 import type { Carrier } from "./types.ts";
 

@@ -2,6 +2,7 @@
  * What every HTTP carrier adapter shares: one request with a timeout, and the mapping of transport
  * failures and HTTP statuses to CarrierError. Adapters refine the mapping with their own error codes.
  */
+import { E164_DIGITS, INTERNATIONAL_NUMBER_PATTERN, isE164 } from "../../lib/e164.ts";
 import { CarrierError, type CarrierErrorCode } from "./types.ts";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -87,14 +88,19 @@ export function toE164(value: string | undefined | null): string | null {
   if (!value) return null;
   const trimmed = value.trim();
   const candidate = trimmed.startsWith("+") ? trimmed : `+${trimmed}`;
-  return /^\+[1-9][0-9]{6,14}$/.test(candidate) ? candidate : null;
+  return isE164(candidate) ? candidate : null;
 }
 
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/** A number (E.164, its "+" optional where `plusOptional`) or an alphanumeric sender id of up to 11 characters. */
+export function senderPattern(plusOptional: boolean): RegExp {
+  return new RegExp(`^(\\+${plusOptional ? "?" : ""}${E164_DIGITS}|[A-Za-z0-9 ]{1,11})$`);
+}
+
 /** A phone number or an alphanumeric sender id as it goes out; a phone number for calls. */
 export function isPhoneNumber(value: string): boolean {
-  return /^\+?[1-9][0-9]{6,14}$/.test(value);
+  return INTERNATIONAL_NUMBER_PATTERN.test(value);
 }

@@ -21,7 +21,7 @@ const startupError = (fn: () => unknown) => {
 
 describe("buildCarriers", () => {
   const cases: { desc: string; sms: string[]; voice: string[]; env: Record<string, string>; production?: boolean; message: RegExp }[] = [
-    { desc: "an unknown carrier id", sms: ["twillio"], voice: [], env: {}, message: /^SMS_CARRIERS: unknown carrier "twillio"; known carriers: .*twilio/ },
+    { desc: "an unknown carrier id", sms: ["twillio"], voice: [], env: {}, message: /^SMS_CARRIERS: unknown carrier "twillio"; known carriers: sandbox, console, .*twilio/ },
     { desc: "a carrier without the channel", sms: [], voice: ["textlocal"], env: {}, message: /^VOICE_CARRIERS: carrier "textlocal" cannot send voice; it serves sms/ },
     { desc: "a missing credential", sms: ["twilio"], voice: [], env: { TWILIO_ACCOUNT_SID: TWILIO.TWILIO_ACCOUNT_SID }, message: /TWILIO_AUTH_TOKEN: required, not set/ },
     {

@@ -8,12 +8,12 @@
 import type { Logger } from "pino";
 import type { Config } from "../env.ts";
 import type { Sql } from "../store/sql.ts";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { consoleCarrier } from "./console.ts";
 import { type CarrierDefinition, type CarrierDeps, parseCarrierEnv } from "./definition.ts";
 import { CarrierHealth, setCurrentCarrierHealth, withHealth } from "./health.ts";
 import type { FetchLike } from "./http.ts";
-import { CarrierRegistry } from "./registry.ts";
+import { CarrierRegistry, DEVELOPMENT_CARRIERS, isDevelopmentCarrier } from "./registry.ts";
 import { SandboxCarrier } from "./sandbox.ts";
 import { signalwireDefinition } from "./signalwire.ts";
 import { textlocalDefinition } from "./textlocal.ts";
@@ -52,8 +52,6 @@ export const CARRIER_DEFINITIONS: Readonly<Record<string, CarrierDefinition<neve
   signalwire: signalwireDefinition as CarrierDefinition<never>,
 };
 
-const DEVELOPMENT_IDS = new Set(["sandbox", "console"]);
-
 function isLoopback(url: URL): boolean {
   return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }
@@ -70,12 +68,12 @@ function assertSecureUrls(id: string, config: unknown): void {
 export function buildCarriers({ config, sql, logger, clock, env = process.env, fetch: fetchImpl }: BuildCarriersOptions): CarrierSetup {
   const listed: Record<Channel, readonly string[]> = { sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS };
   const wanted = new Set([...listed.sms, ...listed.voice]);
-  const known = [...DEVELOPMENT_IDS, ...Object.keys(CARRIER_DEFINITIONS)];
+  const known = [...DEVELOPMENT_CARRIERS, ...Object.keys(CARRIER_DEFINITIONS)];
   for (const channel of ["sms", "voice"] as const) {
     for (const id of listed[channel]) {
       const variable = channel === "sms" ? "SMS_CARRIERS" : "VOICE_CARRIERS";
       const definition = CARRIER_DEFINITIONS[id];
-      if (!definition && !DEVELOPMENT_IDS.has(id)) throw new Error(`${variable}: unknown carrier "${id}"; known carriers: ${known.join(", ")}`);
+      if (!definition && !isDevelopmentCarrier(id)) throw new Error(`${variable}: unknown carrier "${id}"; known carriers: ${known.join(", ")}`);
       if (definition && !definition.channels.includes(channel)) {
         throw new Error(`${variable}: carrier "${id}" cannot send ${channel}; it serves ${definition.channels.join(", ")}`);
       }

@@ -2,11 +2,15 @@
  * Picks the carriers for each channel from configuration (SMS_CARRIERS, VOICE_CARRIERS), in order of
  * preference: the first is tried first, the next ones when a send fails in a way retrying can help.
  */
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import type { Carrier } from "./types.ts";
 
 /** Carriers that deliver nothing to a real phone (they show codes to whoever reads them). */
 export const DEVELOPMENT_CARRIERS = ["sandbox", "console"] as const;
+
+export function isDevelopmentCarrier(id: string): boolean {
+  return (DEVELOPMENT_CARRIERS as readonly string[]).includes(id);
+}
 
 const VARIABLE: Record<Channel, string> = { sms: "SMS_CARRIERS", voice: "VOICE_CARRIERS" };
 

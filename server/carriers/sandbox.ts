@@ -6,7 +6,8 @@
 import { uuidv7 } from "../../lib/ids.ts";
 import type { Sql } from "../store/sql.ts";
 import { toDate } from "../store/sql.ts";
-import type { Channel } from "../verification/types.ts";
+import { inboundFrom } from "../inbound/receive.ts";
+import type { Channel } from "../../lib/channels.ts";
 import type { Carrier, OutboundMessage, SendResult } from "./types.ts";
 
 export interface SandboxEntry {
@@ -65,21 +66,8 @@ export class SandboxCarrier implements Carrier {
       createdAt: toDate(r.created_at),
     }));
     if (options.includeInbound) {
-      const inbound = await this.sql.all<Raw>(
-        `SELECT id, "from", "to", body, received_at FROM inbound_messages WHERE carrier = 'sandbox' AND "from" = ?
-         ORDER BY received_at DESC LIMIT ?`,
-        [to, limit],
-      );
-      for (const r of inbound) {
-        entries.push({
-          id: r.id as string,
-          direction: "inbound",
-          channel: "sms",
-          to: (r.to as string | null) ?? null,
-          from: r.from as string,
-          body: r.body as string,
-          createdAt: toDate(r.received_at),
-        });
+      for (const r of await inboundFrom(this.sql, "sandbox", to, limit)) {
+        entries.push({ id: r.id, direction: "inbound", channel: "sms", to: r.to, from: r.from, body: r.body, createdAt: r.receivedAt });
       }
       entries.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     }

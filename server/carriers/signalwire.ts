@@ -11,7 +11,8 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import { E164_PATTERN } from "../../lib/e164.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
 import { callerNumber, createLamlCall, findLamlSend, lamlWebhooks, sayDocument, sendLamlSms, type LamlAccount } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
@@ -34,7 +35,7 @@ export const signalwireEnvSchema = (channels: readonly Channel[]) =>
       SIGNALWIRE_API_TOKEN: z.string().min(8, "must be the project's API token"),
       /** Your space: "example", "example.signalwire.com", or a base URL override for a local fake. */
       SIGNALWIRE_SPACE_URL: spaceUrl,
-      SIGNALWIRE_FROM: z.string().regex(/^\+[1-9][0-9]{6,14}$/, "must be an E.164 number of the project (+14155550100)").optional(),
+      SIGNALWIRE_FROM: z.string().regex(E164_PATTERN, "must be an E.164 number of the project (+14155550100)").optional(),
       /** Signs SignalWire's webhooks (Dashboard → API Credentials → Signing Key); not the API token. */
       SIGNALWIRE_SIGNING_KEY: z.string().min(8).optional(),
       SIGNALWIRE_VOICE: z.string().max(64).optional(),

@@ -8,7 +8,7 @@
  * no message id either: a hash of the raw body stands in, so a byte-identical retry is stored once.
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, timeoutSchema, webhookTokenSchema } from "./definition.ts";
 import { carrierError, carrierFetch, type CarrierResponse, codeForStatus, toE164, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";

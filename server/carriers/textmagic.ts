@@ -12,9 +12,9 @@
  * (`message_id`, `status`).
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, timeoutSchema, webhookTokenSchema } from "./definition.ts";
-import { carrierError, carrierFetch, type CarrierResponse, codeForStatus, toE164, withoutPlus } from "./http.ts";
+import { carrierError, carrierFetch, type CarrierResponse, codeForStatus, senderPattern, toE164, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";
 import type { Carrier, CarrierErrorCode, CarrierWebhooks, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
 import { allParams, verifyUrlToken } from "./webhooks/signatures.ts";
@@ -25,7 +25,7 @@ export const textmagicEnvSchema = () =>
     /** A v2 API key (v1 keys do not work on v2). */
     TEXTMAGIC_API_KEY: z.string().min(8, "must be a Textmagic v2 API key"),
     /** An allowed sender id or number; Textmagic's fallback sender when unset. */
-    TEXTMAGIC_FROM: z.string().regex(/^(\+?[1-9][0-9]{6,14}|[A-Za-z0-9 ]{1,11})$/, "must be a number or an alphanumeric sender id").optional(),
+    TEXTMAGIC_FROM: z.string().regex(senderPattern(true), "must be a number or an alphanumeric sender id").optional(),
     TEXTMAGIC_WEBHOOK_TOKEN: webhookTokenSchema.optional(),
     TEXTMAGIC_API_BASE_URL: baseUrlSchema("https://rest.textmagic.com"),
     TEXTMAGIC_TIMEOUT_MS: timeoutSchema,

@@ -5,15 +5,15 @@
  * send retried after a crash between "accepted" and "recorded" first asks `findSent` (docs/carriers.md).
  */
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema } from "./definition.ts";
-import { carrierError, isPhoneNumber } from "./http.ts";
+import { carrierError, isPhoneNumber, senderPattern } from "./http.ts";
 import { callerNumber, createLamlCall, findLamlSend, type LamlAccount, lamlWebhooks, sayDocument, sendLamlSms } from "./laml.ts";
 import type { Carrier, OutboundMessage, SendResult, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
 import { header, verifyTwilioStyle } from "./webhooks/signatures.ts";
 
-const sender = z.string().regex(/^(\+[1-9][0-9]{6,14}|[A-Za-z0-9 ]{1,11})$/, "must be an E.164 number (+14155550100) or an alphanumeric sender id of up to 11 characters");
+const sender = z.string().regex(senderPattern(false), "must be an E.164 number (+14155550100) or an alphanumeric sender id of up to 11 characters");
 
 export const twilioEnvSchema = (channels: readonly Channel[]) =>
   z

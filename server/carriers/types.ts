@@ -3,7 +3,7 @@
  * Adapters only move messages; codes, retries, limits and failover live in the engine.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { Channel } from "../verification/types.ts";
+import type { Channel } from "../../lib/channels.ts";
 
 export interface OutboundMessage {
   channel: Channel;

@@ -21,9 +21,10 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { Vonage as VonageClient } from "@vonage/server-sdk";
 import { z } from "zod";
-import type { Channel } from "../verification/types.ts";
+import { INTERNATIONAL_NUMBER_PATTERN } from "../../lib/e164.ts";
+import type { Channel } from "../../lib/channels.ts";
 import { baseUrlSchema, type CarrierDeps, defineCarrier, requireFor, timeoutSchema, webhookTokenSchema } from "./definition.ts";
-import { carrierError, codeForStatus, toE164, transportError, withoutPlus } from "./http.ts";
+import { carrierError, codeForStatus, isPhoneNumber, senderPattern, toE164, transportError, withoutPlus } from "./http.ts";
 import { assertSmsFits } from "./segments.ts";
 import type { Carrier, CarrierError, CarrierErrorCode, CarrierWebhooks, InboundText, OutboundMessage, SendResult, StatusUpdate, WebhookRequest } from "./types.ts";
 import { voiceLanguage } from "./voice-language.ts";
@@ -52,11 +53,11 @@ export const vonageEnvSchema = (channels: readonly Channel[]) =>
       VONAGE_API_KEY: z.string().min(1).optional(),
       VONAGE_API_SECRET: z.string().min(1).optional(),
       /** SMS sender: a number (digits, "+" allowed) or an alphanumeric id. */
-      VONAGE_FROM: z.string().regex(/^(\+?[1-9][0-9]{6,14}|[A-Za-z0-9 ]{1,11})$/, "must be a number or an alphanumeric sender id of up to 11 characters").optional(),
+      VONAGE_FROM: z.string().regex(senderPattern(true), "must be a number or an alphanumeric sender id of up to 11 characters").optional(),
       VONAGE_APPLICATION_ID: z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be the Vonage application id (a UUID)").optional(),
       VONAGE_PRIVATE_KEY: privateKeySchema.optional(),
       /** The number calls come from (a number linked to the application). */
-      VONAGE_VOICE_FROM: z.string().regex(/^\+?[1-9][0-9]{6,14}$/, "must be a phone number").optional(),
+      VONAGE_VOICE_FROM: z.string().regex(INTERNATIONAL_NUMBER_PATTERN, "must be a phone number").optional(),
       VONAGE_VOICE_LANGUAGE: z.string().regex(/^[a-z]{2,3}-[A-Z]{2}$/, "must look like en-US").default("en-US"),
       VONAGE_SIGNATURE_SECRET: z.string().min(8).optional(),
       VONAGE_SIGNATURE_METHOD: z.enum(VONAGE_SIGNATURE_METHODS).default("md5hash"),
@@ -234,7 +235,7 @@ export function vonageCarrier(config: VonageConfig, channels: readonly Channel[]
   }
 
   /** The number a call comes from: the message's own when it is a number, else VONAGE_VOICE_FROM. */
-  const callerOf = (message: OutboundMessage) => (message.from && /^\+?[1-9][0-9]{6,14}$/.test(message.from) ? message.from : (config.VONAGE_VOICE_FROM as string));
+  const callerOf = (message: OutboundMessage) => (message.from && isPhoneNumber(message.from) ? message.from : (config.VONAGE_VOICE_FROM as string));
 
   async function call(message: OutboundMessage): Promise<SendResult> {
     const from = callerOf(message);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TextgateError } from "../../lib/errors.ts";
 import { createVerificationSchema } from "../../lib/validations/verification.ts";
-import { errorResponse } from "./respond.ts";
+import { errorAsResponse, errorResponse } from "./respond.ts";
 
 describe("errorResponse", () => {
   it("maps a TextgateError to its status and body, with Retry-After rounded up", () => {
@@ -35,5 +35,32 @@ describe("errorResponse", () => {
     const response = errorResponse(new Error("password=hunter2"));
     expect(response.status).toBe(500);
     expect(response.body).toEqual({ error: { code: "internal_error", message: "Something went wrong on the server." } });
+  });
+});
+
+describe("errorAsResponse (the route handlers Next runs)", () => {
+  it("answers exactly as errorResponse, as a Fetch API Response with the JSON headers", async () => {
+    const response = errorAsResponse(new TextgateError("too_many_failed_attempts", undefined, { retryAfter: 29.5 }), { allow: "POST" });
+    expect(response.status).toBe(429);
+    expect(Object.fromEntries(response.headers)).toEqual({
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "retry-after": "30",
+      allow: "POST",
+    });
+    expect(await response.json()).toEqual(errorResponse(new TextgateError("too_many_failed_attempts")).body);
+  });
+
+  it("maps a ZodError of another copy of zod (Next's bundle) like one of this copy", async () => {
+    const foreign = Object.assign(new Error("invalid"), { name: "ZodError", issues: [{ code: "unrecognized_keys", keys: ["foo"], path: [], message: "x" }] });
+    const response = errorAsResponse(foreign);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: "invalid_request", message: expect.any(String), details: [{ path: "foo", message: "unknown field" }] } });
+  });
+
+  it("never sends the message of an unexpected error", async () => {
+    const response = errorAsResponse(new Error("SELECT * FROM secrets"));
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("secrets");
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Writing responses: every API answer is JSON with `cache-control: no-store`, and every failure goes
- * through `sendError`, the one place that turns an error into a status and an `{ error }` body.
+ * through `errorResponse`, the one place that turns an error into a status and an `{ error }` body:
+ * `sendError` writes it on a Node response, `errorAsResponse` returns it to the route handlers Next runs.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Logger } from "pino";
@@ -9,14 +10,15 @@ import { ERRORS, type ErrorBody, isTextgateError } from "../../lib/errors.ts";
 
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
+const JSON_HEADERS = { "content-type": JSON_CONTENT_TYPE, "cache-control": "no-store" } as const;
+
 export function sendRawJson(res: ServerResponse, status: number, json: string, headers?: Readonly<OutgoingHttpHeaders>): void {
   if (res.headersSent || res.destroyed) {
     if (!res.writableEnded) res.end();
     return;
   }
   res.writeHead(status, {
-    "content-type": JSON_CONTENT_TYPE,
-    "cache-control": "no-store",
+    ...JSON_HEADERS,
     "content-length": Buffer.byteLength(json),
     ...headers,
   });
@@ -25,6 +27,11 @@ export function sendRawJson(res: ServerResponse, status: number, json: string, h
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Readonly<OutgoingHttpHeaders>): void {
   sendRawJson(res, status, JSON.stringify(body), headers);
+}
+
+/** A JSON answer as a Fetch API Response, for the route handlers Next runs (app/api/). */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
 export interface ErrorResponse {
@@ -53,6 +60,11 @@ export function validationDetails(error: z.ZodError): ValidationDetail[] {
   return details;
 }
 
+/** Also a ZodError of another copy of zod (Next bundles route handlers' zod separately from this file's). */
+function isZodError(error: unknown): error is z.ZodError {
+  return error instanceof z.ZodError || (error instanceof Error && error.name === "ZodError" && Array.isArray((error as { issues?: unknown }).issues));
+}
+
 /** Maps any thrown value to the response it deserves. Pure, so it is easy to test. */
 export function errorResponse(error: unknown): ErrorResponse {
   if (isTextgateError(error)) {
@@ -61,7 +73,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     if (error.code === "unauthorized") headers["www-authenticate"] = "Bearer";
     return { status: error.status, body: error.toBody(), headers };
   }
-  if (error instanceof z.ZodError) {
+  if (isZodError(error)) {
     return {
       status: ERRORS.invalid_request.status,
       body: { error: { code: "invalid_request", message: ERRORS.invalid_request.message, details: validationDetails(error) } },
@@ -83,4 +95,10 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger, c
   const response = errorResponse(error);
   if (response.status >= 500) logger.error({ err: error, ...context }, "API request failed");
   sendJson(res, response.status, response.body, response.headers);
+}
+
+/** errorResponse as a Fetch API Response; `headers` are added (an `allow`, say). */
+export function errorAsResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  const response = errorResponse(error);
+  return jsonResponse(response.body, response.status, { ...response.headers, ...headers });
 }

@@ -7,9 +7,7 @@ import type { Logger } from "pino";
 import type { ApiKeyIdentity } from "../api-keys.ts";
 import type { SandboxEntry } from "../carriers/sandbox.ts";
 import type { SandboxCaller } from "../sandbox-access.ts";
-import type { Carrier } from "../carriers/types.ts";
-import type { EventBus } from "../events/bus.ts";
-import type { Sql } from "../store/sql.ts";
+import type { Carrier, StatusUpdate } from "../carriers/types.ts";
 import type { Db } from "../db/client.ts";
 import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
@@ -24,6 +22,8 @@ export interface ApiEngine {
   cancel(id: string): Promise<VerificationView>;
   approve(id: string): Promise<VerificationView>;
   resend(id: string, options?: { channel?: Channel }): Promise<VerificationView>;
+  /** A carrier's delivery receipt; true when it moved the delivery (server/http/routes/webhooks.ts). */
+  applyCarrierReceipt(carrier: string, update: StatusUpdate): Promise<boolean>;
 }
 
 export interface ApiSandbox {
@@ -61,13 +61,8 @@ export interface ApiRuntime {
   engine: ApiEngine;
   sandbox: ApiSandbox | null;
   inbound: ApiInbound;
-  /**
-   * For carrier webhooks (/api/webhooks/*): the configured carriers, the SQL store (delivery receipts)
-   * and the event bus. The real runtime has all three; without them the webhook routes answer 404.
-   */
+  /** For carrier webhooks (/api/webhooks/*): the configured carriers; without them those routes answer 404. */
   carriers?: { byId(id: string): Carrier | undefined };
-  sql?: Sql;
-  events?: Pick<EventBus, "publish">;
   /** Webhook endpoints and the event stream (server/webhooks/); without them those routes answer 404. */
   webhooks?: Webhooks;
 }

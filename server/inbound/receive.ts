@@ -4,7 +4,7 @@
  */
 import { uuidv7 } from "../../lib/ids.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { Sql } from "../store/sql.ts";
+import { type Sql, toDate } from "../store/sql.ts";
 
 export interface InboundInput {
   carrier: string;
@@ -13,6 +13,24 @@ export interface InboundInput {
   to?: string | null;
   body: string;
   carrierMessageId?: string | null;
+}
+
+export interface StoredInbound {
+  id: string;
+  from: string;
+  to: string | null;
+  body: string;
+  receivedAt: Date;
+}
+
+/** The texts `from` sent through `carrier`, newest first (the sandbox handset shows its replies). */
+export async function inboundFrom(sql: Sql, carrier: string, from: string, limit: number): Promise<StoredInbound[]> {
+  const rows = await sql.all<Record<string, unknown>>(
+    `SELECT id, "from", "to", body, received_at FROM inbound_messages WHERE carrier = ? AND "from" = ?
+     ORDER BY received_at DESC LIMIT ?`,
+    [carrier, from, limit],
+  );
+  return rows.map((r) => ({ id: r.id as string, from: r.from as string, to: (r.to as string | null) ?? null, body: r.body as string, receivedAt: toDate(r.received_at) }));
 }
 
 export class InboundService {
@@ -38,5 +56,10 @@ export class InboundService {
     }
     this.events.publish("inbound.received", { inboundId: id, carrier: input.carrier, from: input.from, to: input.to ?? null, body: input.body });
     return { id, duplicate: false };
+  }
+
+  /** Records what a text answered (`socket-unit:<connection id>`, say), for the audit trail. */
+  async markMatched(inboundId: string, matchedTo: string): Promise<void> {
+    await this.sql.run(`UPDATE inbound_messages SET matched_to = ? WHERE id = ?`, [matchedTo, inboundId]);
   }
 }

@@ -5,7 +5,7 @@
  * - a right code approves at most once: `status = 'pending' AND attempts < max AND expires_at > now`;
  * - wrong codes never count more than `maxAttempts`: the same condition guards the increment;
  * - after approval, expiry, cancellation or the last attempt, check answers verification_not_found
- *   for every case alike (seed 003); the stored status tells them apart.
+ *   for every case alike (as SignalWire's MFA API does); the stored status tells them apart.
  * Long-term guessing: wrong codes in a row per number, on every surface, lock the number for a doubling
  * delay and at most 100 a day (guess-limits.ts); a locked check is refused before the code is looked at.
  * Before anything is stored or sent: the destination policy (country allow-list, blocked line types) and
@@ -20,6 +20,7 @@ import type { Logger } from "pino";
 import { TextgateError } from "../../lib/errors.ts";
 import { type LineType, parsePhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
+import type { StatusUpdate } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
 import { isUniqueViolation } from "../store/sql.ts";
@@ -46,7 +47,7 @@ import type {
 } from "./types.ts";
 import { PRESET_VALIDITY_SECONDS, resolveWorkflow, stepDueTimes } from "./workflows.ts";
 
-/** Seed 002: a verification can be canceled no earlier than 30 seconds after it was created (the default). */
+/** Textmagic's Verify API (docs/compat/textmagic.md): a verification can be canceled no earlier than 30 seconds after it was created (the default). */
 export const CANCEL_MIN_AGE_SECONDS = 30;
 
 export interface EngineDefaults {
@@ -255,6 +256,50 @@ export class VerificationEngine {
     return records.map((r) => summarize(r.status === "pending" && r.expiresAt <= now ? { ...r, status: "expired", finishedAt: r.finishedAt ?? r.expiresAt } : r));
   }
 
+  /**
+   * Whether the verification a check named (by id, or the newest to a number and purpose) is unexpired
+   * but out of attempts: the compat APIs answer that with their vendor's "max attempts" instead of "not found".
+   */
+  async isOutOfAttempts(ref: { id: string } | { to: string; purpose?: string }): Promise<boolean> {
+    let record: VerificationRecord | null;
+    if ("id" in ref) record = await this.repo.findById(ref.id);
+    else {
+      const phone = parsePhone(ref.to);
+      record = phone ? await this.repo.findNewest(phone.e164, ref.purpose ?? "verify") : null;
+    }
+    return record !== null && record.status === "max_attempts_reached" && record.expiresAt > this.clock();
+  }
+
+  /**
+   * A carrier's delivery receipt (POST /api/webhooks/:carrier/status): moves the delivery forward and
+   * publishes verification.delivery_updated; a replay, a late "sent" or an unknown receipt changes and
+   * publishes nothing (repository.applyCarrierStatus). True when the delivery changed.
+   */
+  async applyCarrierReceipt(carrier: string, update: StatusUpdate): Promise<boolean> {
+    const failed = update.status === "failed";
+    const changed = await this.repo.applyCarrierStatus({
+      carrier,
+      carrierMessageId: update.carrierMessageId,
+      deliveryId: update.deliveryId,
+      status: update.status,
+      errorCode: failed ? "carrier_undelivered" : undefined,
+      error: failed ? `${carrier} reported the message undelivered${update.carrierError ? ` (${update.carrierError})` : ""}` : undefined,
+      at: this.clock(),
+    });
+    if (!changed) return false;
+    const { deliveryId, verificationId, to, purpose, surface, status } = changed;
+    this.deps.events.publish("verification.delivery_updated", {
+      verificationId,
+      to,
+      purpose,
+      surface,
+      deliveryId,
+      status,
+      ...(failed ? { errorCode: "carrier_undelivered" } : {}),
+    });
+    return true;
+  }
+
   /** The newest checkable verification to a number, or null. */
   async findPending(to: string, options: { country?: string; purpose?: string } = {}): Promise<VerificationView | null> {
     const phone = parsePhone(to, options.country);
@@ -317,7 +362,7 @@ export class VerificationEngine {
     return { valid: false, status, attemptsLeft, verification: summary };
   }
 
-  /** Cancels a pending verification; by default refused in its first 30 seconds (seed 002). */
+  /** Cancels a pending verification; by default refused in its first 30 seconds (Textmagic's rule). */
   async cancel(id: string, options: { enforceMinimumAge?: boolean } = {}): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);

@@ -1,5 +1,5 @@
 /**
- * Default message texts. Seed 002 lists the locales textgate accepts (language-region); every language
+ * Default message texts. Textmagic's Verify API (docs/compat/textmagic.md) lists the locales textgate accepts (language-region); every language
  * of that list has a translation here. The SMS texts of languages that need UCS-2 (one segment: 70
  * characters) are short, so that with the validity sentence and the origin-bound line (messages.ts) a
  * code still goes in one segment. `{brand}` and `{code}` are filled in by messages.ts; `{wait}` in
@@ -40,7 +40,7 @@ export const TEXTS: Record<string, LocaleTexts> = {
   "zh-tw": { sms: "您的{brand}驗證碼是{code}", validity: "，{duration}內有效。", minutes: "{n}分鐘", hours: "{n}小時", voice: "您的{brand}驗證碼是{code}。再說一遍，您的驗證碼是{code}。", guessing: "{brand}：此號碼已多次輸入錯誤驗證碼。驗證將暫停{wait}。如非本人操作，請勿向任何人透露驗證碼。" },
 };
 
-/** The locales seed 002 names; a bare language (en, de, …) is accepted too. */
+/** The locales Textmagic's Verify API names; a bare language (en, de, …) is accepted too. */
 export const SEED_LOCALES = [
   "de-de", "en-au", "en-gb", "en-us", "en-in", "es-es", "es-mx", "es-us", "fr-ca", "fr-fr", "is-is", "it-it",
   "ja-jp", "ko-kr", "nl-nl", "pl-pl", "pt-pt", "pt-br", "ro-ro", "ru-ru", "sv-se", "tr-tr", "zh-cn", "zh-tw",
@@ -62,7 +62,7 @@ export function textsFor(locale: string): LocaleTexts {
   return TEXTS[locale] ?? TEXTS[locale.slice(0, 2)] ?? (TEXTS.en as LocaleTexts);
 }
 
-/** The locale a number's country suggests (seed 002: a 33… number gets French), when textgate has it. */
+/** The locale a number's country suggests (a 33… number gets French), when textgate has it. */
 const COUNTRY_LOCALE: Record<string, string> = {
   DE: "de-de", AT: "de", CH: "de", LI: "de", GB: "en-gb", US: "en-us", AU: "en-au", IN: "en-in", IE: "en", NZ: "en", CA: "en",
   ES: "es-es", MX: "es-mx", AR: "es", CL: "es", CO: "es", PE: "es", FR: "fr-fr", BE: "fr", LU: "fr", IT: "it-it",

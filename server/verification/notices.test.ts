@@ -1,10 +1,10 @@
 /**
  * The notice catalog (notice-locales.ts) and its renderer (notices.ts): every key in every locale of the
  * code texts, the same placeholders as English, the brand in each, one SMS segment (GSM-7 or UCS-2,
- * counted by server/carriers/segments.ts) with representative values, and the locale choice.
+ * counted by lib/sms-segments.ts) with representative values, and the locale choice.
  */
 import { describe, expect, it } from "vitest";
-import { smsParts } from "../carriers/segments.ts";
+import { smsParts } from "../../lib/sms-segments.ts";
 import { TEXTS } from "./locales.ts";
 import { NOTICE_TEXTS, type NoticeKey, UNBRANDED_NOTICES } from "./notice-locales.ts";
 import { fillPlaceholders, noticeLocale, renderNotice, unitNotice } from "./notices.ts";
@@ -16,7 +16,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{([a-zA-Z]+)\}/g)].ma
 /** Values as they come: a name with a masked number, an app's socket path, a 4-character reference. */
 const SAMPLE = {
   yes: "YES",
-  who: "Ada (+1•••123)",
+  who: "Ada (+1•••••••123)",
   path: "/ws/chat",
   ref: "K7Q2",
   count: 2,
@@ -58,8 +58,8 @@ describe("notice catalog", () => {
 
 describe("renderNotice", () => {
   it("fills the brand and values, with a masked number in GSM-7 so an English text keeps 160 characters", () => {
-    const text = renderNotice("ownerAlert", { locale: "en-us", brand: "Acme", values: { who: "Ada (+1•••123)", path: "/ws/chat" } });
-    expect(text).toBe("Acme: Ada (+1***123) is connecting to /ws/chat.");
+    const text = renderNotice("ownerAlert", { locale: "en-us", brand: "Acme", values: { who: "Ada (+1•••••••123)", path: "/ws/chat" } });
+    expect(text).toBe("Acme: Ada (+1*******123) is connecting to /ws/chat.");
     expect(smsParts(text).encoding).toBe("GSM-7");
   });
 
@@ -69,7 +69,7 @@ describe("renderNotice", () => {
   });
 
   it("fills an operator's own text the same way, leaving unknown braces alone", () => {
-    expect(fillPlaceholders("{who} on {path} {other}", { who: "Ada (+1•••123)", path: "/p" })).toBe("Ada (+1***123) on /p {other}");
+    expect(fillPlaceholders("{who} on {path} {other}", { who: "Ada (+1•••••••123)", path: "/p" })).toBe("Ada (+1*******123) on /p {other}");
   });
 });
 

@@ -165,6 +165,12 @@ export class VerificationRepository {
     return row ? mapVerification(row) : null;
   }
 
+  /** The newest verification to this number and purpose, whatever its status. */
+  async findNewest(to: string, purpose: string): Promise<VerificationRecord | null> {
+    const row = await this.sql.get<Raw>(`SELECT ${V_COLUMNS} FROM verifications WHERE "to" = ? AND purpose = ? ORDER BY created_at DESC LIMIT 1`, [to, purpose]);
+    return row ? mapVerification(row) : null;
+  }
+
   /**
    * The newest verifications first, at most `limit`, optionally of one status (as it reads at `now`: a
    * pending row past its expiry counts as expired) and one surface.

@@ -3,11 +3,9 @@ import type { Channel, CreateVerificationRequest, WorkflowStep } from "../../lib
 
 export type { Channel, WorkflowStep };
 
-export const VERIFICATION_STATUSES = ["pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"] as const;
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+import type { DeliveryStatus, VerificationStatus } from "../../lib/statuses.ts";
 
-export const DELIVERY_STATUSES = ["scheduled", "sending", "sent", "delivered", "failed", "dropped"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES, VERIFICATION_STATUSES, type DeliveryStatus, type VerificationStatus } from "../../lib/statuses.ts";
 
 /** Which API surface created a verification. */
 export const SURFACES = ["native", "twilio", "textmagic", "signalwire", "vonage", "auth", "socket"] as const;

@@ -1,6 +1,6 @@
 /**
  * Delivery workflows: ordered steps, each a channel and a wait after the previous step.
- * The seven presets are Textmagic's (seed 002): 60 s between steps, 300 s validity.
+ * The seven presets are Textmagic's (docs/compat/textmagic.md): 60 s between steps, 300 s validity.
  */
 import { TextgateError } from "../../lib/errors.ts";
 import type { Channel, WorkflowStep } from "./types.ts";
@@ -17,7 +17,7 @@ export const WORKFLOW_PRESETS: Record<number, readonly WorkflowStep[]> = {
   7: [step("voice", 0)],
 };
 
-/** Validity of a preset workflow's code, in seconds (seed 002: "Request expires after 300 seconds"). */
+/** Validity of a preset workflow's code, in seconds (Textmagic: "Request expires after 300 seconds"). */
 export const PRESET_VALIDITY_SECONDS = 300;
 
 export interface ResolvedWorkflow {

@@ -54,7 +54,8 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
   const { config, logger } = runtime;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false });
   const hub = new Hub();
-  const replies = new ReplyRouter(runtime.events, runtime.sql, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
+  const sessions = sessionStoreOf(runtime);
+  const replies = new ReplyRouter(runtime.events, runtime.inbound, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const secretKey = sharedSecretKey(config.TEXTGATE_SECRET);
   const node = newNodeId();
   const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
@@ -91,7 +92,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
     allowedOrigins: allowedOrigins(config),
     cookieName: sessionCookieName(config.PUBLIC_URL),
     secret: config.NEXTAUTH_SECRET,
-    sessions: sessionStoreOf(runtime),
+    sessions,
     maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
     count: (userId) => hub.count(userId),
   };
@@ -130,18 +131,7 @@ export function createSocketServer(runtime: Runtime, definitions: SessionDefinit
   });
   const stopHeartbeat = startHeartbeat(hub, {
     intervalMs: config.WS_HEARTBEAT_MS,
-    validSessions: async (ids) => {
-      const valid = new Set<string>();
-      const now = new Date();
-      for (let i = 0; i < ids.length; i += 500) {
-        const rows = await runtime.prisma.authSession.findMany({
-          where: { id: { in: ids.slice(i, i + 500) }, revokedAt: null, expiresAt: { gt: now } },
-          select: { id: true },
-        });
-        for (const row of rows) valid.add(row.id);
-      }
-      return valid;
-    },
+    validSessions: (ids) => sessions.stillValid(ids),
     onError: (error) => logger.error({ err: error }, "socket heartbeat failed"),
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../lib/socket/protocol.ts";
 import { EventBus } from "../events/bus.ts";
-import { describeUser, maskPhone, OwnerDesk, parseOwnerReply } from "./owner.ts";
+import { describeUser, OwnerDesk, parseOwnerReply } from "./owner.ts";
 import type { OwnerRequestStore, StoredOwnerRequest } from "./owner-requests.ts";
 import type { UnitContext } from "./sessions.ts";
 import { noticeFor } from "../verification/notices.ts";
@@ -93,10 +93,9 @@ describe("owner replies", () => {
     expect(parseOwnerReply("")).toBeNull();
   });
 
-  it("masks the number and names the user", () => {
-    expect(maskPhone("+12125550123")).toBe("+1•••123");
-    expect(describeUser(USER)).toBe("Ada (+1•••123)");
-    expect(describeUser({ name: null, phone: "+12125550123" })).toBe("+1•••123");
+  it("names the user with the number masked as everywhere else (lib/phone.ts)", () => {
+    expect(describeUser(USER)).toBe("Ada (+1•••••••123)");
+    expect(describeUser({ name: null, phone: "+12125550123" })).toBe("+1•••••••123");
   });
 });
 
@@ -107,8 +106,8 @@ describe("owner-alert unit", () => {
     expect(await ownerAlert().run?.(ctx)).toEqual({ ok: true });
     // Each owner in the language of their number; the masked number in GSM-7 ("*"), so the text keeps 160 characters.
     expect(texts).toEqual([
-      ...[OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1***123) is connecting to /ws/demo/owner-alert." })),
-      { to: "+4915112345678", body: "textgate: Ada (+1***123) verbindet sich mit /ws/demo/owner-alert." },
+      ...[OWNER, "+12125559002"].map((to) => ({ to, body: "textgate: Ada (+1*******123) is connecting to /ws/demo/owner-alert." })),
+      { to: "+4915112345678", body: "textgate: Ada (+1*******123) verbindet sich mit /ws/demo/owner-alert." },
     ]);
     expect(sent).toEqual([]);
     expect(await desk.requests()).toEqual([]);
@@ -121,8 +120,8 @@ describe("owner-alert unit", () => {
     await tick();
     const reference = (sent[0] as { reference: string }).reference;
     expect(sent).toEqual([{ type: "pending", unit: "owner-approval", reference }]);
-    expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1***123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
-    expect(await desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••123)" })]);
+    expect(texts).toEqual([{ to: OWNER, body: `textgate: Ada (+1*******123) is connecting to /ws/demo/owner-alert. Reply ACCEPT ${reference} or DENY ${reference}.` }]);
+    expect(await desk.requests()).toEqual([expect.objectContaining({ reference, connectionId: "c1", userId: "u1", who: "Ada (+1•••••••123)" })]);
     inbound(USER.phone, `ACCEPT ${reference}`);
     inbound(OWNER, "ACCEPT ZZZZ");
     await tick();
@@ -134,7 +133,7 @@ describe("owner-alert unit", () => {
     await tick();
     expect(texts.slice(1)).toEqual([
       { to: OWNER, body: "textgate: ZZZZ is not waiting for a decision (already decided, timed out or unknown)." },
-      { to: OWNER, body: `textgate: Accepted ${reference}: Ada (+1***123) is now connected to /ws/demo/owner-alert.` },
+      { to: OWNER, body: `textgate: Accepted ${reference}: Ada (+1*******123) is now connected to /ws/demo/owner-alert.` },
     ]);
   });
 
@@ -160,8 +159,8 @@ describe("owner-alert unit", () => {
     await tick();
     expect(texts.filter((t) => !t.body.includes("is connecting to")).map((t) => t.body)).toEqual([
       "textgate: 2 requests are waiting: reply ACCEPT <reference> or DENY <reference>.",
-      `textgate: Denied ${refB}: Ada (+1***123) is not connected to /ws/demo/owner-alert.`,
-      `textgate: Accepted ${refA}: Ada (+1***123) is now connected to /ws/demo/owner-alert.`,
+      `textgate: Denied ${refB}: Ada (+1*******123) is not connected to /ws/demo/owner-alert.`,
+      `textgate: Accepted ${refA}: Ada (+1*******123) is now connected to /ws/demo/owner-alert.`,
       "textgate: No request is waiting for a decision.",
     ]);
   });

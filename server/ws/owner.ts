@@ -15,6 +15,7 @@
  */
 import crypto from "node:crypto";
 import { TextgateError } from "../../lib/errors.ts";
+import { maskPhone } from "../../lib/phone.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
 import type { OwnerRequestStore } from "./owner-requests.ts";
@@ -25,7 +26,7 @@ export interface OwnerRequest {
   reference: string;
   connectionId: string;
   userId: string;
-  /** The user's name and masked number, e.g. "Ada (+1•••123)". */
+  /** The user's name and masked number, e.g. "Ada (+1•••••••123)". */
   who: string;
   path: string;
   createdAt: string;
@@ -74,11 +75,6 @@ export function getOwnerConsole(): OwnerConsole | null {
 /** What an owner is texted back after answering by SMS, so a decision never goes unconfirmed. */
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REFERENCE_LENGTH = 4;
-
-/** "+1•••123": the country prefix and the last three digits. */
-export function maskPhone(phone: string): string {
-  return phone.length <= 6 ? "•••" : `${phone.slice(0, 2)}•••${phone.slice(-3)}`;
-}
 
 export function describeUser(user: { name: string | null; phone: string }): string {
   const masked = maskPhone(user.phone);

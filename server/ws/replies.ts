@@ -4,7 +4,7 @@
  * later unit); a text that matches nothing is ignored (the inbound path has already stored it).
  */
 import type { EventBus } from "../events/bus.ts";
-import type { Sql } from "../store/sql.ts";
+import type { InboundService } from "../inbound/receive.ts";
 
 interface Waiter {
   connectionId: string;
@@ -16,7 +16,7 @@ export class ReplyRouter {
   private readonly byPhone = new Map<string, Set<Waiter>>();
   private readonly unsubscribe: () => void;
 
-  constructor(events: EventBus, private readonly sql: Sql, private readonly onError: (error: unknown) => void) {
+  constructor(events: EventBus, private readonly inbound: Pick<InboundService, "markMatched">, private readonly onError: (error: unknown) => void) {
     this.unsubscribe = events.subscribe("inbound.received", (event) => this.received(event.data.inboundId, event.data.from, event.data.body));
   }
 
@@ -54,7 +54,7 @@ export class ReplyRouter {
       const outcome = waiter.match(body);
       if (!outcome) continue;
       waiter.resolve(outcome);
-      this.sql.run(`UPDATE inbound_messages SET matched_to = ? WHERE id = ?`, [`socket-unit:${waiter.connectionId}`, inboundId]).catch(this.onError);
+      this.inbound.markMatched(inboundId, `socket-unit:${waiter.connectionId}`).catch(this.onError);
       return;
     }
   }

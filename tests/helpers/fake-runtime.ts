@@ -113,6 +113,10 @@ export function createFakeEngine() {
       calls.push({ method: "resend", args: [id, options] });
       return { ...find(id), sends: 2 };
     },
+    async applyCarrierReceipt(carrier, update) {
+      calls.push({ method: "applyCarrierReceipt", args: [carrier, update] });
+      return false; // the fake store has no deliveries for a receipt to move
+    },
   };
   return { engine, calls, store };
 }

@@ -1,5 +1,5 @@
 /**
- * The SignalWire MFA compatible API (/compat/signalwire), driven with the exact requests of seed 003's
+ * The SignalWire MFA compatible API (/compat/signalwire), driven with the exact requests of SignalWire's MFA
  * curl examples (as fetch; the numbers made valid), against a real server on SQLite and PostgreSQL.
  */
 import crypto from "node:crypto";
@@ -54,7 +54,7 @@ describeEachDatabase(variants, "SignalWire MFA compat", (database) => {
     expect((await sentMessages(server.request, to))[0]?.channel).toBe("voice");
   });
 
-  it("the seed's full example: from, message, allow_alpha, token_length 8, valid_for 7200, max_attempts 4", async () => {
+  it("SignalWire's full example: from, message, allow_alpha, token_length 8, valid_for 7200, max_attempts 4", async () => {
     const to = uniquePhone();
     const sent = await curl("/api/relay/rest/mfa/sms", {
       to,

@@ -106,7 +106,7 @@ describeEachDatabase(variants, "Textmagic Verify compat", (database) => {
     }
   });
 
-  it("takes seed 002's own example, 447860021130 (international digits without +), and the same number with +", async () => {
+  it("takes Textmagic's own example, 447860021130 (international digits without +), and the same number with +", async () => {
     // @see issue 10 item 10: this answered 400 "not a valid phone number".
     const sent = await api.sendPhoneVerificationCodeTFA({ phone: "447860021130", brand: "Acme", codeLength: 4, workflowId: 6 });
     expect((await server.request("GET", `/api/v1/verifications/${sent.verifyId}`)).body).toMatchObject({ to: "+447860021130", status: "pending" });

@@ -1,9 +1,9 @@
 /**
  * `textgate/client` (lib/client/) against a real server: every call of the typed client, refusals as
- * TextgateError with the dictionary's code, and the event stream resuming from the last event it yielded.
+ * TextgateRequestError with the dictionary's code, and the event stream resuming from the last event it yielded.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTextgateClient, isTextgateError, TextgateError, type StreamedEvent, type TextgateClient } from "../../lib/client/index.ts";
+import { createTextgateClient, isTextgateRequestError, TextgateRequestError, type StreamedEvent, type TextgateClient } from "../../lib/client/index.ts";
 import { parseFrames } from "../../lib/client/event-stream.ts";
 import { uniquePhone } from "../helpers/phones.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
@@ -21,13 +21,13 @@ afterAll(async () => {
   await Promise.all([server?.stop(), receiver?.close()]);
 });
 
-async function refusal(promise: Promise<unknown>): Promise<TextgateError> {
+async function refusal(promise: Promise<unknown>): Promise<TextgateRequestError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(isTextgateError(error), String(error)).toBe(true);
-  return error as TextgateError;
+  expect(isTextgateRequestError(error), String(error)).toBe(true);
+  return error as TextgateRequestError;
 }
 
 /** The code the sandbox texted to `to`, read through the client the way a host's test would. */
@@ -92,7 +92,7 @@ describe("verifications", () => {
       fetch: async () => new Response("<html>Bad gateway</html>", { status: 502, headers: { "content-type": "text/html", "retry-after": "7" } }),
     });
     const error = await refusal(proxy.verifications.get("x"));
-    expect(error).toMatchObject({ code: "internal_error", retryAfter: 7 });
+    expect(error).toMatchObject({ code: "http_502", status: 502, retryAfter: 7 });
   });
 });
 

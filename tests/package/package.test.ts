@@ -106,12 +106,12 @@ describe("the packed tarball", () => {
 
   it("is imported by Node through `exports`", () => {
     const script = `
-      import { createTextgateClient, TextgateError } from "textgate/client";
+      import { createTextgateClient, TextgateRequestError } from "textgate/client";
       import { codeIn, textgateFixtures } from "textgate/playwright";
       const client = createTextgateClient({ baseUrl: "https://verify.example.com", apiKey: "k",
         fetch: async () => new Response(JSON.stringify({ error: { code: "verification_not_found", message: "gone" } }), { status: 404 }) });
       const error = await client.verifications.get("x").catch((e) => e);
-      console.log(JSON.stringify({ ok: error instanceof TextgateError, code: error.code, fixtures: Object.keys(textgateFixtures({ baseUrl: "x", apiKey: "y" })).sort(), code2: codeIn("Your code is 123456\\n\\n@example.com #123456") }));
+      console.log(JSON.stringify({ ok: error instanceof TextgateRequestError, code: error.code, fixtures: Object.keys(textgateFixtures({ baseUrl: "x", apiKey: "y" })).sort(), code2: codeIn("Your code is 123456\\n\\n@example.com #123456") }));
     `;
     fs.writeFileSync(path.join(host, "import.mjs"), script);
     expect(JSON.parse(run(process.execPath, ["import.mjs"], host))).toEqual({

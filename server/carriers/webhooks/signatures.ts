@@ -1,6 +1,8 @@
 /**
- * Webhook signature algorithms, written from the carriers' documentation (docs/carriers.md,
- * ../shared/reference/providers.md §1.4, §2.4, §5.2). Every comparison is constant-time.
+ * Webhook signature algorithms, written from the carriers' documentation (docs/carriers.md;
+ * https://developer.vonage.com/getting-started/concepts/signing-messages,
+ * https://www.twilio.com/docs/usage/webhooks/webhooks-security,
+ * https://developer.signalwire.com/guides/webhook-security). Every comparison is constant-time.
  */
 import crypto from "node:crypto";
 import type { WebhookRequest } from "../types.ts";

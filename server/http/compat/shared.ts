@@ -6,6 +6,7 @@
  * Compat routes are registered with `auth: false` and never throw to the API's sendError: each one
  * answers its own vendor's error bodies through `guard`, so an official client can parse every failure.
  */
+import { INTERNATIONAL_DIGITS_PATTERN } from "../../../lib/e164.ts";
 import { TextgateError } from "../../../lib/errors.ts";
 import { type ApiKeyAuthenticator, type ApiKeyIdentity, createApiKeyAuthenticator } from "../../api-keys.ts";
 import type { VerificationView } from "../../verification/types.ts";
@@ -18,6 +19,8 @@ export interface CompatEngine extends ApiEngine {
   cancel(id: string, options?: { enforceMinimumAge?: boolean }): Promise<VerificationView>;
   nextStep(id: string): Promise<VerificationView>;
   findPending(to: string, options?: { country?: string; purpose?: string }): Promise<VerificationView | null>;
+  /** Unexpired but out of attempts: the vendors' "max attempts reached" rather than "not found". */
+  isOutOfAttempts(ref: { id: string } | { to: string; purpose?: string }): Promise<boolean>;
 }
 
 export function compatEngine(runtime: ApiRuntime): CompatEngine {
@@ -132,10 +135,10 @@ export function textgateCode(error: unknown): string | null {
 /**
  * A number in the international format Vonage and Textmagic document: E.164 digits without the `+`
  * (Vonage Verify v2 `workflow[].to`: "in the E.164 format, don't use a leading + or 00"; Textmagic's
- * example `447860021130`, seed 002). Such digits get their `+` back; anything else (already with `+`,
+ * example `447860021130`, docs/compat/textmagic.md). Such digits get their `+` back; anything else (already with `+`,
  * or not a number at all) is left for parsePhone to judge.
  */
 export function fromInternationalDigits(phone: string): string {
   const text = phone.trim();
-  return /^[1-9][0-9]{6,14}$/.test(text) ? `+${text}` : phone;
+  return INTERNATIONAL_DIGITS_PATTERN.test(text) ? `+${text}` : phone;
 }

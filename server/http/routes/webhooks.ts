@@ -7,14 +7,13 @@
  *
  * - Inbound texts go to the one inbound path (runtime.inbound.receive), which stores a carrier message
  *   id once: a replayed webhook is a no-op.
- * - Receipts move a delivery forward only (repository.applyCarrierStatus); a replay or a late "sent"
- *   changes nothing and publishes nothing.
+ * - Receipts go to the engine (engine.applyCarrierReceipt), which moves a delivery forward only; a
+ *   replay or a late "sent" changes nothing and publishes nothing.
  * - Unknown or ignorable payloads (a status we do not track, a binary text) are answered 200, so the
  *   carrier does not retry them for a day.
  */
 import { TextgateError } from "../../../lib/errors.ts";
 import type { CarrierWebhooks, WebhookKind, WebhookRequest } from "../../carriers/types.ts";
-import { VerificationRepository } from "../../verification/repository.ts";
 import { isFormContentType, isJsonContentType, parseFormBody, parseJsonBytes, readRawBody } from "../body.ts";
 import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "../types.ts";
 
@@ -28,15 +27,15 @@ function xml(body: string, contentType = "text/xml; charset=utf-8"): Reply {
 interface WebhookTarget {
   carrierId: string;
   webhooks: CarrierWebhooks;
-  runtime: ApiRuntime & Required<Pick<ApiRuntime, "sql" | "events">>;
+  runtime: ApiRuntime;
 }
 
 function target(ctx: RequestContext): WebhookTarget {
   const { runtime } = ctx;
   const carrierId = ctx.params.carrier ?? "";
   const carrier = runtime.carriers?.byId(carrierId);
-  if (!carrier?.webhooks || !runtime.sql || !runtime.events) throw new TextgateError("not_found");
-  return { carrierId, webhooks: carrier.webhooks, runtime: runtime as WebhookTarget["runtime"] };
+  if (!carrier?.webhooks) throw new TextgateError("not_found");
+  return { carrierId, webhooks: carrier.webhooks, runtime };
 }
 
 /** Reads the request once into the shape adapters verify and parse. */
@@ -94,29 +93,8 @@ export async function statusWebhook(ctx: RequestContext): Promise<Reply> {
   const { t, request } = await authenticated(ctx, "status");
   const update = t.webhooks.status(request);
   if (!update) return RECEIVED;
-  const failed = update.status === "failed";
-  const changed = await new VerificationRepository(t.runtime.sql).applyCarrierStatus({
-    carrier: t.carrierId,
-    carrierMessageId: update.carrierMessageId,
-    deliveryId: update.deliveryId,
-    status: update.status,
-    errorCode: failed ? "carrier_undelivered" : undefined,
-    error: failed ? `${t.carrierId} reported the message undelivered${update.carrierError ? ` (${update.carrierError})` : ""}` : undefined,
-    at: new Date(),
-  });
-  if (changed) {
-    const { deliveryId, verificationId, to, purpose, surface, status } = changed;
-    t.runtime.events.publish("verification.delivery_updated", {
-      verificationId,
-      to,
-      purpose,
-      surface,
-      deliveryId,
-      status,
-      ...(failed ? { errorCode: "carrier_undelivered" } : {}),
-    });
-  }
-  t.runtime.logger.info({ carrier: t.carrierId, status: update.status, applied: changed !== null }, "delivery receipt");
+  const applied = await t.runtime.engine.applyCarrierReceipt(t.carrierId, update);
+  t.runtime.logger.info({ carrier: t.carrierId, status: update.status, applied }, "delivery receipt");
   return RECEIVED;
 }
 

@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../../lib/socket/protocol.ts";
 import { EventBus } from "../../events/bus.ts";
-import type { Sql } from "../../store/sql.ts";
 import { sharedSecretKey } from "../index.ts";
 import { ReplyRouter } from "../replies.ts";
 import type { UnitContext } from "../sessions.ts";
@@ -15,8 +14,7 @@ const key = sharedSecretKey("s".repeat(40));
 function setup() {
   const events = new EventBus();
   const matched: string[] = [];
-  const sql = { run: async (_q: string, params: readonly unknown[]) => (matched.push(String(params[1])), 1) } as unknown as Sql;
-  const router = new ReplyRouter(events, sql, () => {});
+  const router = new ReplyRouter(events, { markMatched: async (inboundId) => void matched.push(inboundId) }, () => {});
   const texts: string[] = [];
   const sent: (PendingMessage | ServerMessage)[] = [];
   const abort = new AbortController();

@@ -1,6 +1,6 @@
 /**
  * SignalWire REST error bodies: `{ errors: [{ type, code, message, attribute, url }] }` (the shape of
- * SignalWire's REST APIs; seed 003 documents only the statuses: 404 in its four cases).
+ * SignalWire's REST APIs; its MFA reference documents only the statuses: 404 in its four cases).
  */
 import { z } from "zod";
 import { isTextgateError } from "../../../../lib/errors.ts";

@@ -1,5 +1,5 @@
 /**
- * SignalWire's MFA API (seed 003), mounted at /compat/signalwire: replace
+ * SignalWire's MFA API (docs/compat/signalwire.md), mounted at /compat/signalwire: replace
  * `https://<space>.signalwire.com` with `https://textgate.example/compat/signalwire`. HTTP Basic
  * `ProjectID:AuthToken`, any ProjectID, a textgate API key as AuthToken.
  *
@@ -25,7 +25,7 @@ const requestSchema = z
     token_length: z.number().int().min(4).max(20).default(6),
     max_attempts: z.number().int().min(1).max(20).default(3),
     allow_alphas: z.boolean().optional(),
-    /** The key seed 003's own example uses. */
+    /** The key SignalWire's own MFA example uses. */
     allow_alpha: z.boolean().optional(),
     valid_for: z.number().int().min(0).max(604_800).default(3600),
   });

@@ -1,9 +1,9 @@
 /**
- * Textmagic's Verify API (seed 002), mounted at /compat/textmagic: set textmagic-client's
+ * Textmagic's Verify API (docs/compat/textmagic.md), mounted at /compat/textmagic: set textmagic-client's
  * `ApiClient.instance.basePath = "https://textgate.example/compat/textmagic"`. Authentication: HTTP
  * Basic `username:key` or the `X-TM-Username` / `X-TM-Key` headers, with a textgate API key as key.
  *
- * POST /api/v2/verify → `{ verifyId, price }` (`phone` in international format, `447860021130` as in seed 002
+ * POST /api/v2/verify → `{ verifyId, price }` (`phone` in international format, `447860021130` as in Textmagic's example
  * or with a `+`, or local with `country`) (price: COMPAT_TEXTMAGIC_PRICE, default 0); PUT
  * /api/v2/verify `{ code, verifyId }` → 204 on the right code; DELETE /api/v2/verify/{verifyId} → 204,
  * refused during the first 30 seconds. Workflows 1–7 are the engine's presets (60 s between steps);
@@ -59,7 +59,7 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Repl
 const send = handle(async (ctx, apiKeyId) => {
   const body = sendSchema.parse(await readJson(ctx));
   const result = await compatEngine(ctx.runtime).create({
-    // With `country` the number is in local format (seed 002); without, international digits, `+` optional.
+    // With `country` the number is in local format (as Textmagic documents); without, international digits, `+` optional.
     to: body.country ? body.phone : fromInternationalDigits(body.phone),
     ...(body.country ? { country: body.country } : {}),
     brand: body.brand,

@@ -12,7 +12,6 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
-import { parsePhone } from "../../../../lib/phone.ts";
 import type { Channel } from "../../../verification/types.ts";
 import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
 import { compatEngine, guard, hexToUuid, identify, parseBasic, readForm, textgateCode, VendorReply } from "../shared.ts";
@@ -252,29 +251,11 @@ async function checkVerification(ctx: RequestContext): Promise<Reply> {
       if (view && view.status === "pending") return { status: 200, body: serializeCheck(view, service) };
       return twilioNotFound(resource);
     }
-    if (reason === "verification_not_found" && (await attemptsExhausted(ctx, ref, purpose))) {
+    if (reason === "verification_not_found" && (await engine.isOutOfAttempts(ref))) {
       return twilioError(429, 60202, "Max check attempts reached");
     }
     throw error;
   }
-}
-
-/** Whether the verification a check named is unexpired but out of attempts (60202 rather than 20404). */
-async function attemptsExhausted(ctx: RequestContext, ref: { id: string } | { to: string }, purpose: string): Promise<boolean> {
-  let row: { status: string; expiresAt: Date } | null;
-  if ("id" in ref) {
-    row = await ctx.runtime.prisma.verification.findUnique({ where: { id: ref.id }, select: { status: true, expiresAt: true } });
-  } else {
-    const phone = parsePhone(ref.to);
-    row = phone
-      ? await ctx.runtime.prisma.verification.findFirst({
-          where: { to: phone.e164, purpose },
-          orderBy: { createdAt: "desc" },
-          select: { status: true, expiresAt: true },
-        })
-      : null;
-  }
-  return row !== null && row.status === "max_attempts_reached" && row.expiresAt > new Date();
 }
 
 const P = `${TWILIO_PREFIX}/v2/Services`;
