@@ -64,7 +64,7 @@ export function webhookOpenApi(h: OpenApiHelpers): { schemas: Record<string, Jso
       properties: {
         type: { type: "string", enum: [...WEBHOOK_EVENT_TYPES] },
         timestamp: dateTime,
-        data: { type: "object", description: "Verification events: verificationId, to, purpose, surface, surfaceId and the event's own fields." },
+        data: { type: "object", description: "Verification events: verificationId, to, purpose, surface, surfaceId, test (true for a test number of TEST_NUMBERS: nothing went to a carrier) and the event's own fields." },
       },
     },
     CreateWebhookRequest: h.requestSchema(createWebhookSchema),

@@ -48,6 +48,7 @@ export function serializeVerification(v: VerificationView) {
     updatedAt: v.updatedAt.toISOString(),
     finishedAt: iso(v.finishedAt),
     clientRef: v.clientRef,
+    testNumber: v.testNumber,
     deliveries: v.deliveries.map(serializeDelivery),
   };
 }

@@ -60,6 +60,8 @@ export interface VerificationView {
   validFor: number;
   expiresAt: Date;
   surface: Surface;
+  /** Created for a TEST_NUMBERS entry: the configured code checks and no step is handed to a carrier. */
+  testNumber: boolean;
   clientRef: string | null;
   createdAt: Date;
   updatedAt: Date;

@@ -16,13 +16,23 @@
  */
 import type { Sql } from "../store/sql.ts";
 
-export const TRIGGER_VERSION = 1;
+/** 2: verification events carry `test` (verifications.test_number, server/verification/test-numbers.ts). */
+export const TRIGGER_VERSION = 2;
 const P = `textgate_outbox_v${TRIGGER_VERSION}`;
+/** Version 1's triggers (and PostgreSQL functions), dropped at start. */
+const V1 = "textgate_outbox_v1";
+const SQLITE_V1_TRIGGERS = ["verification_created", "verification_status", "delivery_status", "inbound"].map((name) => `${V1}_${name}`);
+const PG_V1_TRIGGERS: [name: string, table: string][] = [
+  [`${V1}_verifications`, "verifications"],
+  [`${V1}_deliveries`, "deliveries"],
+  [`${V1}_inbound`, "inbound_messages"],
+];
 /** pg_advisory_xact_lock key of event writers (an arbitrary constant, "tgev"). */
 export const EVENTS_LOCK_KEY = 0x74676576;
 const INSTALL_LOCK_KEY = 0x74676569;
 
-const V_REF_SQLITE = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface`;
+// SQLite keeps booleans as 0/1: outbox.ts payloadOf turns `test` into true/false.
+const V_REF_SQLITE = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface, 'test', NEW.test_number`;
 
 /** The events one delivery status change makes, in order, joined to its verification (both dialects). */
 const DELIVERY_EVENTS_FROM = `FROM verifications v,
@@ -55,7 +65,7 @@ const SQLITE_TRIGGERS = [
    BEGIN
      INSERT INTO events (type, verification_id, data, created_at)
      SELECT t.type, v.id,
-       json_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'deliveryId', NEW.id,
+       json_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'test', v.test_number, 'deliveryId', NEW.id,
          'step', NEW.step_index, 'kind', NEW.kind, 'channel', NEW.channel, 'carrier', NEW.carrier,
          'errorCode', CASE WHEN NEW.status = 'failed' THEN NEW.error_code END),
        NEW.updated_at
@@ -69,7 +79,7 @@ const SQLITE_TRIGGERS = [
 ];
 
 const PG_TIME = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const V_REF_PG = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface`;
+const V_REF_PG = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface, 'test', NEW.test_number`;
 
 const PG_FUNCTIONS = [
   `CREATE OR REPLACE FUNCTION ${P}_verifications() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -96,7 +106,7 @@ const PG_FUNCTIONS = [
        PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
        INSERT INTO events (type, verification_id, data, created_at)
        SELECT t.type, v.id,
-         json_build_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'deliveryId', NEW.id,
+         json_build_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'test', v.test_number, 'deliveryId', NEW.id,
            'step', NEW.step_index, 'kind', NEW.kind, 'channel', NEW.channel, 'carrier', NEW.carrier,
            'errorCode', CASE WHEN NEW.status = 'failed' THEN NEW.error_code END)::text,
          NEW.updated_at
@@ -122,6 +132,7 @@ const PG_TRIGGERS: [name: string, table: string, when: string, fn: string][] = [
 /** Installs the outbox triggers when they are missing; a no-op (one query) when they are there. */
 export async function installOutboxTriggers(sql: Sql): Promise<void> {
   if (sql.dialect === "sqlite") {
+    for (const name of SQLITE_V1_TRIGGERS) await sql.run(`DROP TRIGGER IF EXISTS ${name}`);
     for (const statement of SQLITE_TRIGGERS) await sql.run(statement);
     return;
   }
@@ -132,6 +143,10 @@ export async function installOutboxTriggers(sql: Sql): Promise<void> {
   await sql.transaction(async (tx) => {
     await tx.get(`SELECT pg_advisory_xact_lock(${INSTALL_LOCK_KEY})`);
     if ((await present(tx)) === PG_TRIGGERS.length) return;
+    for (const [name, table] of PG_V1_TRIGGERS) {
+      await tx.run(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);
+      await tx.run(`DROP FUNCTION IF EXISTS ${name}()`);
+    }
     for (const fn of PG_FUNCTIONS) await tx.run(fn);
     for (const [name, table, when, fn] of PG_TRIGGERS) {
       await tx.run(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);
