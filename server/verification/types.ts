@@ -55,7 +55,7 @@ export interface VerificationView {
   attempts: number;
   maxAttempts: number;
   attemptsLeft: number;
-  /** Messages handed to a carrier so far (deliveries with a sentAt). */
+  /** Steps sent so far (deliveries with a sentAt): handed to a carrier, or a test number's (carrier "test-number"). */
   sends: number;
   validFor: number;
   expiresAt: Date;

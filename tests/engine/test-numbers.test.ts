@@ -7,6 +7,9 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { challengesOf } from "../../server/auth/services.ts";
+import { verifySignIn } from "../../server/auth/sms-provider.ts";
+import type { UnitContext } from "../../server/ws/sessions.ts";
+import { sendToken } from "../../server/ws/units/send-token.ts";
 import { TEST_NUMBER_CARRIER } from "../../server/verification/test-numbers.ts";
 import { payloadOf } from "../../server/webhooks/outbox.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
@@ -102,6 +105,30 @@ describe.each(providers)("test numbers on %s", (provider) => {
     await expect(t.runtime.engine.create({ to: "+12125550178" })).rejects.toMatchObject({ code: "send_budget_exhausted" });
     const signIn = await t.runtime.engine.findPending(TEST, { purpose: "login" });
     expect(signIn).toMatchObject({ surface: "auth", testNumber: true });
+  });
+
+  it("sign-in's authorize and the socket Send Token unit accept the configured code, of its own length; nothing is sent", async () => {
+    const SOCKET_TEST = "+12125550102";
+    const { carrierCalls } = await start({ TEST_NUMBERS: `${TEST}=${CODE},${SOCKET_TEST}=40817263` });
+    const challenge = await challengesOf(t.runtime).start({ phone: TEST, purpose: "login", ip: "192.0.2.7" });
+    await expect(verifySignIn(t.runtime, { verificationId: challenge.verificationId, code: CODE })).resolves.toMatchObject({ phone: TEST });
+
+    const pending: unknown[] = [];
+    const tokens = ["408172", "40817263"];
+    const ctx = {
+      user: { id: "u1", name: null, phone: SOCKET_TEST },
+      connectionId: "c1",
+      signal: new AbortController().signal,
+      pending: (message: unknown) => pending.push(message),
+      send: () => {},
+      nextToken: async () => tokens.shift() ?? "",
+      engine: t.runtime.engine,
+    } as unknown as UnitContext;
+    // The unit's own length (6) is not the code's: the client is told 8; a 6-digit token is refused as malformed.
+    await expect(sendToken().run?.(ctx)).resolves.toEqual({ ok: true });
+    expect(pending).toEqual([{ type: "pending", unit: "send-token", codeLength: 8, attemptsLeft: 3 }]);
+    expect(carrierCalls()).toBe(0);
+    expect(await t.sent(SOCKET_TEST)).toEqual([]);
   });
 
   it("turns them off at the valid-until instant: a test verification expires then, and the number gets real codes again", async () => {
