@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 import { e2eDatabasePath } from "./e2e/support/api-keys.ts";
 import { e2eEmbedder } from "./e2e/support/embedders.ts";
-import { E2E_OWNER_PHONE } from "./e2e/support/owners.ts";
+import { E2E_OWNER_PHONE, E2E_TEST_CODE, E2E_TEST_NUMBER } from "./e2e/support/owners.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const basePort = Number(process.env.E2E_BASE_PORT ?? 3310);
@@ -33,7 +33,17 @@ interface ServerSpec {
 }
 
 const E2E_SERVERS: readonly ServerSpec[] = [
-  { name: "main", port: basePort, env: { OWNER_PHONES: E2E_OWNER_PHONE, EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort) } },
+  {
+    name: "main",
+    port: basePort,
+    env: {
+      OWNER_PHONES: E2E_OWNER_PHONE,
+      EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort),
+      TEST_NUMBERS: `${E2E_TEST_NUMBER}=${E2E_TEST_CODE}`,
+      // A year from today: the server refuses a past date at boot.
+      TEST_NUMBERS_VALID_UNTIL: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+    },
+  },
   { name: "alphanumeric", port: basePort + 1, env: { AUTH_CODE_ALPHANUMERIC: "true", AUTH_CODE_LENGTH: "8" } },
   { name: "expiry", port: basePort + 2, env: { AUTH_CODE_VALIDITY_SECONDS: "4" } },
 ];
