@@ -23,8 +23,10 @@ describe("readTestNumbers", () => {
     expect(settings.validUntil?.toISOString()).toBe("2027-07-01T00:00:00.000Z");
   });
 
-  it("has no test numbers when none are configured, and needs no valid-until then", () => {
+  it("has no test numbers when none are configured, and needs no valid-until then (a past one left behind is no problem)", () => {
     expect(read({ validUntil: undefined })).toEqual({ settings: NO_TEST_NUMBERS, problems: [] });
+    expect(read({ validUntil: "2020-01-01" })).toEqual({ settings: NO_TEST_NUMBERS, problems: [] });
+    expect(read({ validUntil: "soon" }).problems).toEqual([expect.stringMatching(/^TEST_NUMBERS_VALID_UNTIL: "soon" is neither a date/)]);
   });
 
   it.each([
@@ -60,7 +62,7 @@ describe("readTestNumbers", () => {
 
   it.each([
     { desc: "missing", validUntil: undefined, problem: /^TEST_NUMBERS_VALID_UNTIL: required with TEST_NUMBERS/ },
-    { desc: "in the past", validUntil: "2026-11-21", problem: "TEST_NUMBERS_VALID_UNTIL: 2026-11-22T00:00:00.000Z is in the past; the test numbers would never work" },
+    { desc: "in the past", validUntil: "2026-11-21", problem: /^TEST_NUMBERS_VALID_UNTIL: 2026-11-22T00:00:00\.000Z is in the past, so the test numbers would never work; remove TEST_NUMBERS/ },
     { desc: "now", validUntil: NOW.toISOString(), problem: /is in the past/ },
     { desc: "not a date", validUntil: "next June", problem: /^TEST_NUMBERS_VALID_UNTIL: "next June" is neither a date/ },
     { desc: "an impossible day", validUntil: "2027-02-30", problem: 'TEST_NUMBERS_VALID_UNTIL: "2027-02-30" is not a date' },

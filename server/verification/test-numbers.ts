@@ -135,8 +135,13 @@ export function readTestNumbers(input: TestNumberInput): { settings: TestNumberS
   } else {
     const parsed = parseValidUntil(input.validUntil.trim());
     if (typeof parsed === "string") problems.push(`TEST_NUMBERS_VALID_UNTIL: ${parsed}`);
-    else if (parsed <= input.now) problems.push(`TEST_NUMBERS_VALID_UNTIL: ${parsed.toISOString()} is in the past; the test numbers would never work`);
-    else validUntil = parsed;
+    else if (parsed <= input.now && input.entries.length) {
+      // Also after a restart past the date: an owner is made to remove the test numbers (or extend them)
+      // instead of keeping settings that do nothing; a running process simply stops honouring them.
+      problems.push(
+        `TEST_NUMBERS_VALID_UNTIL: ${parsed.toISOString()} is in the past, so the test numbers would never work; remove TEST_NUMBERS (and this) or set a later date`,
+      );
+    } else validUntil = parsed;
   }
   return { settings: numbers.length && validUntil ? { numbers, validUntil } : NO_TEST_NUMBERS, problems };
 }
