@@ -127,27 +127,36 @@ export function readTestNumbers(input: TestNumberInput): { settings: TestNumberS
       numbers.push({ e164: phone.e164, code });
     }
   });
-  let validUntil: Date | null = null;
-  if (input.validUntil === undefined) {
-    if (input.entries.length) {
-      problems.push("TEST_NUMBERS_VALID_UNTIL: required with TEST_NUMBERS (a date such as 2027-06-30): a test number's fixed code must not stay valid forever by oversight");
-    }
-  } else {
-    const parsed = parseValidUntil(input.validUntil.trim());
-    if (typeof parsed === "string") problems.push(`TEST_NUMBERS_VALID_UNTIL: ${parsed}`);
-    else if (parsed <= input.now && input.entries.length) {
-      // Also after a restart past the date: an owner is made to remove the test numbers (or extend them)
-      // instead of keeping settings that do nothing; a running process simply stops honouring them.
-      problems.push(
-        `TEST_NUMBERS_VALID_UNTIL: ${parsed.toISOString()} is in the past, so the test numbers would never work; remove TEST_NUMBERS (and this) or set a later date`,
-      );
-    } else validUntil = parsed;
-  }
+  const validUntil = readValidUntil(input.validUntil, input.entries.length > 0, input.now, problems);
   return { settings: numbers.length && validUntil ? { numbers, validUntil } : NO_TEST_NUMBERS, problems };
 }
 
+/** TEST_NUMBERS_VALID_UNTIL: required with test numbers, in the future; null with a problem otherwise. */
+function readValidUntil(text: string | undefined, withEntries: boolean, now: Date, problems: string[]): Date | null {
+  if (text === undefined) {
+    if (withEntries) {
+      problems.push("TEST_NUMBERS_VALID_UNTIL: required with TEST_NUMBERS (a date such as 2027-06-30): a test number's fixed code must not stay valid forever by oversight");
+    }
+    return null;
+  }
+  const parsed = parseValidUntil(text.trim());
+  if (typeof parsed === "string") {
+    problems.push(`TEST_NUMBERS_VALID_UNTIL: ${parsed}`);
+    return null;
+  }
+  if (parsed <= now && withEntries) {
+    // Also after a restart past the date: the owner removes the test numbers (or extends them) instead of
+    // keeping settings that do nothing; a process already running simply stops honouring them.
+    problems.push(
+      `TEST_NUMBERS_VALID_UNTIL: ${parsed.toISOString()} is in the past, so the test numbers would never work; remove TEST_NUMBERS (and this) or set a later date`,
+    );
+    return null;
+  }
+  return parsed;
+}
+
 /**
- * The boot log's line: masked numbers (as every log line shows numbers; /owner shows them whole) and
+ * The boot log's line: masked numbers (as every log line and /owner show numbers) and
  * the end, never the codes. A warning in production, where a fixed code is a standing way in.
  */
 export function logTestNumbers(logger: Pick<Logger, "info" | "warn">, settings: TestNumberSettings, production: boolean): void {
