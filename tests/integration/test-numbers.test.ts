@@ -1,10 +1,11 @@
 /**
  * Issue 13, test numbers against a real production server process: listed (masked) in the boot log; the
- * native API, the Twilio-compatible API and sign-in send nothing to them and accept the configured code;
+ * native API, the four vendor-compatible APIs and sign-in send nothing to them and accept the configured code;
  * every use is logged (masked) and shown on /owner; the code is never in a response or a log line. A
  * configuration with a bad entry is refused at boot. Sign-in and /owner need the production build.
  * @see server/verification/test-numbers.ts
  */
+import crypto from "node:crypto";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRODUCTION_WITH_SANDBOX, productionBuilt, startServer, type TestServer } from "../helpers/server.ts";
@@ -62,6 +63,30 @@ describe.skipIf(!built)("test numbers on a production server", () => {
     expect(await sandbox(TEST)).toEqual([]);
   });
 
+  it("sends nothing through the Vonage-, Textmagic- and SignalWire-compatible APIs; the configured code approves", async () => {
+    const post = async (path: string, body: unknown, headers: Record<string, string>, method = "POST") => {
+      const res = await fetch(`${server.url}/compat${path}`, { method, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      const text = await res.text();
+      expect(text).not.toContain(CODE);
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
+    };
+    const basic = (user: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${server.key}`).toString("base64")}` });
+
+    const vonage = await post("/vonage/v2/verify", { brand: "Review", workflow: [{ channel: "sms", to: TEST.slice(1) }] }, basic("abcd1234"));
+    expect(vonage.status).toBe(202);
+    expect((await post(`/vonage/v2/verify/${vonage.body?.request_id as string}`, { code: CODE }, basic("abcd1234"))).body).toMatchObject({ status: "completed" });
+
+    const textmagicAuth = { "x-tm-username": "reviewer", "x-tm-key": server.key };
+    const textmagic = await post("/textmagic/api/v2/verify", { phone: TEST, brand: "Review", codeLength: 6 }, textmagicAuth);
+    expect(textmagic.status).toBe(201);
+    expect((await post("/textmagic/api/v2/verify", { code: Number(CODE), verifyId: textmagic.body?.verifyId }, textmagicAuth, "PUT")).status).toBe(204);
+
+    const signalwire = await post("/signalwire/api/relay/rest/mfa/sms", { to: TEST }, basic(crypto.randomUUID()));
+    expect(signalwire.status).toBe(200);
+    expect((await post(`/signalwire/api/relay/rest/mfa/${signalwire.body?.id as string}/verify`, { token: CODE }, basic(crypto.randomUUID()))).body).toEqual({ success: true });
+    expect(await sandbox(TEST)).toEqual([]);
+  });
+
   it("signs in with the configured code, and nothing is sent", async () => {
     const { call } = await signIn(SIGN_IN_TEST, SIGN_IN_CODE);
     const session = (await (await call("/api/auth/session")).json()) as { user?: { phone?: string } };
@@ -80,6 +105,9 @@ describe.skipIf(!built)("test numbers on a production server", () => {
     expect(body).toMatchObject({ active: true, validUntil: VALID_UNTIL, numbers: ["+1•••••••100", "+1•••••••101"] });
     expect(body.uses.map((u) => [u.surface, u.status, u.to, u.testNumber])).toEqual([
       ["auth", "approved", "+1•••••••101", true],
+      ["signalwire", "approved", "+1•••••••100", true],
+      ["textmagic", "approved", "+1•••••••100", true],
+      ["vonage", "approved", "+1•••••••100", true],
       ["twilio", "approved", "+1•••••••100", true],
       ["native", "approved", "+1•••••••100", true],
     ]);
