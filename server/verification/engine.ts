@@ -174,9 +174,12 @@ export class VerificationEngine {
     await sendLimiter.consume(phone.e164);
     if (testCode === null) await takeOrRefuse(this.deps.budget);
     const id = uuidv7();
-    const validFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
-    const expiresAt = new Date(now.getTime() + validFor * 1000);
+    const requestedValidFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
+    // A test verification ends with the test numbers at the latest (its validity says so too).
     const validUntil = testCode !== null ? defaults.testNumbers?.validUntil : null;
+    const capped = validUntil && validUntil.getTime() < now.getTime() + requestedValidFor * 1000;
+    const expiresAt = capped ? validUntil : new Date(now.getTime() + requestedValidFor * 1000);
+    const validFor = capped ? Math.floor((validUntil.getTime() - now.getTime()) / 1000) : requestedValidFor;
     const record: VerificationRecord = {
       id,
       to: phone.e164,
@@ -196,7 +199,7 @@ export class VerificationEngine {
       attempts: 0,
       maxAttempts: input.maxAttempts ?? defaults.maxAttempts,
       validFor,
-      expiresAt: validUntil && validUntil < expiresAt ? validUntil : expiresAt,
+      expiresAt,
       surface: input.surface ?? "native",
       testNumber: testCode !== null,
       clientRef: input.clientRef ?? null,
