@@ -106,6 +106,7 @@ export class VerificationEngine {
   private readonly clock: () => Date;
   private readonly guesses: GuessLimits;
   private readonly pacer = new SendPacer(LEASE_MS);
+  private testNumbersStopLogged = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -153,6 +154,7 @@ export class VerificationEngine {
     const now = this.clock();
     // A test number's code is the configured one, whatever the request asked for (as Firebase's and Supabase's).
     const testCode = testCodeFor(defaults.testNumbers, phone.e164, now);
+    if (testCode === null && !this.testNumbersStopLogged) this.logTestNumbersStopped(now);
     const customCode = testCode === null && input.code !== undefined;
     const code =
       testCode ?? (customCode ? normalizeCode(input.code as string) : generateCode(input.codeLength ?? defaults.codeLength, input.alphanumeric ?? false));
@@ -485,6 +487,17 @@ export class VerificationEngine {
       this.deps.events.publish("verification.expired", refOf(record));
     }
     return { ...record, status: "expired", finishedAt: record.finishedAt ?? now };
+  }
+
+  /** Once per process, at the first create after TEST_NUMBERS_VALID_UNTIL: they are ordinary numbers now. */
+  private logTestNumbersStopped(now: Date): void {
+    const { numbers, validUntil } = this.deps.defaults.testNumbers ?? {};
+    if (!numbers?.length || !validUntil || now < validUntil) return;
+    this.testNumbersStopLogged = true;
+    this.deps.logger.warn(
+      { testNumbers: numbers.map((n) => maskPhone(n.e164)), validUntil: validUntil.toISOString() },
+      "test numbers stopped at TEST_NUMBERS_VALID_UNTIL: they get real codes now; remove TEST_NUMBERS before the next restart",
+    );
   }
 
   /** Use of a test number, in the log (masked number, never the code). */

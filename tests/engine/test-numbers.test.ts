@@ -139,7 +139,13 @@ describe.each(providers)("test numbers on %s", (provider) => {
     t.clock.current = VALID_UNTIL;
     await expect(t.runtime.engine.check({ id: verification.id }, CODE)).rejects.toMatchObject({ code: "verification_not_found" });
 
+    const warn = vi.spyOn(t.runtime.logger, "warn");
     const after = await t.runtime.engine.create({ to: TEST });
+    await t.runtime.engine.create({ to: ORDINARY });
+    // Said once, at the first request past the date.
+    expect(warn.mock.calls.filter(([, message]) => String(message).startsWith("test numbers stopped"))).toEqual([
+      [{ testNumbers: ["+1•••••••100"], validUntil: VALID_UNTIL.toISOString() }, expect.stringContaining("remove TEST_NUMBERS")],
+    ]);
     expect(after.verification).toMatchObject({ testNumber: false });
     expect(after.verification.deliveries[0]?.carrier).toBe("sandbox");
     const code = await t.lastCode(TEST);
