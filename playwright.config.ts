@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 import { e2eDatabasePath } from "./e2e/support/api-keys.ts";
 import { e2eEmbedder } from "./e2e/support/embedders.ts";
-import { E2E_OWNER_PHONES } from "./e2e/support/owners.ts";
+import { E2E_OWNER_PHONES, E2E_TEST_CODE, E2E_TEST_NUMBER } from "./e2e/support/owners.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const basePort = Number(process.env.E2E_BASE_PORT ?? 3310);
@@ -33,11 +33,18 @@ interface ServerSpec {
 }
 
 const E2E_SERVERS: readonly ServerSpec[] = [
-  // WEBHOOKS_ALLOW_PRIVATE_URLS: owner-webhooks.spec.ts's receiver listens on 127.0.0.1 (http), which production refuses by default.
   {
     name: "main",
     port: basePort,
-    env: { OWNER_PHONES: E2E_OWNER_PHONES.join(","), EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort), WEBHOOKS_ALLOW_PRIVATE_URLS: "true" },
+    env: {
+      OWNER_PHONES: E2E_OWNER_PHONES.join(","),
+      EMBED_ALLOWED_ORIGINS: e2eEmbedder(basePort),
+      // owner-webhooks.spec.ts's receiver listens on 127.0.0.1 (http), which production refuses by default.
+      WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
+      TEST_NUMBERS: `${E2E_TEST_NUMBER}=${E2E_TEST_CODE}`,
+      // A year from today: the server refuses a past date at boot.
+      TEST_NUMBERS_VALID_UNTIL: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+    },
   },
   { name: "alphanumeric", port: basePort + 1, env: { AUTH_CODE_ALPHANUMERIC: "true", AUTH_CODE_LENGTH: "8" } },
   { name: "expiry", port: basePort + 2, env: { AUTH_CODE_VALIDITY_SECONDS: "4" } },

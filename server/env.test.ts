@@ -71,3 +71,18 @@ describe("HTTP timeouts", () => {
     expect(problemsOf({ HTTP_REQUEST_TIMEOUT_MS: "50" })).toEqual([expect.stringContaining("HTTP_REQUEST_TIMEOUT_MS")]);
   });
 });
+
+describe("TEST_NUMBERS", () => {
+  it("reads them at boot and keeps no copy of the raw text, which holds the codes", () => {
+    const config = loadConfig({ ...base, TEST_NUMBERS: "+12125550100=123456", TEST_NUMBERS_VALID_UNTIL: "2099-12-31" }, folder);
+    expect(config.testNumbers).toEqual({ numbers: [{ e164: "+12125550100", code: "123456" }], validUntil: new Date("2100-01-01T00:00:00.000Z") });
+    expect(JSON.stringify({ ...config, testNumbers: undefined })).not.toContain("123456");
+  });
+
+  it("refuses to start on a bad entry, naming it, with the destination policy of this configuration", () => {
+    expect(problemsOf({ TEST_NUMBERS: "+12125550100=123456", TEST_NUMBERS_VALID_UNTIL: "2099-12-31", ALLOWED_COUNTRIES: "GB" })).toEqual([
+      expect.stringMatching(/^TEST_NUMBERS entry 1 \(\+12125550100\): Verifications to that country are not allowed/),
+    ]);
+    expect(problemsOf({ TEST_NUMBERS: "+12125550100=123456" })).toEqual([expect.stringMatching(/^TEST_NUMBERS_VALID_UNTIL: required/)]);
+  });
+});

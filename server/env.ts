@@ -9,6 +9,7 @@ import { z } from "zod";
 import { isE164, LINE_TYPES, type LineType } from "../lib/phone.ts";
 import { isDevelopmentCarrier } from "./carriers/registry.ts";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./db/database-url.ts";
+import { readTestNumbers, type TestNumberSettings } from "./verification/test-numbers.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -153,6 +154,13 @@ const schema = z.object({
     .default([])
     .refine((phones) => phones.every(isE164), "must be E.164 numbers, e.g. +12125550100"),
   /**
+   * Test numbers (server/verification/test-numbers.ts), comma-separated `<E.164>=<code>`, e.g.
+   * `+12125550100=123456`: nothing is sent to them and the fixed code checks; every other rule applies.
+   */
+  TEST_NUMBERS: list.default([]),
+  /** When test numbers stop working: `2027-06-30` (through that day, UTC) or an ISO 8601 time; required with TEST_NUMBERS. */
+  TEST_NUMBERS_VALID_UNTIL: z.string().optional(),
+  /**
    * Webhooks (server/webhooks/): allow URLs that resolve to loopback, private, link-local or metadata
    * addresses, and plain http://, in production (development always allows loopback).
    */
@@ -181,7 +189,8 @@ function isOrigin(value: string): boolean {
 
 export type RawEnv = z.infer<typeof schema>;
 
-export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" | "VOICE_CARRIERS" | "PUBLIC_URL" | "NEXTAUTH_SECRET"> {
+export interface Config
+  extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" | "VOICE_CARRIERS" | "PUBLIC_URL" | "NEXTAUTH_SECRET" | "TEST_NUMBERS" | "TEST_NUMBERS_VALID_UNTIL"> {
   TEXTGATE_SECRET: string;
   NEXTAUTH_SECRET: string;
   SMS_CARRIERS: string[];
@@ -191,6 +200,8 @@ export interface Config extends Omit<RawEnv, "TEXTGATE_SECRET" | "SMS_CARRIERS" 
   production: boolean;
   /** COMPAT_VONAGE_JWT_APPLICATIONS read at boot: each application id with its public key. */
   vonageJwtKeys: ReadonlyMap<string, crypto.KeyObject>;
+  /** TEST_NUMBERS and TEST_NUMBERS_VALID_UNTIL read at boot (the raw text, which holds the codes, is not kept). */
+  testNumbers: TestNumberSettings;
 }
 
 export class ConfigError extends Error {
@@ -210,13 +221,13 @@ function developmentSecret(dataDir: string): string {
   return secret;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), now = new Date()): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
   }
-  const raw = parsed.data;
+  const { TEST_NUMBERS, TEST_NUMBERS_VALID_UNTIL, ...raw } = parsed.data;
   const problems: string[] = [];
   const production = raw.NODE_ENV === "production";
 
@@ -260,6 +271,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!/^[A-Z]{2}$/.test(country)) problems.push(`ALLOWED_COUNTRIES: "${country}" is not an upper-case ISO 3166-1 alpha-2 code`);
   }
   const vonageJwtKeys = readVonageJwtKeys(raw.COMPAT_VONAGE_JWT_APPLICATIONS, cwd, problems);
+  const testNumbers = readTestNumbers({
+    entries: TEST_NUMBERS,
+    validUntil: TEST_NUMBERS_VALID_UNTIL,
+    policy: { allowedCountries: raw.ALLOWED_COUNTRIES, blockedLineTypes: raw.BLOCKED_LINE_TYPES },
+    ownerPhones: raw.OWNER_PHONES,
+    now,
+  });
+  problems.push(...testNumbers.problems);
   if (problems.length || !database || !secret) throw new ConfigError(problems);
 
   return {
@@ -274,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database,
     production,
     vonageJwtKeys,
+    testNumbers: testNumbers.settings,
   };
 }
 

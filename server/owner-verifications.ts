@@ -1,12 +1,14 @@
 /**
  * The owner console's list of verifications: every surface (native API, the Twilio, Textmagic, SignalWire
  * and Vonage compatible APIs, sign-ins, sockets) in one list, newest first, each with the status the native
- * API answers for it and the id its own API knows it by. Numbers are masked.
+ * API answers for it and the id its own API knows it by; and the test numbers (TEST_NUMBERS) with their
+ * recent uses. Numbers are masked; test numbers' codes are never shown.
  */
 import { z } from "zod";
 import { maskPhone } from "../lib/phone.ts";
 import { verificationSid } from "./http/compat/twilio/serialize.ts";
 import type { Runtime } from "./runtime.ts";
+import { testNumbersActive } from "./verification/test-numbers.ts";
 import { SURFACES, VERIFICATION_STATUSES, type VerificationSummary } from "./verification/types.ts";
 
 export const ownerVerificationsQuerySchema = z.strictObject({
@@ -28,6 +30,7 @@ export function serializeOwnerVerification(v: VerificationSummary) {
     surfaceId: surfaceId(v),
     purpose: v.purpose,
     to: maskPhone(v.to),
+    testNumber: v.testNumber,
     channel: v.channel,
     status: v.status,
     attempts: v.attempts,
@@ -43,3 +46,19 @@ export async function listOwnerVerifications(runtime: Runtime, query: OwnerVerif
   const rows = await runtime.engine.listRecent(query);
   return { verifications: rows.map(serializeOwnerVerification) };
 }
+
+/** How many recent uses of test numbers /owner lists. */
+export const TEST_NUMBER_USES_LISTED = 20;
+
+/** The configured test numbers (masked, without their codes), until when they work, and their newest verifications. */
+export async function listOwnerTestNumbers(runtime: Runtime, now = new Date()) {
+  const { numbers, validUntil } = runtime.config.testNumbers;
+  const uses = await runtime.engine.listRecent({ limit: TEST_NUMBER_USES_LISTED, testNumber: true });
+  return {
+    active: testNumbersActive(runtime.config.testNumbers, now),
+    validUntil: validUntil?.toISOString() ?? null,
+    numbers: numbers.map((n) => maskPhone(n.e164)),
+    uses: uses.map(serializeOwnerVerification),
+  };
+}
+export type OwnerTestNumbers = Awaited<ReturnType<typeof listOwnerTestNumbers>>;

@@ -22,6 +22,7 @@ import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
 import { createSendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
+import { logTestNumbers } from "./verification/test-numbers.ts";
 import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
 import { noticeFor } from "./verification/notices.ts";
 
@@ -126,6 +127,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     await Promise.allSettled([sql.close(), prisma.$disconnect(), bridge?.close(), redis?.quit()]);
     throw new StartupError(`Could not set up the events outbox: ${(error as Error).message}`);
   }
+  logTestNumbers(logger, config.testNumbers, config.production);
   const engine = new VerificationEngine({
     sql,
     carriers,
@@ -150,6 +152,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       guessLimits: { lockAfter: config.GUESS_LOCK_AFTER_FAILURES, maxPerDay: config.GUESS_MAX_FAILURES_PER_DAY },
       originHost: config.ORIGIN_BOUND_CODES ? new URL(config.PUBLIC_URL).hostname : null,
       appHash: config.ANDROID_APP_HASH ?? null,
+      testNumbers: config.testNumbers,
     },
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Card } from "@/components/ui/card.tsx";
 
+import { TestNumbersList } from "./test-numbers-list.tsx";
 import { VerificationsList } from "./verifications-list.tsx";
 import { WebhooksList } from "./webhooks-list.tsx";
 
@@ -123,6 +124,7 @@ export function OwnerConsole() {
             </ul>
           )}
           <VerificationsList />
+          <TestNumbersList />
           <WebhooksList />
         </>
       );

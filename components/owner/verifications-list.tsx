@@ -1,12 +1,12 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 
 import type { OwnerVerification } from "@/server/owner-verifications.ts";
 import { ScrollRegion } from "@/components/ui/scroll-region.tsx";
 import { VERIFICATION_STATUSES } from "@/server/verification/types.ts";
 
-const POLL_MS = 2000;
+import { usePolled } from "./use-polled.ts";
 
 const SURFACE_NAMES: Record<string, string> = {
   native: "textgate API",
@@ -18,7 +18,10 @@ const SURFACE_NAMES: Record<string, string> = {
   socket: "Socket unit",
 };
 
-type Load = { state: "loading" } | { state: "error" } | { state: "ready"; verifications: OwnerVerification[] };
+function readVerifications(body: unknown): OwnerVerification[] | null {
+  const list = (body as { verifications?: unknown } | null)?.verifications;
+  return Array.isArray(list) ? (list as OwnerVerification[]) : null;
+}
 
 /**
  * The newest verifications of every surface (GET /api/owner/verifications, polled): a verification started
@@ -27,27 +30,7 @@ type Load = { state: "loading" } | { state: "error" } | { state: "ready"; verifi
 export function VerificationsList() {
   const filterId = useId();
   const [status, setStatus] = useState<string>("");
-  const [load, setLoad] = useState<Load>({ state: "loading" });
-
-  useEffect(() => {
-    let live = true;
-    const fetchList = async () => {
-      try {
-        const query = new URLSearchParams({ limit: "50", ...(status ? { status } : {}) });
-        const res = await fetch(`/api/owner/verifications?${query}`, { cache: "no-store" });
-        const body = (await res.json()) as { verifications?: OwnerVerification[] };
-        if (live) setLoad(res.ok && Array.isArray(body.verifications) ? { state: "ready", verifications: body.verifications } : { state: "error" });
-      } catch {
-        if (live) setLoad({ state: "error" });
-      }
-    };
-    void fetchList();
-    const timer = setInterval(() => void fetchList(), POLL_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [status]);
+  const load = usePolled(`/api/owner/verifications?${new URLSearchParams({ limit: "50", ...(status ? { status } : {}) })}`, readVerifications);
 
   return (
     <section aria-labelledby={`${filterId}-heading`}>
@@ -65,44 +48,58 @@ export function VerificationsList() {
       </p>
       {load.state === "loading" ? <p className="muted">Loading…</p> : null}
       {load.state === "error" ? <p className="muted">Could not load the verifications; retrying…</p> : null}
-      {load.state === "ready" && load.verifications.length === 0 ? <p className="muted">No verifications{status ? " with this status" : ""} yet.</p> : null}
-      {load.state === "ready" && load.verifications.length > 0 ? (
-        <ScrollRegion label="Verifications">
-        <table>
-          <caption className="sr-only">The 50 newest verifications{status ? ` with status ${status.replaceAll("_", " ")}` : ""}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Status</th>
-              <th scope="col">Number</th>
-              <th scope="col">Through</th>
-              <th scope="col">Id</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Attempts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {load.verifications.map((v) => (
-              <tr key={v.id} data-verification={v.surfaceId}>
-                <td>
-                  <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
-                </td>
-                <td>{v.status.replaceAll("_", " ")}</td>
-                <td>{v.to}</td>
-                <td>{SURFACE_NAMES[v.surface] ?? v.surface}</td>
-                <td>
-                  <code>{v.surfaceId}</code>
-                </td>
-                <td>{v.channel}</td>
-                <td>
-                  {v.attempts} of {v.maxAttempts}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </ScrollRegion>
+      {load.state === "ready" && load.data.length === 0 ? <p className="muted">No verifications{status ? " with this status" : ""} yet.</p> : null}
+      {load.state === "ready" && load.data.length > 0 ? (
+        <VerificationsTable
+          label="Verifications"
+          caption={`The 50 newest verifications${status ? ` with status ${status.replaceAll("_", " ")}` : ""}`}
+          verifications={load.data}
+        />
       ) : null}
     </section>
+  );
+}
+
+/** Verifications as the owner console lists them (here and under Test numbers). */
+export function VerificationsTable({ label, caption, verifications }: { label: string; caption: string; verifications: OwnerVerification[] }) {
+  return (
+    <ScrollRegion label={label}>
+      <table>
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Status</th>
+            <th scope="col">Number</th>
+            <th scope="col">Through</th>
+            <th scope="col">Id</th>
+            <th scope="col">Channel</th>
+            <th scope="col">Attempts</th>
+          </tr>
+        </thead>
+        <tbody>
+          {verifications.map((v) => (
+            <tr key={v.id} data-verification={v.surfaceId}>
+              <td>
+                <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
+              </td>
+              <td>{v.status.replaceAll("_", " ")}</td>
+              <td>
+                {v.to}
+                {v.testNumber ? " (test number)" : ""}
+              </td>
+              <td>{SURFACE_NAMES[v.surface] ?? v.surface}</td>
+              <td>
+                <code>{v.surfaceId}</code>
+              </td>
+              <td>{v.channel}</td>
+              <td>
+                {v.attempts} of {v.maxAttempts}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }

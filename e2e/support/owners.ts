@@ -9,3 +9,10 @@ export const E2E_WEBHOOK_OWNER_PHONES: Readonly<Record<string, string>> = { main
 
 /** Every owner of the "main" server, as OWNER_PHONES lists them. */
 export const E2E_OWNER_PHONES = [E2E_OWNER_PHONE, ...Object.values(E2E_WEBHOOK_OWNER_PHONES)];
+
+/**
+ * The e2e "main" server's test number (TEST_NUMBERS) and its configured code, as an app-store reviewer
+ * would be given them; the area code is one the fixtures' unique numbers never use.
+ */
+export const E2E_TEST_NUMBER = "+12025550142";
+export const E2E_TEST_CODE = "246810";

@@ -44,6 +44,8 @@ export interface Verification {
   updatedAt: string;
   finishedAt: string | null;
   clientRef: string | null;
+  /** A number of the server's TEST_NUMBERS: nothing was handed to a carrier and the configured code checks. */
+  testNumber: boolean;
   deliveries: VerificationDelivery[];
 }
 

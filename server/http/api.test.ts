@@ -203,7 +203,7 @@ describe("verifications", () => {
       [
         "id", "to", "purpose", "channel", "workflow", "workflowPreset", "status", "codeLength", "alphanumeric", "locale", "brand",
         "attempts", "attemptsLeft", "maxAttempts", "sends", "validFor", "expiresAt", "createdAt", "updatedAt", "finishedAt",
-        "clientRef", "deliveries",
+        "clientRef", "testNumber", "deliveries",
       ].sort(),
     );
     expect(created.expiresAt).toBe("2026-01-01T00:10:00.000Z");

@@ -28,6 +28,7 @@ export const NEXT_API_ROUTES: readonly NextApiRoute[] = [
   { path: "/api/account/sessions/revoke-all", methods: ["POST"] },
   { path: "/api/account/profile", methods: ["POST"] },
   { path: "/api/owner/verifications", methods: ["GET"] },
+  { path: "/api/owner/test-numbers", methods: ["GET"] },
   { path: "/api/owner/requests", methods: ["GET"] },
   { path: "/api/owner/requests/:reference/decision", methods: ["POST"] },
   { path: "/api/owner/webhooks", methods: ["GET"] },

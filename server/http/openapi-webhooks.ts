@@ -67,7 +67,8 @@ export function webhookOpenApi(h: OpenApiHelpers): { schemas: Record<string, Jso
         data: {
           type: "object",
           description:
-            "Verification events: verificationId, to, purpose, surface, surfaceId and the event's own fields (README, Events out); " +
+            "Verification events: verificationId, to, purpose, surface, surfaceId, test (true for a test number of TEST_NUMBERS: nothing went to a carrier) " +
+            "and the event's own fields (README, Events out); " +
             "verification.canceled: VerificationCanceledData.",
         },
       },
@@ -82,6 +83,7 @@ export function webhookOpenApi(h: OpenApiHelpers): { schemas: Record<string, Jso
         purpose: { type: "string" },
         surface: { type: "string" },
         surfaceId: { type: "string" },
+        test: { type: "boolean", description: "true for a test number of TEST_NUMBERS." },
         attempts: { type: "integer" },
         reason: {
           type: "string",

@@ -56,7 +56,7 @@ const schemas: Record<string, JsonSchema> = {
       stepIndex: { type: "integer" },
       kind: { type: "string", enum: ["workflow", "resend"] },
       channel: { type: "string", enum: [...CHANNELS] },
-      carrier: nullable("string"),
+      carrier: nullable("string", { description: "The carrier that took it; \"test-number\" for a test number's step, which no carrier was handed." }),
       status: { type: "string", enum: [...DELIVERY_STATUSES] },
       dueAt: dateTime,
       sentAt: nullableDateTime,
@@ -71,7 +71,7 @@ const schemas: Record<string, JsonSchema> = {
     required: [
       "id", "to", "purpose", "channel", "workflow", "workflowPreset", "status", "codeLength", "alphanumeric", "locale", "brand",
       "attempts", "attemptsLeft", "maxAttempts", "sends", "validFor", "expiresAt", "createdAt", "updatedAt", "finishedAt",
-      "clientRef", "deliveries",
+      "clientRef", "testNumber", "deliveries",
     ],
     properties: {
       id: { type: "string", format: "uuid" },
@@ -95,6 +95,10 @@ const schemas: Record<string, JsonSchema> = {
       updatedAt: dateTime,
       finishedAt: nullableDateTime,
       clientRef: nullable("string"),
+      testNumber: {
+        type: "boolean",
+        description: "Sent to a configured test number (TEST_NUMBERS): nothing went to a carrier (each step's carrier is \"test-number\") and the configured code checks.",
+      },
       deliveries: { type: "array", items: ref("Delivery") },
     },
   },

@@ -49,6 +49,7 @@ export function serializeVerification(v: VerificationView): Verification {
     updatedAt: v.updatedAt.toISOString(),
     finishedAt: iso(v.finishedAt),
     clientRef: v.clientRef,
+    testNumber: v.testNumber,
     deliveries: v.deliveries.map(serializeDelivery),
   };
 }

@@ -8,10 +8,13 @@
  * hand-over time, by the delivery id where the carrier keeps a reference, never taking a send already
  * recorded for another delivery): found, it is recorded as sent and nothing goes out; the lookup failed,
  * nothing goes out and it is asked again later. One claimed but never handed over is simply sent.
+ * A test number's step (test-numbers.ts) goes to no carrier and takes nothing from the budget: it is
+ * recorded as sent by TEST_NUMBER_CARRIER, so the API, /owner and webhooks tell it from a carrier's send.
  * Every hand-over to the carriers takes one message from the global send budget first; when it is spent,
  * the delivery is postponed (scheduled again, unsent) until the budget's window has room.
  */
 import type { Logger } from "pino";
+import { maskPhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import { CarrierError, type OutboundMessage, type SendResult } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -20,6 +23,8 @@ import { renderMessage } from "./messages.ts";
 import { type DeliveryRecord, INTERRUPTED, type VerificationRecord, type VerificationRepository } from "./repository.ts";
 import type { SendBudget } from "./send-budget.ts";
 import type { SendPacer } from "./send-pacer.ts";
+import { TEST_NUMBER_CARRIER } from "./test-numbers.ts";
+import type { Surface } from "./types.ts";
 
 /** Sends of one delivery before it is given up. */
 export const MAX_SEND_TRIES = 5;
@@ -95,6 +100,7 @@ export class Deliverer {
       return { outcome: "dropped", delivery: { ...d, status: "dropped", leaseUntil: null } };
     }
     const ref = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface };
+    if (v.testNumber) return this.recordTestSend(d, ref);
     const body = renderMessage(
       { channel: d.channel, locale: v.locale, brand: v.brand ?? this.deps.defaultBrand, template: v.template, code: codes.open(v.codeSealed, v.id) },
       { validForSeconds: v.validFor, originHost: this.deps.originHost, appHash: this.deps.appHash },
@@ -191,6 +197,20 @@ export class Deliverer {
       }
     }
     return { outcome: "failed", delivery, failedVerification };
+  }
+
+  /**
+   * A test number's step: nothing is rendered or handed to a carrier; the step is recorded as sent (once,
+   * by whichever claim gets there first: markSent is conditional on `sending`).
+   */
+  private async recordTestSend(d: DeliveryRecord, ref: { verificationId: string; to: string; purpose: string; surface: Surface }): Promise<DeliveryOutcome> {
+    const sentAt = this.deps.clock();
+    if (await this.deps.repo.markSent(d, { carrier: TEST_NUMBER_CARRIER, carrierMessageId: null, status: "sent" }, sentAt)) {
+      this.deps.logger.info({ testNumber: maskPhone(ref.to), verificationId: ref.verificationId, deliveryId: d.id, step: d.stepIndex, channel: d.channel }, "test number: nothing sent, the configured code checks");
+      this.deps.events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: TEST_NUMBER_CARRIER });
+    }
+    const delivery: DeliveryRecord = { ...d, status: "sent", carrier: TEST_NUMBER_CARRIER, carrierMessageId: null, sentAt, leaseUntil: null, errorCode: null, error: null };
+    return { outcome: "sent", delivery };
   }
 
   /**

@@ -10,6 +10,11 @@
  * delay and at most 100 a day (guess-limits.ts); a locked check is refused before the code is looked at.
  * Before anything is stored or sent: the destination policy (country allow-list, blocked line types) and
  * the global send budget (refused up front with 503 when spent; see send-budget.ts).
+ * Test numbers (test-numbers.ts), decided per request from the clock: the configured code instead of
+ * a generated or custom one, no carrier for any step (delivery.ts), no message taken from the send
+ * budget (it meters what carriers are handed; a CI loop must not spend what real users need), and
+ * every other rule as for any number: destination policy, pending policy, the per-number send limit,
+ * attempts and guess limits. Such a verification expires at TEST_NUMBERS_VALID_UNTIL at the latest.
  * Policy for a new verification to a number (and purpose) that has one pending, per request or
  * PENDING_POLICY: "replace" (default: cancel the old one, send a fresh code, as the security checklist
  * prefers), "resend" (send the pending code again, as Twilio does) or "reject" (409, as Vonage does).
@@ -18,7 +23,7 @@ import { uuidv7 } from "../../lib/ids.ts";
 import crypto from "node:crypto";
 import type { Logger } from "pino";
 import { TextgateError } from "../../lib/errors.ts";
-import { type LineType, parsePhone } from "../../lib/phone.ts";
+import { type LineType, maskPhone, parsePhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { StatusUpdate } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -32,6 +37,7 @@ import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
 import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
 import { type SendBudget, takeOrRefuse } from "./send-budget.ts";
+import { type TestNumberSettings, testCodeFor } from "./test-numbers.ts";
 import type { SendLimiter } from "./send-limits.ts";
 import { eachConcurrently, SEND_CONCURRENCY, SendPacer } from "./send-pacer.ts";
 import type {
@@ -70,6 +76,8 @@ export interface EngineDefaults {
   originHost?: string | null;
   /** ANDROID_APP_HASH. */
   appHash?: string | null;
+  /** TEST_NUMBERS and TEST_NUMBERS_VALID_UNTIL (test-numbers.ts). */
+  testNumbers?: TestNumberSettings;
 }
 
 export interface EngineDeps {
@@ -99,6 +107,7 @@ export class VerificationEngine {
   private readonly clock: () => Date;
   private readonly guesses: GuessLimits;
   private readonly pacer = new SendPacer(LEASE_MS);
+  private testNumbersStopLogged = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -143,16 +152,20 @@ export class VerificationEngine {
     if (!locale) {
       throw new TextgateError("unsupported_locale", `The locale "${input.locale}" is not supported.`, { details: [{ path: "locale", message: "unsupported" }] });
     }
-    const customCode = input.code !== undefined;
-    const code = customCode ? normalizeCode(input.code as string) : generateCode(input.codeLength ?? defaults.codeLength, input.alphanumeric ?? false);
-    const alphanumeric = /[A-Z]/.test(code) || (!customCode && (input.alphanumeric ?? false));
+    const now = this.clock();
+    // A test number's code is the configured one, whatever the request asked for (as Firebase's and Supabase's).
+    const testCode = testCodeFor(defaults.testNumbers, phone.e164, now);
+    if (testCode === null && !this.testNumbersStopLogged) this.logTestNumbersStopped(now);
+    const customCode = testCode === null && input.code !== undefined;
+    const code =
+      testCode ?? (customCode ? normalizeCode(input.code as string) : generateCode(input.codeLength ?? defaults.codeLength, input.alphanumeric ?? false));
+    const alphanumeric = /[A-Z]/.test(code) || (testCode === null && !customCode && (input.alphanumeric ?? false));
     const brand = input.brand ?? defaults.brand;
     for (const channel of new Set(workflow.steps.map((s) => s.channel))) {
       assertMessageFits({ channel, locale, brand, template: input.template ?? null, codeLength: code.length, alphanumeric });
     }
     const purpose = input.purpose ?? "verify";
     const policy = input.onPending ?? defaults.pendingPolicy;
-    const now = this.clock();
 
     const pending = await this.repo.findPending(phone.e164, purpose, now);
     if (pending && policy === "reject") throw new TextgateError("verification_pending");
@@ -162,9 +175,14 @@ export class VerificationEngine {
     }
 
     await sendLimiter.consume(phone.e164);
-    await takeOrRefuse(this.deps.budget);
+    if (testCode === null) await takeOrRefuse(this.deps.budget);
     const id = uuidv7();
-    const validFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
+    const requestedValidFor = input.validFor ?? (workflow.preset ? PRESET_VALIDITY_SECONDS : defaults.validForSeconds);
+    // A test verification ends with the test numbers at the latest (its validity says so too).
+    const validUntil = testCode !== null ? defaults.testNumbers?.validUntil : null;
+    const capped = validUntil && validUntil.getTime() < now.getTime() + requestedValidFor * 1000;
+    const expiresAt = capped ? validUntil : new Date(now.getTime() + requestedValidFor * 1000);
+    const validFor = capped ? Math.floor((validUntil.getTime() - now.getTime()) / 1000) : requestedValidFor;
     const record: VerificationRecord = {
       id,
       to: phone.e164,
@@ -184,8 +202,9 @@ export class VerificationEngine {
       attempts: 0,
       maxAttempts: input.maxAttempts ?? defaults.maxAttempts,
       validFor,
-      expiresAt: new Date(now.getTime() + validFor * 1000),
+      expiresAt,
       surface: input.surface ?? "native",
+      testNumber: testCode !== null,
       clientRef: input.clientRef ?? null,
       apiKeyId: input.apiKeyId ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
@@ -250,7 +269,7 @@ export class VerificationEngine {
    * The newest verifications (for the owner console), each with the status the native API would answer
    * for it: a pending one past its expiry reads as expired. Looking does not change anything.
    */
-  async listRecent(filter: { limit: number; status?: VerificationStatus; surface?: Surface }): Promise<VerificationSummary[]> {
+  async listRecent(filter: { limit: number; status?: VerificationStatus; surface?: Surface; testNumber?: boolean }): Promise<VerificationSummary[]> {
     const now = this.clock();
     const records = await this.repo.listRecent({ ...filter, now });
     return records.map((r) => summarize(r.status === "pending" && r.expiresAt <= now ? { ...r, status: "expired", finishedAt: r.finishedAt ?? r.expiresAt } : r));
@@ -340,6 +359,7 @@ export class VerificationEngine {
         : await this.repo.finish(record.id, "approved", now, true);
       if (!approved) throw new TextgateError("verification_not_found");
       if (hadFailures) await this.guesses.reset(record.to);
+      this.logTestUse(record, "test number: the configured code was checked and approved");
       this.deps.events.publish("verification.approved", { ...ref_, by: "code" });
       const summary = summarize({ ...record, status: "approved", attempts: record.attempts + 1, updatedAt: now, finishedAt: now });
       return { valid: true, status: "approved", attemptsLeft: 0, verification: summary };
@@ -347,6 +367,7 @@ export class VerificationEngine {
     const attempts = await this.repo.countFailedAttempt(record.id, now);
     if (attempts === null) throw new TextgateError("verification_not_found");
     const attemptsLeft = Math.max(record.maxAttempts - attempts, 0);
+    this.logTestUse(record, "test number: a wrong code was checked");
     this.deps.events.publish("verification.attempt_failed", { ...ref_, attempts, attemptsLeft });
     const streak = await this.guesses.recordFailure(record.to, now);
     if (streak.notify && streak.lockedForSeconds !== null) {
@@ -422,7 +443,7 @@ export class VerificationEngine {
       if (wait > 0) throw new TextgateError("rate_limited", `Wait ${wait} s before sending the code again.`, { retryAfter: wait });
     }
     await this.deps.sendLimiter.consume(record.to);
-    await takeOrRefuse(this.deps.budget);
+    if (!record.testNumber) await takeOrRefuse(this.deps.budget);
     const delivery: NewDelivery = {
       id: uuidv7(),
       stepIndex: await this.repo.deliveryCount(id),
@@ -444,7 +465,7 @@ export class VerificationEngine {
     const now = this.clock();
     const record = await this.usable(id, now);
     const next = await this.repo.nextScheduled(id);
-    if (next) await takeOrRefuse(this.deps.budget);
+    if (next && !record.testNumber) await takeOrRefuse(this.deps.budget);
     const claimed = next ? await this.repo.claimOne(next.id, now, new Date(now.getTime() + LEASE_MS), newLeaseToken()) : null;
     if (!claimed) throw new TextgateError("verification_pending", "This verification has no further workflow step to send.");
     await this.deliverer.deliver(claimed, record, { budgetTaken: true, handedAtClaim: true });
@@ -513,6 +534,22 @@ export class VerificationEngine {
     return { ...record, status: "expired", finishedAt: record.finishedAt ?? now };
   }
 
+  /** Once per process, at the first create after TEST_NUMBERS_VALID_UNTIL: they are ordinary numbers now. */
+  private logTestNumbersStopped(now: Date): void {
+    const { numbers, validUntil } = this.deps.defaults.testNumbers ?? {};
+    if (!numbers?.length || !validUntil || now < validUntil) return;
+    this.testNumbersStopLogged = true;
+    this.deps.logger.warn(
+      { testNumbers: numbers.map((n) => maskPhone(n.e164)), validUntil: validUntil.toISOString() },
+      "test numbers stopped at TEST_NUMBERS_VALID_UNTIL: they get real codes now; remove TEST_NUMBERS before the next restart",
+    );
+  }
+
+  /** Use of a test number, in the log (masked number, never the code). */
+  private logTestUse(record: VerificationRecord, message: string): void {
+    if (record.testNumber) this.deps.logger.info({ testNumber: maskPhone(record.to), verificationId: record.id, surface: record.surface }, message);
+  }
+
   private async view(id: string): Promise<VerificationView> {
     const record = await this.repo.findById(id);
     if (!record) throw new TextgateError("verification_not_found");
@@ -543,6 +580,7 @@ function summarize(r: VerificationRecord): VerificationSummary {
     validFor: r.validFor,
     expiresAt: r.expiresAt,
     surface: r.surface,
+    testNumber: r.testNumber,
     clientRef: r.clientRef,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

@@ -36,6 +36,8 @@ export interface VerificationRecord {
   validFor: number;
   expiresAt: Date;
   surface: Surface;
+  /** Created for a TEST_NUMBERS entry: its steps are never handed to a carrier (test-numbers.ts). */
+  testNumber: boolean;
   clientRef: string | null;
   apiKeyId: string | null;
   idempotencyKey: string | null;
@@ -58,7 +60,7 @@ export interface DeliveryRecord extends DeliveryView {
 type Raw = Record<string, unknown>;
 
 const V_COLUMNS = `id, "to", purpose, status, workflow, workflow_preset, code_hash, code_sealed, code_length, alphanumeric,
-  custom_code, locale, brand, template, sender, attempts, max_attempts, valid_for, expires_at, surface, client_ref,
+  custom_code, locale, brand, template, sender, attempts, max_attempts, valid_for, expires_at, surface, test_number, client_ref,
   api_key_id, idempotency_key, request_hash, created_at, updated_at, finished_at`;
 
 const D_COLUMNS = `id, verification_id, step_index, kind, channel, carrier, carrier_message_id, status, due_at, lease_until, lease_token,
@@ -86,6 +88,7 @@ function mapVerification(r: Raw): VerificationRecord {
     validFor: Number(r.valid_for),
     expiresAt: toDate(r.expires_at),
     surface: r.surface as Surface,
+    testNumber: toBool(r.test_number),
     clientRef: (r.client_ref as string | null) ?? null,
     apiKeyId: (r.api_key_id as string | null) ?? null,
     idempotencyKey: (r.idempotency_key as string | null) ?? null,
@@ -175,7 +178,7 @@ export class VerificationRepository {
    * The newest verifications first, at most `limit`, optionally of one status (as it reads at `now`: a
    * pending row past its expiry counts as expired) and one surface.
    */
-  async listRecent(filter: { limit: number; now: Date; status?: VerificationStatus; surface?: Surface }): Promise<VerificationRecord[]> {
+  async listRecent(filter: { limit: number; now: Date; status?: VerificationStatus; surface?: Surface; testNumber?: boolean }): Promise<VerificationRecord[]> {
     const where: string[] = [];
     const params: SqlParam[] = [];
     if (filter.status === "pending") {
@@ -192,6 +195,10 @@ export class VerificationRepository {
       where.push("surface = ?");
       params.push(filter.surface);
     }
+    if (filter.testNumber !== undefined) {
+      where.push("test_number = ?");
+      params.push(filter.testNumber);
+    }
     const rows = await this.sql.all<Raw>(
       `SELECT ${V_COLUMNS} FROM verifications ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY created_at DESC, id DESC LIMIT ?`,
@@ -202,11 +209,11 @@ export class VerificationRepository {
 
   async insert(v: VerificationRecord, deliveries: readonly NewDelivery[], db: Sql): Promise<void> {
     await db.run(
-      `INSERT INTO verifications (${V_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO verifications (${V_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         v.id, v.to, v.purpose, v.status, JSON.stringify(v.workflow), v.workflowPreset, v.codeHash, v.codeSealed, v.codeLength,
         v.alphanumeric, v.customCode, v.locale, v.brand, v.template, v.sender, v.attempts, v.maxAttempts, v.validFor,
-        v.expiresAt, v.surface, v.clientRef, v.apiKeyId, v.idempotencyKey, v.requestHash, v.createdAt, v.updatedAt, v.finishedAt,
+        v.expiresAt, v.surface, v.testNumber, v.clientRef, v.apiKeyId, v.idempotencyKey, v.requestHash, v.createdAt, v.updatedAt, v.finishedAt,
       ],
     );
     for (const d of deliveries) await this.insertDelivery(v.id, d, v.createdAt, db);
@@ -368,7 +375,7 @@ export class VerificationRepository {
 
   async markSent(
     d: { id: string },
-    result: { carrier: string; carrierMessageId: string; status: "sent" | "delivered" },
+    result: { carrier: string; carrierMessageId: string | null; status: "sent" | "delivered" },
     now: Date,
   ): Promise<boolean> {
     const changed = await this.sql.run(

@@ -53,11 +53,13 @@ export interface VerificationView {
   attempts: number;
   maxAttempts: number;
   attemptsLeft: number;
-  /** Messages handed to a carrier so far (deliveries with a sentAt). */
+  /** Steps sent so far (deliveries with a sentAt): handed to a carrier, or a test number's (carrier "test-number"). */
   sends: number;
   validFor: number;
   expiresAt: Date;
   surface: Surface;
+  /** Created for a TEST_NUMBERS entry: the configured code checks and no step is handed to a carrier. */
+  testNumber: boolean;
   clientRef: string | null;
   createdAt: Date;
   updatedAt: Date;

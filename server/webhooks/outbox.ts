@@ -2,7 +2,8 @@
  * The `events` table (the outbox): reading it in `seq` order for the dispatcher and the SSE stream,
  * appending the events no verification row carries (owner.decided, send_budget.exhausted; the rest are
  * written by the triggers in triggers.ts), and turning a row into the payload an application receives:
- * `{ type, timestamp, data }` (Standard Webhooks), with `surface` and the surface's own id, never a code,
+ * `{ type, timestamp, data }` (Standard Webhooks), with `surface`, the surface's own id and `test` (a test
+ * number's verification), never a code,
  * and phone numbers masked unless the endpoint opted in.
  */
 import type { Logger } from "pino";
@@ -69,7 +70,12 @@ const PHONE_FIELDS = ["to", "from"] as const;
 export function payloadOf(event: OutboxEvent, includePhoneNumbers: boolean): EventPayload {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event.data)) if (value !== null && value !== undefined) data[key] = value;
-  if (data.verificationId !== undefined) data.surfaceId = surfaceId(data);
+  if (data.verificationId !== undefined) {
+    data.surfaceId = surfaceId(data);
+    // A test number's verification (TEST_NUMBERS): nothing went to a carrier. SQLite's triggers write 0/1;
+    // events written before the flag existed have none.
+    data.test = data.test === true || data.test === 1;
+  }
   if (!includePhoneNumbers) {
     for (const field of PHONE_FIELDS) if (typeof data[field] === "string") data[field] = maskPhone(data[field] as string);
   }

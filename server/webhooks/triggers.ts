@@ -16,7 +16,11 @@
  */
 import type { Sql } from "../store/sql.ts";
 
-export const TRIGGER_VERSION = 2;
+/**
+ * 2: a canceled verification's `reason` and `replacedBy` (verifications.replaced_by); 3: verification events
+ * carry `test` (verifications.test_number, server/verification/test-numbers.ts).
+ */
+export const TRIGGER_VERSION = 3;
 const P = `textgate_outbox_v${TRIGGER_VERSION}`;
 /** Earlier versions' names, dropped when this version is installed (an event written twice otherwise). */
 const RETIRED = Array.from({ length: TRIGGER_VERSION - 1 }, (_, i) => `textgate_outbox_v${i + 1}`);
@@ -25,7 +29,8 @@ const SQLITE_NAMES = ["verification_created", "verification_status", "delivery_s
 export const EVENTS_LOCK_KEY = 0x74676576;
 const INSTALL_LOCK_KEY = 0x74676569;
 
-const V_REF_SQLITE = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface`;
+// SQLite keeps booleans as 0/1: outbox.ts payloadOf turns `test` into true/false.
+const V_REF_SQLITE = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface, 'test', NEW.test_number`;
 
 /**
  * The fields of a verification's terminal event (both dialects): `by` for approved, `reason` for failed
@@ -67,7 +72,7 @@ const SQLITE_TRIGGERS = [
    BEGIN
      INSERT INTO events (type, verification_id, data, created_at)
      SELECT t.type, v.id,
-       json_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'deliveryId', NEW.id,
+       json_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'test', v.test_number, 'deliveryId', NEW.id,
          'step', NEW.step_index, 'kind', NEW.kind, 'channel', NEW.channel, 'carrier', NEW.carrier,
          'errorCode', CASE WHEN NEW.status = 'failed' THEN NEW.error_code END),
        NEW.updated_at
@@ -81,7 +86,7 @@ const SQLITE_TRIGGERS = [
 ];
 
 const PG_TIME = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const V_REF_PG = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface`;
+const V_REF_PG = `'verificationId', NEW.id, 'to', NEW."to", 'purpose', NEW.purpose, 'surface', NEW.surface, 'test', NEW.test_number`;
 
 const PG_FUNCTIONS = [
   `CREATE OR REPLACE FUNCTION ${P}_verifications() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -105,7 +110,7 @@ const PG_FUNCTIONS = [
        PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
        INSERT INTO events (type, verification_id, data, created_at)
        SELECT t.type, v.id,
-         json_build_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'deliveryId', NEW.id,
+         json_build_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'test', v.test_number, 'deliveryId', NEW.id,
            'step', NEW.step_index, 'kind', NEW.kind, 'channel', NEW.channel, 'carrier', NEW.carrier,
            'errorCode', CASE WHEN NEW.status = 'failed' THEN NEW.error_code END)::text,
          NEW.updated_at

@@ -41,6 +41,7 @@ function view(id: string, input: CreateVerificationInput): VerificationView {
     validFor: 600,
     expiresAt: new Date(now.getTime() + 600_000),
     surface: "native",
+    testNumber: false,
     clientRef: null,
     createdAt: now,
     updatedAt: now,

@@ -18,6 +18,19 @@ import { createPostgresDatabase, type DatabaseKind } from "./services.ts";
 import { copySqliteTemplate } from "./database-templates.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** A production server with its pages and the sandbox carrier (where the tests read codes). */
+export const PRODUCTION_WITH_SANDBOX = { NODE_ENV: "production", SERVE_PAGES: "true", SANDBOX_IN_PRODUCTION: "true" } as const;
+
+/**
+ * Whether the production build is there (sign-in, /owner and the other Next routes need it); suites skip
+ * without it on a laptop and fail in CI, where `npm test` builds it first.
+ */
+export function productionBuilt(): boolean {
+  const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
+  if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
+  return built;
+}
 /** TEST_SERVER_START_TIMEOUT_MS raises it for long runs on a busy machine (KILL_LOOP_KILLS=20, say). */
 const START_TIMEOUT_MS = Number(process.env.TEST_SERVER_START_TIMEOUT_MS ?? 30_000);
 const OUTPUT_LIMIT = 64 * 1024;

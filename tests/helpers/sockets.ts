@@ -114,9 +114,12 @@ export function socketTools(getServer: () => TestServer, { origin: ORIGIN, phone
     expect(res.status).toBe(201);
   };
 
-  /** Signs a new user in over HTTP (start → code from the sandbox → next-auth callback); returns the session cookie. */
+  /**
+   * Signs a new user in over HTTP (start → code from the sandbox, or `knownCode` such as a test number's →
+   * next-auth callback); returns the session cookie.
+   */
   type Call = (pathname: string, init?: RequestInit) => Promise<Response>;
-  const signIn = async (to = phone()): Promise<{ phone: string; cookie: string; call: Call }> => {
+  const signIn = async (to = phone(), knownCode?: string): Promise<{ phone: string; cookie: string; call: Call }> => {
     const jar = new Map<string, string>();
     const call = async (pathname: string, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
@@ -134,7 +137,7 @@ export function socketTools(getServer: () => TestServer, { origin: ORIGIN, phone
     const start = await call("/api/auth/sms/start", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: to }) });
     expect(start.status).toBe(200);
     const { verificationId } = (await start.json()) as { verificationId: string };
-    const code = /([0-9]{6})$/.exec(await textTo(to, /[0-9]{6}$/))?.[1] ?? "";
+    const code = knownCode ?? /([0-9]{6})$/.exec(await textTo(to, /[0-9]{6}$/))?.[1] ?? "";
     const { csrfToken } = (await (await call("/api/auth/csrf")).json()) as { csrfToken: string };
     const form = new URLSearchParams({ verificationId, code, csrfToken, json: "true", callbackUrl: "/account" });
     await call("/api/auth/callback/sms", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });

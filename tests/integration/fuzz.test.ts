@@ -114,6 +114,7 @@ const NEXT_ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/api/account/sessions/revoke-all", surface: "next", fields: [] },
   { method: "POST", path: "/api/account/profile", surface: "next", fields: ["name"] },
   { method: "GET", path: "/api/owner/verifications", surface: "next", fields: ["limit", "status", "surface"] },
+  { method: "GET", path: "/api/owner/test-numbers", surface: "next", fields: [] },
   { method: "GET", path: "/api/owner/requests", surface: "next", fields: [] },
   { method: "POST", path: "/api/owner/requests/:reference/decision", surface: "next", fields: ["decision"] },
   { method: "GET", path: "/api/owner/webhooks", surface: "next", fields: [] },

@@ -57,7 +57,8 @@ export function sendToken(options: SendTokenOptions = {}): SessionUnit {
         });
       if (!created) return { ok: false, code: CLOSE.rateLimited, reason: "too many codes sent" };
       const { verification } = created;
-      ctx.pending({ type: "pending", unit: "send-token", codeLength, attemptsLeft: verification.attemptsLeft });
+      // The verification's length, not the option's: a test number's configured code may be longer or shorter.
+      ctx.pending({ type: "pending", unit: "send-token", codeLength: verification.codeLength, attemptsLeft: verification.attemptsLeft });
       for (;;) {
         const code = await ctx.nextToken();
         try {
