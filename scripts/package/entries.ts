@@ -16,6 +16,7 @@ export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
   { subpath: "client", source: "lib/client/index.ts" },
   { subpath: "playwright", source: "lib/testing/playwright.ts" },
   { subpath: "react", source: "components/verification/index.ts", client: true },
+  { subpath: "next-auth", source: "server/kit/next-auth.ts" },
 ];
 
 /** Stylesheets the package exports, by subpath: each is the CSS esbuild bundles out of an entry's CSS modules. */

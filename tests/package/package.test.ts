@@ -179,11 +179,16 @@ describe("the packed tarball", () => {
           files,
         }),
       );
+      // skipLibCheck stays off so that textgate's own declarations are checked; errors inside other
+      // packages' declarations (next and next-auth do not compile with it off) are not ours to fix.
+      let output = "";
       try {
         run(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], host);
       } catch (error) {
-        throw new Error(`tsc (${moduleResolution}) failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+        output = (error as { stdout?: string }).stdout ?? String(error);
       }
+      const ours = output.split("\n").filter((line) => /error TS/.test(line) && (!line.includes("node_modules/") || line.includes("node_modules/textgate/")));
+      expect(ours, `tsc (${moduleResolution}):\n${output}`).toEqual([]);
     }
   }, 120_000);
 });
