@@ -9,7 +9,7 @@ import {
   type SocketError,
   type SocketState,
   type VerifiedSocket,
-} from "@/lib/socket/client.ts";
+} from "../../lib/socket/client.ts";
 
 export interface SocketMessage {
   id: number;

@@ -87,6 +87,11 @@ export function safeCallbackUrl(value: string | null | undefined, fallback = "/a
 export interface NextAuthAdapterOptions {
   /** Where to go after signing in; a same-origin path. */
   callbackUrl: string;
+  /**
+   * Where the app serves next-auth and textgate's sign-in routes (`<basePath>/sms/start`,
+   * `<basePath>/sms/resend`); "/api/auth" by default, next-auth's own default.
+   */
+  basePath?: string;
   /** Display name for a new account (can also be passed per call as `extra.name`). */
   name?: string;
   /** The next-auth provider id; "sms" by default. */
@@ -117,9 +122,10 @@ const nextAuthReactSignIn: CredentialsSignIn = async (providerId, fields) => {
  */
 export function nextAuthAdapter(options: NextAuthAdapterOptions): VerifyAdapter {
   const callbackUrl = safeCallbackUrl(options.callbackUrl, "/");
+  const base = (options.basePath ?? "/api/auth").replace(/\/+$/, "");
   return {
-    start: (phone, country) => postJson<SmsChallenge>("/api/auth/sms/start", country ? { phone, country } : { phone }),
-    resend: (challenge) => postJson<SmsChallenge>("/api/auth/sms/resend", { verificationId: challenge.verificationId }),
+    start: (phone, country) => postJson<SmsChallenge>(`${base}/sms/start`, country ? { phone, country } : { phone }),
+    resend: (challenge) => postJson<SmsChallenge>(`${base}/sms/resend`, { verificationId: challenge.verificationId }),
     async verify(challenge, code, extra) {
       const signIn = options.signIn ?? nextAuthReactSignIn;
       const name = (extra?.name ?? options.name)?.trim();

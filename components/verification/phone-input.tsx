@@ -2,7 +2,7 @@
 
 import { type ChangeEvent, useEffect, useId, useRef, useState } from "react";
 
-import { FieldMessage, Input, Label } from "@/components/ui/input.tsx";
+import { FieldMessage, Input, Label } from "../ui/input.tsx";
 
 import { findCountry } from "./countries.ts";
 import { CountryOptions } from "./country-options.tsx";

@@ -10,7 +10,7 @@ import {
   useState,
 } from "react";
 
-import { Button } from "@/components/ui/button.tsx";
+import { Button } from "../ui/button.tsx";
 
 import { attemptsLeftText, codeCharacters, expiresInText, listenForWebOtp } from "./token-text.ts";
 import { useCountdown } from "./use-countdown.ts";

@@ -2,11 +2,11 @@
 
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 
-import { Button } from "@/components/ui/button.tsx";
-import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
-import { describeSignInError } from "@/lib/auth/contract.ts";
+import { Button } from "../ui/button.tsx";
+import type { SignInError, SmsChallenge } from "../../lib/auth/contract.ts";
+import { describeSignInError } from "../../lib/auth/contract.ts";
 
-import { isTextgateRequestError, TextgateRequestError } from "@/lib/errors.ts";
+import { isTextgateRequestError, TextgateRequestError } from "../../lib/errors.ts";
 import { resentMessage, type VerifyAdapter, type VerifyExtra } from "./adapters.ts";
 import { PhoneInput } from "./phone-input.tsx";
 import { SandboxHandsetLink } from "./sandbox-handset-link.tsx";

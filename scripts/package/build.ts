@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { PACKAGE_ENTRIES } from "./entries.ts";
+import { PACKAGE_ENTRIES, PACKAGE_STYLES } from "./entries.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = path.join(root, "dist");
@@ -29,6 +29,9 @@ await build({
   packages: "external",
   external: ["node:*"],
   chunkNames: "chunks/[name]-[hash]",
+  // The components' CSS modules: class names scoped (tg_…) and the rules bundled into <entry>.css.
+  loader: { ".module.css": "local-css" },
+  jsx: "automatic",
   legalComments: "none",
   logLevel: "warning",
 });
@@ -38,6 +41,8 @@ for (const entry of PACKAGE_ENTRIES.filter((e) => e.client)) {
   const file = path.join(dist, `${entry.subpath}.js`);
   fs.writeFileSync(file, `"use client";\n${fs.readFileSync(file, "utf8")}`);
 }
+
+for (const style of PACKAGE_STYLES) fs.renameSync(path.join(dist, `${style.from}.css`), path.join(dist, style.subpath));
 
 // Declarations of the entries and what they import, from the repository's own compiler settings.
 const tsconfig = path.join(dist, "tsconfig.declarations.json");

@@ -15,7 +15,12 @@ export interface PackageEntry {
 export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
   { subpath: "client", source: "lib/client/index.ts" },
   { subpath: "playwright", source: "lib/testing/playwright.ts" },
+  { subpath: "react", source: "components/verification/index.ts", client: true },
+  { subpath: "next-auth", source: "server/kit/next-auth.ts" },
 ];
+
+/** Stylesheets the package exports, by subpath: each is the CSS esbuild bundles out of an entry's CSS modules. */
+export const PACKAGE_STYLES: readonly { subpath: string; from: string }[] = [{ subpath: "styles.css", from: "react" }];
 
 /** dist paths of an entry: the ESM file and its declarations (tsc keeps the source tree under dist/types). */
 export function distPaths(entry: PackageEntry): { js: string; types: string } {

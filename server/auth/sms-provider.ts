@@ -9,8 +9,7 @@
  * by POST /api/auth/sms/start, which uses the same options (`provider.sms`).
  */
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
-import { encodeSignInError, type SignInError } from "../../lib/auth/contract.ts";
+import { SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
 import { isTextgateError } from "../../lib/errors.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import type { ChallengeOptions } from "./challenges.ts";
@@ -26,23 +25,10 @@ export interface SmsProviderOptions extends Partial<ChallengeOptions> {
 
 export const DEFAULT_SMS_OPTIONS: ChallengeOptions = { channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 };
 
-const credentialsSchema = z.object({
-  verificationId: z.string().min(1).max(64),
-  code: z.string().min(1).max(64),
-  name: z.string().max(200).optional(),
-});
-
-/** Thrown from authorize: next-auth hands its message back to signIn() as `error`. */
-class SignInFailure extends Error {
-  constructor(error: SignInError) {
-    super(encodeSignInError(error));
-  }
-}
-
 /** Checks a sign-in code and returns the signed-in user; throws SignInFailure with the reason. */
 export async function verifySignIn(runtime: Runtime, input: unknown, now = new Date()): Promise<SignedInUser> {
-  const parsed = credentialsSchema.safeParse(input);
-  if (!parsed.success) throw new SignInFailure({ kind: "invalid_format", message: "Enter the code from the text message." });
+  const parsed = signInCredentialsSchema.safeParse(input);
+  if (!parsed.success) throw new SignInFailure(UNREADABLE_CODE);
   const { verificationId, code, name } = parsed.data;
   const view = await runtime.engine.get(verificationId).catch(() => null);
   if (!view || view.purpose !== "login" || view.surface !== "auth") throw new SignInFailure({ kind: "expired_or_used" });

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { distPaths, PACKAGE_ENTRIES } from "../../scripts/package/entries.ts";
+import { distPaths, PACKAGE_ENTRIES, PACKAGE_STYLES } from "../../scripts/package/entries.ts";
 import { REPO_ROOT } from "../helpers/server.ts";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
@@ -55,9 +55,9 @@ afterAll(() => {
 });
 
 describe("package.json", () => {
-  it("is publishable: not private, a license, files, sideEffects, and `npm pack` builds it", () => {
+  it("is publishable: not private, a license, files, sideEffects (the stylesheet only), and `npm pack` builds it", () => {
     expect(manifest.private).toBeUndefined();
-    expect(manifest).toMatchObject({ license: "MIT", sideEffects: false, files: expect.arrayContaining(["dist", "LICENSE"]) });
+    expect(manifest).toMatchObject({ license: "MIT", sideEffects: ["*.css"], files: expect.arrayContaining(["dist", "LICENSE"]) });
     expect(manifest.scripts.prepack).toBe("node --import tsx scripts/package/build.ts");
     // npm runs a dependency's postinstall in the host; the Prisma generation is for this repository only.
     expect(manifest.scripts.postinstall).toBeUndefined();
@@ -69,6 +69,7 @@ describe("package.json", () => {
       const { js, types } = distPaths(entry);
       expected[`./${entry.subpath}`] = { types, default: js };
     }
+    for (const style of PACKAGE_STYLES) expected[`./${style.subpath}`] = `./dist/${style.subpath}`;
     expect(manifest.exports).toEqual(expected);
     for (const value of Object.values(manifest.exports)) if (typeof value === "object") expect(Object.keys(value!)[0]).toBe("types");
   });
@@ -90,6 +91,7 @@ describe("the packed tarball", () => {
       expect(files).toContain(js.slice(2));
       expect(files).toContain(types.slice(2));
     }
+    for (const style of PACKAGE_STYLES) expect(files).toContain(`dist/${style.subpath}`);
     expect(files.filter((f) => /^(app|server|components|prisma|scripts|tests|e2e)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
   });
@@ -99,9 +101,9 @@ describe("the packed tarball", () => {
     expect(output).toMatch(/All good/);
   }, 60_000);
 
-  it("passes @arethetypeswrong/cli (ESM only: node16 and bundler resolution)", () => {
+  it("passes @arethetypeswrong/cli (ESM only: node16 and bundler resolution; stylesheets have no types)", () => {
     // Exits non-zero on any problem; the output is in the failure message.
-    run(process.execPath, [path.join(REPO_ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js"), tarball, "--profile", "esm-only", "--format", "ascii"]);
+    run(process.execPath, [path.join(REPO_ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js"), tarball, "--profile", "esm-only", "--format", "ascii", "--exclude-entrypoints", ...PACKAGE_STYLES.map((s) => `./${s.subpath}`)]);
   }, 120_000);
 
   it("is imported by Node through `exports`", () => {
@@ -122,38 +124,71 @@ describe("the packed tarball", () => {
     });
   });
 
+  it("renders textgate/react's components in Node, with 'use client' kept on the entry", () => {
+    expect(fs.readFileSync(path.join(host, "node_modules/textgate/dist/react.js"), "utf8").startsWith('"use client";')).toBe(true);
+    const script = `
+      import { createElement } from "react";
+      import { renderToString } from "react-dom/server";
+      import { PhoneInput, TokenInput, VerifyFlow, nextAuthAdapter, restAdapter } from "textgate/react";
+      const adapter = nextAuthAdapter({ callbackUrl: "/account", basePath: "/auth" });
+      const html = [
+        renderToString(createElement(PhoneInput, { defaultCountry: "US", onChange() {} })),
+        renderToString(createElement(TokenInput, { length: 6, onComplete() {} })),
+        renderToString(createElement(VerifyFlow, { adapter: restAdapter({ baseUrl: "/api/textgate" }) })),
+      ].join("");
+      console.log(JSON.stringify({ phone: html.includes("Phone number"), boxes: (html.match(/Character \\d of 6/g) ?? []).length, adapter: typeof adapter.start }));
+    `;
+    fs.writeFileSync(path.join(host, "react.mjs"), script);
+    expect(JSON.parse(run(process.execPath, ["react.mjs"], host))).toEqual({ phone: true, boxes: 6, adapter: "function" });
+  });
+
+  it("ships a stylesheet whose every custom property has a default, for a page with no textgate CSS", () => {
+    const css = fs.readFileSync(path.join(host, "node_modules/textgate/dist/styles.css"), "utf8");
+    expect(css).toMatch(/var\(--tg-accent, /);
+    expect(css.match(/var\(--[a-z0-9-]+\)/g) ?? [], "var() without a fallback").toEqual([]);
+  });
+
   it("type-checks the README's package snippets against its declarations (node16 and bundler resolution)", () => {
     const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
     const from = readme.indexOf("\n## Using textgate from your app");
     const section = readme.slice(from, readme.indexOf("\n## ", from + 5));
-    const snippets = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(snippets.length).toBeGreaterThanOrEqual(2);
-    const files = snippets.map((code, i) => {
-      fs.writeFileSync(path.join(host, `snippet-${i}.ts`), code);
-      return `snippet-${i}.ts`;
-    });
+    const snippets = [...section.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((m) => ({ ext: m[1]!, code: m[2]! }));
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    // Stylesheet imports, which a Next.js app's next-env.d.ts declares (Next's own declarations are left
+    // out: with skipLibCheck off, which checks ours, they do not compile on their own).
+    fs.writeFileSync(path.join(host, "styles.d.ts"), 'declare module "*.css";\n');
+    const files = ["styles.d.ts", ...snippets.map(({ ext, code }, i) => {
+      fs.writeFileSync(path.join(host, `snippet-${i}.${ext}`), code);
+      return `snippet-${i}.${ext}`;
+    })];
     for (const moduleResolution of ["node16", "bundler"]) {
       fs.writeFileSync(
         path.join(host, "tsconfig.json"),
         JSON.stringify({
           compilerOptions: {
             target: "ES2022",
-            lib: ["ES2023", "DOM"],
+            lib: ["ESNext", "DOM", "DOM.Iterable"],
             module: moduleResolution === "node16" ? "node16" : "esnext",
             moduleResolution,
             strict: true,
             noEmit: true,
             skipLibCheck: false,
             types: ["node"],
+            jsx: "react-jsx",
           },
           files,
         }),
       );
+      // skipLibCheck stays off so that textgate's own declarations are checked; errors inside other
+      // packages' declarations (next and next-auth do not compile with it off) are not ours to fix.
+      let output = "";
       try {
         run(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], host);
       } catch (error) {
-        throw new Error(`tsc (${moduleResolution}) failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+        output = (error as { stdout?: string }).stdout ?? String(error);
       }
+      const ours = output.split("\n").filter((line) => /error TS/.test(line) && (!line.includes("node_modules/") || line.includes("node_modules/textgate/")));
+      expect(ours, `tsc (${moduleResolution}):\n${output}`).toEqual([]);
     }
   }, 120_000);
 });

@@ -1,0 +1,23 @@
+/**
+ * What next-auth's SMS Credentials provider receives (`signIn("sms", { verificationId, code, name? })`)
+ * and how its `authorize` refuses: a SignInFailure, whose message next-auth hands back to signIn() as
+ * `error` (parse it with parseSignInError). Shared by textgate's own provider (server/auth/sms-provider.ts)
+ * and the remote one of `textgate/next-auth` (server/kit/next-auth.ts).
+ */
+import { z } from "zod";
+import { encodeSignInError, type SignInError } from "./contract.ts";
+
+export const signInCredentialsSchema = z.object({
+  verificationId: z.string().min(1).max(64),
+  code: z.string().min(1).max(64),
+  name: z.string().max(200).optional(),
+});
+
+export class SignInFailure extends Error {
+  constructor(readonly reason: SignInError) {
+    super(encodeSignInError(reason));
+  }
+}
+
+/** The refusal for credentials that do not even parse. */
+export const UNREADABLE_CODE: SignInError = { kind: "invalid_format", message: "Enter the code from the text message." };

@@ -1,0 +1,260 @@
+/**
+ * `textgate/next-auth`, remote mode: sign-in by phone for a host app that keeps its own users and
+ * next-auth sessions and talks to a textgate server over its REST API with an API key.
+ *
+ *   const textgate = { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! };
+ *   providers: [SmsProvider({ textgate })]                      // next-auth options
+ *   export const { POST } = createSmsAuthRoutes({ textgate }).start;   // app/api/auth/sms/start/route.ts
+ *
+ * The routes send codes only within per-IP and per-number limits (so the host is not an open SMS
+ * relay), only for sign-in (`purpose`), and the provider accepts only verifications of that purpose.
+ * The pages' side is `nextAuthAdapter` of `textgate/react`, which posts to these routes.
+ */
+import CredentialsProvider from "next-auth/providers/credentials";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { z } from "zod";
+import type { AuthClientConfig, SmsChallenge } from "../../lib/auth/contract.ts";
+import { SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
+import { createTextgateClient, type TextgateClient, type Verification } from "../../lib/client/index.ts";
+import { ERRORS, isTextgateRequestError } from "../../lib/errors.ts";
+
+export interface RemoteTextgate {
+  /** The textgate server, such as https://verify.example.com. */
+  baseUrl: string;
+  /** An API key of that server (`npm run keys:create` there). Server-side only. */
+  apiKey: string;
+}
+
+export interface SmsSignInOptions {
+  /** The textgate server, or a client of it. */
+  textgate: RemoteTextgate | TextgateClient;
+  /** What verifications for sign-in are created with, and what the provider accepts; "login" by default. */
+  purpose?: string;
+  channel?: "sms" | "voice";
+  /** 4–10 digits (or letters with `alphanumeric`); 6 by default. */
+  codeLength?: number;
+  alphanumeric?: boolean;
+  /** Seconds a code works; 600 by default. */
+  validFor?: number;
+  /** Wrong codes a verification takes; 3 by default. */
+  maxAttempts?: number;
+  /** The brand in the text; the textgate server's DEFAULT_BRAND when unset. */
+  brand?: string;
+}
+
+export interface SmsAuthRoutesOptions extends SmsSignInOptions {
+  /** Codes sent to one number per 10 minutes; 5 by default. */
+  limitPerNumber?: number;
+  /** Codes (and resends) asked for by one client IP per 10 minutes; 20 by default. */
+  limitPerIp?: number;
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client IP is
+   * the entry that many places from the end of the header that Next's server completes with the
+   * connection's address; 0 by default (no proxy: that last entry). Set it right: too high lets a client
+   * choose its IP with a forged header, too low puts every visitor behind the proxy's one address.
+   */
+  trustedProxies?: number;
+  /** ISO country preselected in phone inputs ("US" by default). */
+  defaultCountry?: string;
+  /** Whether the textgate server runs the sandbox carrier (pages then link to its handset). */
+  sandbox?: boolean;
+}
+
+type Route = (request: Request) => Promise<Response>;
+
+export interface SmsAuthRoutes {
+  /** POST <basePath>/sms/start `{ phone, country? }` → SmsChallenge. */
+  start: { POST: Route };
+  /** POST <basePath>/sms/resend `{ verificationId }` → SmsChallenge. */
+  resend: { POST: Route };
+  /** GET <basePath>/sms/config → AuthClientConfig. */
+  config: { GET: Route };
+}
+
+const WINDOW_SECONDS = 600;
+const DEFAULTS = { purpose: "login", channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 } as const;
+
+function clientOf(textgate: RemoteTextgate | TextgateClient): TextgateClient {
+  return "verifications" in textgate ? textgate : createTextgateClient(textgate);
+}
+
+function settingsOf(options: SmsSignInOptions) {
+  return { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & SmsSignInOptions;
+}
+
+function challengeOf(v: Verification, resendAfterSeconds = 30): SmsChallenge {
+  return {
+    verificationId: v.id,
+    to: v.to,
+    channel: v.channel,
+    codeLength: v.codeLength,
+    alphanumeric: v.alphanumeric,
+    attemptsLeft: v.attemptsLeft,
+    expiresAt: v.expiresAt,
+    resendAvailableAt: new Date(Date.now() + resendAfterSeconds * 1000).toISOString(),
+  };
+}
+
+function errorJson(code: keyof typeof ERRORS | (string & {}), status: number, message: string, retryAfter?: number): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
+  if (retryAfter !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfter)));
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers });
+}
+
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+}
+
+/** The client's IP: X-Forwarded-For's entry `trustedProxies` places from its end (see SmsAuthRoutesOptions). */
+export function clientIpOf(request: Request, trustedProxies = 0): string {
+  const entries = (request.headers.get("x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  return entries[Math.max(0, entries.length - 1 - trustedProxies)] ?? "unknown";
+}
+
+async function readBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    throw errorJson("unsupported_media_type", 415, ERRORS.unsupported_media_type.message);
+  }
+  const text = await request.text();
+  if (text.length > 4096) throw errorJson("payload_too_large", 413, ERRORS.payload_too_large.message);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw errorJson("invalid_json", 400, ERRORS.invalid_json.message);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw errorJson("invalid_request", 400, parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  return parsed.data;
+}
+
+/** A refusal of the textgate server, passed on with its code; anything else is a 502 (the host's upstream). */
+function fromTextgate(error: unknown): Response {
+  if (isTextgateRequestError(error) && error.status >= 400 && error.status < 500) return errorJson(error.code, error.status, error.message, error.retryAfter);
+  return errorJson("internal_error", 502, "The verification server could not be reached. Try again.");
+}
+
+async function consume(limiter: RateLimiterMemory, key: string): Promise<Response | null> {
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return errorJson("rate_limited", 429, ERRORS.rate_limited.message, rejection.msBeforeNext / 1000);
+    throw rejection;
+  }
+}
+
+const startSchema = z.strictObject({ phone: z.string().min(1).max(64), country: z.string().regex(/^[A-Za-z]{2}$/).optional() });
+const resendSchema = z.strictObject({ verificationId: z.string().min(1).max(64) });
+
+export function createSmsAuthRoutes(options: SmsAuthRoutesOptions): SmsAuthRoutes {
+  const client = clientOf(options.textgate);
+  const settings = settingsOf(options);
+  const perNumber = new RateLimiterMemory({ points: options.limitPerNumber ?? 5, duration: WINDOW_SECONDS, keyPrefix: "tg-number" });
+  const perIp = new RateLimiterMemory({ points: options.limitPerIp ?? 20, duration: WINDOW_SECONDS, keyPrefix: "tg-ip" });
+  const ipOf = (request: Request) => clientIpOf(request, options.trustedProxies ?? 0);
+  const guarded = (fn: Route): Route => async (request) => {
+    try {
+      return await fn(request);
+    } catch (error) {
+      if (error instanceof Response) return error;
+      return fromTextgate(error);
+    }
+  };
+
+  return {
+    start: {
+      POST: guarded(async (request) => {
+        const body = await readBody(request, startSchema);
+        const limited = (await consume(perIp, ipOf(request))) ?? (await consume(perNumber, body.phone.replace(/[^\d+]/g, "")));
+        if (limited) return limited;
+        const verification = await client.verifications.create({
+          to: body.phone,
+          ...(body.country && !body.phone.trim().startsWith("+") ? { country: body.country } : {}),
+          purpose: settings.purpose,
+          channel: settings.channel,
+          codeLength: settings.codeLength,
+          alphanumeric: settings.alphanumeric,
+          validFor: settings.validFor,
+          maxAttempts: settings.maxAttempts,
+          ...(settings.brand ? { brand: settings.brand } : {}),
+        });
+        return json(challengeOf(verification));
+      }),
+    },
+    resend: {
+      POST: guarded(async (request) => {
+        const { verificationId } = await readBody(request, resendSchema);
+        const limited = await consume(perIp, ipOf(request));
+        if (limited) return limited;
+        const current = await client.verifications.get(verificationId);
+        if (current.purpose !== settings.purpose) return errorJson("verification_not_found", 404, ERRORS.verification_not_found.message);
+        const limitedNumber = await consume(perNumber, current.to);
+        if (limitedNumber) return limitedNumber;
+        return json(challengeOf(await client.verifications.resend(verificationId)));
+      }),
+    },
+    config: {
+      GET: async () =>
+        json({
+          sandbox: options.sandbox ?? false,
+          codeLength: settings.codeLength,
+          alphanumeric: settings.alphanumeric,
+          channel: settings.channel,
+          defaultCountry: options.defaultCountry ?? "US",
+        } satisfies AuthClientConfig),
+    },
+  };
+}
+
+export interface SmsProviderOptions extends SmsSignInOptions {
+  /** Provider id (default "sms": `signIn("sms", …)`). */
+  id?: string;
+  name?: string;
+  /**
+   * Your user for a verified number (create it on a first sign-in: passwordless sign-up). Default: a user
+   * whose id is the number, for apps that keep no user table.
+   */
+  authorizeUser?: (phone: string, details: { name?: string }) => Promise<{ id: string; name?: string | null } | null>;
+}
+
+/** Checks a sign-in code on the textgate server; the verified number, or a SignInFailure saying why not. */
+export async function checkSignInCode(client: TextgateClient, purpose: string, input: unknown): Promise<{ phone: string; name?: string }> {
+  const parsed = signInCredentialsSchema.safeParse(input);
+  if (!parsed.success) throw new SignInFailure(UNREADABLE_CODE);
+  const { verificationId, code, name } = parsed.data;
+  try {
+    const verification = await client.verifications.get(verificationId);
+    if (verification.purpose !== purpose || verification.status !== "pending") throw new SignInFailure({ kind: "expired_or_used" });
+    const result = await client.verifications.check(verificationId, code);
+    if (result.valid) return { phone: verification.to, ...(name?.trim() ? { name: name.trim() } : {}) };
+    throw new SignInFailure(result.attemptsLeft > 0 ? { kind: "invalid_code", attemptsLeft: result.attemptsLeft } : { kind: "locked" });
+  } catch (error) {
+    if (error instanceof SignInFailure || !isTextgateRequestError(error)) throw error;
+    if (error.code === "verification_not_found") throw new SignInFailure({ kind: "expired_or_used" });
+    if (error.code === "too_many_failed_attempts") throw new SignInFailure({ kind: "too_many_failed_attempts", retryAfter: error.retryAfter ?? 1 });
+    if (error.status === 400) throw new SignInFailure({ kind: "invalid_format", message: error.message });
+    throw new SignInFailure({ kind: "unknown", message: "The verification server could not check the code. Try again." });
+  }
+}
+
+/** The next-auth Credentials provider that signs in with a code checked on the textgate server. */
+export function SmsProvider(options: SmsProviderOptions) {
+  const client = clientOf(options.textgate);
+  const { purpose } = settingsOf(options);
+  const authorizeUser = options.authorizeUser ?? (async (phone: string, details: { name?: string }) => ({ id: phone, name: details.name ?? null }));
+  return CredentialsProvider({
+    id: options.id ?? "sms",
+    name: options.name ?? "SMS",
+    credentials: {
+      verificationId: { label: "Verification", type: "text" },
+      code: { label: "Code", type: "text" },
+      name: { label: "Display name", type: "text" },
+    },
+    async authorize(credentials) {
+      const verified = await checkSignInCode(client, purpose, credentials);
+      const user = await authorizeUser(verified.phone, { name: verified.name });
+      return user ? { id: user.id, name: user.name ?? null, email: null, phone: verified.phone } : null;
+    },
+  });
+}
