@@ -13,20 +13,21 @@ export const metadata: Metadata = {
   description: "Put textgate's phone sign-in and code entry components into your own pages, with copy-paste snippets.",
 };
 
-const NEXT_AUTH_SNIPPET = `// app/api/auth/[...nextauth]/route.ts
-import NextAuth from "next-auth";
-import { SmsProvider } from "textgate/auth";
+const NEXT_AUTH_SNIPPET = `// auth.ts: your next-auth, signing in with codes checked on your textgate server
+import type { AuthOptions } from "next-auth";
+import { createSmsAuthRoutes, SmsProvider } from "textgate/next-auth";
 
-const handler = NextAuth({
-  providers: [SmsProvider({ channel: "sms", codeLength: 6 })],
-});
+const textgate = { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! };
 
-export { handler as GET, handler as POST };`;
+export const authOptions: AuthOptions = { providers: [SmsProvider({ textgate })], session: { strategy: "jwt" } };
+
+// app/api/auth/sms/start/route.ts: export const { POST } = smsRoutes.start; (and resend, config)
+export const smsRoutes = createSmsAuthRoutes({ textgate });`;
 
 const VERIFY_FLOW_SNIPPET = `"use client";
 
-import { nextAuthAdapter } from "@/components/verification/adapters";
-import { VerifyFlow } from "@/components/verification/verify-flow";
+import { nextAuthAdapter, VerifyFlow } from "textgate/react";
+import "textgate/styles.css";
 
 export function SignIn() {
   return <VerifyFlow adapter={nextAuthAdapter({ callbackUrl: "/" })} />;
@@ -34,31 +35,26 @@ export function SignIn() {
 
 const REST_SNIPPET = `"use client";
 
-import { restAdapter } from "@/components/verification/adapters";
-import { VerifyFlow } from "@/components/verification/verify-flow";
+import { restAdapter, VerifyFlow } from "textgate/react";
+import "textgate/styles.css";
 
-const adapter = restAdapter({ baseUrl: "/api/textgate" });
+const adapter = restAdapter({ baseUrl: "/api/verify" });
 
 export function VerifyPhone() {
   return <VerifyFlow adapter={adapter} onVerified={(challenge) => console.log("verified", challenge.to)} />;
 }`;
 
-const PROXY_SNIPPET = `// app/api/textgate/[...path]/route.ts: your backend adds the API key; the browser never sees it.
-const ALLOWED = /^verifications(\\/[A-Za-z0-9_-]+\\/(check|resend))?$/;
+const PROXY_SNIPPET = `// app/api/verify/[...path]/route.ts: the API key stays on your server, and codes go only to the
+// signed-in user's own number (per-number and per-IP limits apply too), so this is no open SMS relay.
+import { getServerSession } from "next-auth";
+import { createVerifyRoutes } from "textgate/next-auth";
+import { authOptions } from "@/auth";
 
-export async function POST(request: Request, { params }: { params: Promise<{ path: string[] }> }) {
-  const path = (await params).path.join("/");
-  if (!ALLOWED.test(path)) return new Response(null, { status: 404 });
-  // Check here that the number belongs to the signed-in user, if your site needs that.
-  return fetch(\`\${process.env.TEXTGATE_URL}/api/v1/\${path}\`, {
-    method: "POST",
-    headers: {
-      Authorization: \`Bearer \${process.env.TEXTGATE_KEY}\`,
-      "Content-Type": "application/json",
-    },
-    body: await request.text(),
-  });
-}`;
+export const { POST } = createVerifyRoutes({
+  textgate: { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! },
+  // Your session's number for the user (set in your next-auth session callback); null: not signed in.
+  phoneOf: async () => (await getServerSession(authOptions))?.user?.phone ?? null,
+});`;
 
 const THEME_SNIPPET = `/* Any ancestor of the components: */
 .checkout {
@@ -139,27 +135,30 @@ export default function EmbedPage() {
         <h2 id="snippets">Copy and paste</h2>
         <h3>1. The next-auth provider</h3>
         <p>
-          Add the SMS provider to your next-auth configuration. Sign-in is by phone number and code, no password; the
-          first verified sign-in of a new number creates the user.
+          Install the package (<code>npm pack</code> here, then <code>npm install textgate-0.1.0.tgz</code> in your app)
+          and add its SMS provider to your next-auth configuration. Sign-in is by phone number and code, no password;
+          codes are sent and checked by this server, with the API key kept on yours, and the routes send codes only
+          within per-number and per-IP limits.
         </p>
         <Snippet caption="next-auth configuration" code={NEXT_AUTH_SNIPPET} />
 
         <h3>2. The sign-in flow</h3>
         <p>
-          The components live in <code>components/verification/</code> of this repository (with{" "}
-          <code>lib/auth/contract.ts</code>); copy them into your app. <code>VerifyFlow</code> goes from phone to code to
-          done and, with <code>nextAuthAdapter</code>, signs in and returns to <code>callbackUrl</code>.
+          The components come from <code>textgate/react</code>, their styles from <code>textgate/styles.css</code>.{" "}
+          <code>VerifyFlow</code> goes from phone to code to done and, with <code>nextAuthAdapter</code>, signs in and
+          returns to <code>callbackUrl</code>.
         </p>
         <Snippet caption="VerifyFlow with next-auth" code={VERIFY_FLOW_SNIPPET} />
 
         <h3>3. Without next-auth: the REST API</h3>
         <p>
           <code>restAdapter</code> drives the same flow through textgate&apos;s REST API. It calls your own backend at{" "}
-          <code>baseUrl</code>, never textgate directly: <strong>your backend must add the API key</strong> and forward
-          only the verification calls.
+          <code>baseUrl</code>, never textgate directly: <code>createVerifyRoutes</code> of{" "}
+          <code>textgate/next-auth</code> is that backend, adding the API key and texting only the signed-in
+          user&apos;s own number.
         </p>
         <Snippet caption="VerifyFlow with the REST API" code={REST_SNIPPET} />
-        <Snippet caption="A proxy route that adds the API key" code={PROXY_SNIPPET} />
+        <Snippet caption="The route that adds the API key, for the signed-in user only" code={PROXY_SNIPPET} />
 
         <h3>4. Theming</h3>
         <p>

@@ -11,12 +11,14 @@
  * The pages' side is `nextAuthAdapter` of `textgate/react`, which posts to these routes.
  */
 import CredentialsProvider from "next-auth/providers/credentials";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { AuthClientConfig, SmsChallenge } from "../../lib/auth/contract.ts";
 import { SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
 import { createTextgateClient, type TextgateClient, type Verification } from "../../lib/client/index.ts";
 import { ERRORS, isTextgateRequestError } from "../../lib/errors.ts";
+import { clientIpOf, consume, errorJson, guarded, json, limiter, readBody, type Route } from "./http.ts";
+
+export { clientIpOf };
 
 export interface RemoteTextgate {
   /** The textgate server, such as https://verify.example.com. */
@@ -60,8 +62,6 @@ export interface SmsAuthRoutesOptions extends SmsSignInOptions {
   sandbox?: boolean;
 }
 
-type Route = (request: Request) => Promise<Response>;
-
 export interface SmsAuthRoutes {
   /** POST <basePath>/sms/start `{ phone, country? }` → SmsChallenge. */
   start: { POST: Route };
@@ -71,7 +71,6 @@ export interface SmsAuthRoutes {
   config: { GET: Route };
 }
 
-const WINDOW_SECONDS = 600;
 const DEFAULTS = { purpose: "login", channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 } as const;
 
 function clientOf(textgate: RemoteTextgate | TextgateClient): TextgateClient {
@@ -95,72 +94,15 @@ function challengeOf(v: Verification, resendAfterSeconds = 30): SmsChallenge {
   };
 }
 
-function errorJson(code: keyof typeof ERRORS | (string & {}), status: number, message: string, retryAfter?: number): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
-  if (retryAfter !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfter)));
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers });
-}
-
-function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" } });
-}
-
-/** The client's IP: X-Forwarded-For's entry `trustedProxies` places from its end (see SmsAuthRoutesOptions). */
-export function clientIpOf(request: Request, trustedProxies = 0): string {
-  const entries = (request.headers.get("x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
-  return entries[Math.max(0, entries.length - 1 - trustedProxies)] ?? "unknown";
-}
-
-async function readBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
-    throw errorJson("unsupported_media_type", 415, ERRORS.unsupported_media_type.message);
-  }
-  const text = await request.text();
-  if (text.length > 4096) throw errorJson("payload_too_large", 413, ERRORS.payload_too_large.message);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw errorJson("invalid_json", 400, ERRORS.invalid_json.message);
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw errorJson("invalid_request", 400, parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
-  return parsed.data;
-}
-
-/** A refusal of the textgate server, passed on with its code; anything else is a 502 (the host's upstream). */
-function fromTextgate(error: unknown): Response {
-  if (isTextgateRequestError(error) && error.status >= 400 && error.status < 500) return errorJson(error.code, error.status, error.message, error.retryAfter);
-  return errorJson("internal_error", 502, "The verification server could not be reached. Try again.");
-}
-
-async function consume(limiter: RateLimiterMemory, key: string): Promise<Response | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return errorJson("rate_limited", 429, ERRORS.rate_limited.message, rejection.msBeforeNext / 1000);
-    throw rejection;
-  }
-}
-
 const startSchema = z.strictObject({ phone: z.string().min(1).max(64), country: z.string().regex(/^[A-Za-z]{2}$/).optional() });
 const resendSchema = z.strictObject({ verificationId: z.string().min(1).max(64) });
 
 export function createSmsAuthRoutes(options: SmsAuthRoutesOptions): SmsAuthRoutes {
   const client = clientOf(options.textgate);
   const settings = settingsOf(options);
-  const perNumber = new RateLimiterMemory({ points: options.limitPerNumber ?? 5, duration: WINDOW_SECONDS, keyPrefix: "tg-number" });
-  const perIp = new RateLimiterMemory({ points: options.limitPerIp ?? 20, duration: WINDOW_SECONDS, keyPrefix: "tg-ip" });
+  const perNumber = limiter(options.limitPerNumber ?? 5, "tg-number");
+  const perIp = limiter(options.limitPerIp ?? 20, "tg-ip");
   const ipOf = (request: Request) => clientIpOf(request, options.trustedProxies ?? 0);
-  const guarded = (fn: Route): Route => async (request) => {
-    try {
-      return await fn(request);
-    } catch (error) {
-      if (error instanceof Response) return error;
-      return fromTextgate(error);
-    }
-  };
 
   return {
     start: {
@@ -258,3 +200,5 @@ export function SmsProvider(options: SmsProviderOptions) {
     },
   });
 }
+
+export { createVerifyRoutes, type VerifyRoutesOptions } from "./verify-routes.ts";
