@@ -14,6 +14,8 @@ export interface ApiLoopResult {
   checkMs: { p50: number; p95: number; p99: number };
   serverCpuSecondsPerPair: number | null;
   clientCpuSecondsPerPair: number | null;
+  /** CPU of the other server processes of the run (options.others), e.g. a delivery node. */
+  otherServersCpuSecondsPerPair?: number | null;
 }
 
 function percentile(values: number[], p: number): number {
@@ -29,7 +31,10 @@ function nextNumber(): string {
   return `+1415${200 + (Math.floor(n / 10_000) % 800)}${String(n % 10_000).padStart(4, "0")}`;
 }
 
-export async function runApiLoop(server: BenchServer, options: { workers: number; seconds: number; warmupSeconds: number }): Promise<ApiLoopResult> {
+export async function runApiLoop(
+  server: BenchServer,
+  options: { workers: number; seconds: number; warmupSeconds: number; others?: readonly BenchServer[] },
+): Promise<ApiLoopResult> {
   const target = new URL(server.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.workers });
 
@@ -104,6 +109,8 @@ export async function runApiLoop(server: BenchServer, options: { workers: number
   await new Promise((r) => setTimeout(r, options.warmupSeconds * 1000));
   measuring = true;
   const cpuStart = server.cpuSeconds();
+  const othersCpu = () => (options.others ?? []).reduce((sum, other) => sum + other.cpuSeconds(), 0);
+  const othersCpuStart = othersCpu();
   const clientCpuStart = process.cpuUsage();
   const started = performance.now();
   stopAt = Date.now() + options.seconds * 1000;
@@ -111,6 +118,7 @@ export async function runApiLoop(server: BenchServer, options: { workers: number
   const elapsed = (performance.now() - started) / 1000;
   measuring = false;
   const cpu = server.cpuSeconds() - cpuStart;
+  const otherCpu = othersCpu() - othersCpuStart;
   const clientCpu = process.cpuUsage(clientCpuStart);
   agent.destroy();
   return {
@@ -122,5 +130,6 @@ export async function runApiLoop(server: BenchServer, options: { workers: number
     checkMs: { p50: percentile(checkMs, 50), p95: percentile(checkMs, 95), p99: percentile(checkMs, 99) },
     serverCpuSecondsPerPair: pairs ? Number((cpu / pairs).toFixed(6)) : null,
     clientCpuSecondsPerPair: pairs ? Number(((clientCpu.user + clientCpu.system) / 1e6 / pairs).toFixed(6)) : null,
+    ...(options.others?.length ? { otherServersCpuSecondsPerPair: pairs ? Number((otherCpu / pairs).toFixed(6)) : null } : {}),
   };
 }

@@ -4,16 +4,21 @@
  * 1. Fan-out: new `events` rows (after the `outbox_cursors` row "fanout") become one
  *    `webhook_deliveries` row per subscribed, enabled endpoint. The cursor moves with a conditional
  *    UPDATE in the same transaction as the inserts, so of two nodes exactly one fans a batch out.
- * 2. Claim: due rows (pending and due, or sending with an expired lease: the node sending it died) are
- *    taken with a lease in one `UPDATE … RETURNING`, as workflow steps are (repository.ts claimDue;
- *    PostgreSQL adds FOR UPDATE SKIP LOCKED). A row is due only when no earlier event of the same
- *    verification is still pending or sending for that endpoint: order per verification.
+ * 2. Claim: due rows (sending with an expired lease: the node sending it died; then pending and due,
+ *    most overdue first) are taken with a lease in an `UPDATE … RETURNING`, as workflow steps are
+ *    (repository.ts claimDue; PostgreSQL adds FOR UPDATE SKIP LOCKED). A row is due only when no
+ *    earlier event of the same verification is still pending or sending for that endpoint: order per
+ *    verification.
  * 3. Send (sender.ts), then record: 2xx succeeded; anything else retried on the Standard Webhooks
- *    schedule, failed after the last attempt. An endpoint with nothing but failures for 5 days is
+ *    schedule, failed after the last attempt. The outcomes of the sends that finished since the last
+ *    pass are written in one transaction at the start of the next (a successor is claimed only after
+ *    its predecessor's outcome is committed). An endpoint with nothing but failures for 5 days is
  *    disabled and the owners (OWNER_PHONES) are texted.
- * A SIGKILL between claim and record leaves the row `sending`; its lease runs out and a node sends it
- * again (at least once: receivers dedupe on `webhook-id`).
+ * A SIGKILL between claim and record (a send answered but its outcome not yet written) leaves the row
+ * `sending`; its lease runs out and a node sends it again (at least once: receivers dedupe on
+ * `webhook-id`).
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "pino";
 import { uuidv7 } from "../../lib/ids.ts";
 import { TextgateError } from "../../lib/errors.ts";
@@ -34,8 +39,16 @@ const CLAIM_BATCH = 50;
 const INSERT_ROWS = 100;
 /** A wake-up waits this long, so that a burst of events (a busy API) makes one pass, not one each. */
 const WAKE_DELAY_MS = 10;
+/** Succeeded deliveries per outcome UPDATE (one parameter each). */
+const WRITE_ROWS = 100;
 /** Deliveries this node sends at once; a slow endpoint holds only its own slots. */
 const MAX_IN_FLIGHT = 100;
+/**
+ * While sends are in flight, a claim waits until this many slots are free: a claim reads past the
+ * successors of every unfinished delivery (rows its order check skips), so under a backlog claiming one
+ * or two rows per finished send cost more than the sends (docs/benchmarks.md).
+ */
+const MIN_CLAIM = 25;
 
 export type WebhookDeliveryStatus = "pending" | "sending" | "succeeded" | "failed";
 
@@ -59,6 +72,15 @@ interface Claimed {
   endpointId: string;
   eventSeq: number;
   attempts: number;
+}
+
+/** A finished attempt waiting to be written (see recordOutcomes). */
+interface Outcome {
+  claimed: Claimed;
+  result: SendResult;
+  /** No further attempt whatever the result (the endpoint or the event is gone). */
+  final: boolean;
+  endpoint?: SigningEndpoint;
 }
 
 type Raw = Record<string, unknown>;
@@ -86,8 +108,11 @@ export class WebhookDispatcher {
   private stopped = false;
   private wakeTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  /** A send finished since the last claim: its successor may be due. */
-  private settled = false;
+  /** Attempts that finished and are not written yet; their successors become due once they are. */
+  private outcomes: Outcome[] = [];
+  private cursorReady = false;
+  /** When claimDue last found no more expired leases (ms since the epoch, this.clock). */
+  private leasesCheckedAt = Number.NEGATIVE_INFINITY;
   /** Resolves the pass's wait (a send finished, an event was committed, or stop). */
   private signal: (() => void) | null = null;
   private readonly clock: () => Date;
@@ -117,23 +142,26 @@ export class WebhookDispatcher {
   }
 
   /**
-   * One pass: fan-out until nothing is new, claim and start sends until nothing is due (or no slot is
-   * free), then wait for a send to finish or a new event, and again, until nothing is in flight or due.
-   * Sends are not awaited as a batch, so an endpoint that takes its full 10 s does not hold up the others.
+   * One pass: write the finished attempts, fan-out until nothing is new, claim and start sends until
+   * nothing is due (or no slot is free), then wait for a send to finish or a new event, and again, until
+   * nothing is in flight, unwritten or due. Sends are not awaited as a batch, so an endpoint that takes
+   * its full 10 s does not hold up the others.
    */
   tick(): Promise<void> {
     this.running ??= (async () => {
       try {
         do {
           this.again = false;
+          await this.recordOutcomes();
           while ((await this.fanOut()) > 0) {}
-          this.settled = false;
-          while (!this.stopped && (await this.deliverDue()) > 0) {}
-          if (!this.stopped && this.inFlight.size && !this.settled && !this.again) {
+          while (!this.stopped && (await this.deliverDue())) {}
+          if (!this.stopped && this.inFlight.size && !this.outcomes.length && !this.again) {
             await new Promise<void>((resolve) => (this.signal = resolve));
             this.signal = null;
+            // The other answers that arrived in the same turn of the event loop join this batch.
+            await nextTurn();
           }
-          if (this.inFlight.size || this.settled) this.again = true;
+          if (this.inFlight.size || this.outcomes.length) this.again = true;
         } while (this.again && !this.stopped);
       } catch (error) {
         this.options.logger.error({ err: error }, "webhook dispatcher pass failed");
@@ -154,12 +182,16 @@ export class WebhookDispatcher {
     await this.running;
     // What is still being sent finishes (or times out) and is recorded; a kill here is covered by the lease.
     await Promise.allSettled([...this.inFlight]);
+    await this.recordOutcomes().catch((error: unknown) => this.options.logger.error({ err: error }, "could not record webhook outcomes at stop"));
   }
 
   /** Fans out one batch of new events; returns how many events it moved past (0: nothing new, or another node did). */
   async fanOut(): Promise<number> {
     const { sql, outbox } = this.options;
-    await sql.run(`INSERT INTO outbox_cursors (name, seq) VALUES ('fanout', 0) ON CONFLICT (name) DO NOTHING`);
+    if (!this.cursorReady) {
+      await sql.run(`INSERT INTO outbox_cursors (name, seq) VALUES ('fanout', 0) ON CONFLICT (name) DO NOTHING`);
+      this.cursorReady = true;
+    }
     const cursor = Number((await sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`))?.seq ?? 0);
     const events = await outbox.after(cursor, { limit: FANOUT_BATCH });
     if (!events.length) return 0;
@@ -190,97 +222,152 @@ export class WebhookDispatcher {
     return moved ? events.length : 0;
   }
 
-  /** Claims due deliveries with a lease. */
+  /**
+   * Claims due deliveries with a lease: first those whose lease ran out (the node sending them died),
+   * then pending ones, most overdue first. Two statements, not one with an OR: the pending one reads the
+   * (status, next_attempt_at) index in order and stops at `limit` (sending rows are few: at most the
+   * in-flight sends of every node), where the OR with an ORDER BY event_seq made SQLite collect and sort
+   * every due row on every claim (docs/benchmarks.md, "Where a delivery's time went").
+   */
   async claimDue(limit = CLAIM_BATCH): Promise<Claimed[]> {
+    let expired: Claimed[] = [];
+    const now = this.clock().getTime();
+    // Leases run out in WEBHOOKS_LEASE_MS (30 s by default): looking once per interval finds them as
+    // soon, and spares a statement on each of the many passes a busy API makes.
+    if (now - this.leasesCheckedAt >= this.options.intervalMs) {
+      expired = await this.claimWhere("sending", "lease_until", limit);
+      if (expired.length < limit) this.leasesCheckedAt = now;
+    }
+    if (expired.length >= limit) return expired;
+    return [...expired, ...(await this.claimWhere("pending", "next_attempt_at", limit - expired.length))];
+  }
+
+  /** Claims rows of `status` whose `dueAt` column has passed, oldest first. */
+  private async claimWhere(status: "pending" | "sending", dueAt: "next_attempt_at" | "lease_until", limit: number): Promise<Claimed[]> {
     const { sql } = this.options;
     const now = this.clock();
     const lease = new Date(now.getTime() + this.options.leaseMs);
     const lock = sql.dialect === "postgresql" ? "FOR UPDATE OF d SKIP LOCKED" : "";
-    const due = `((d.status = 'pending' AND d.next_attempt_at <= ?) OR (d.status = 'sending' AND d.lease_until <= ?))`;
+    // The outer re-check must not pick the (status, …) index on SQLite: it would walk every due row and
+    // look each up in the subquery's ids (4.4 against 1.1 ms with 10,000 due). A unary + keeps SQLite to
+    // the primary key; PostgreSQL has no + for text and plans by the ids anyway.
+    const recheck = sql.dialect === "sqlite" ? `+status = '${status}' AND +${dueAt} <= ?` : `status = '${status}' AND ${dueAt} <= ?`;
     const rows = await sql.all<Raw>(
       `UPDATE webhook_deliveries SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ?
        WHERE id IN (
          SELECT d.id FROM webhook_deliveries d
-         WHERE ${due}
+         WHERE d.status = '${status}' AND d.${dueAt} <= ?
            AND d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'enabled')
            AND NOT EXISTS (
              SELECT 1 FROM webhook_deliveries e
              WHERE e.endpoint_id = d.endpoint_id AND e.order_key = d.order_key AND e.event_seq < d.event_seq
                AND e.status IN ('pending', 'sending'))
-         ORDER BY d.event_seq LIMIT ? ${lock}
-       ) AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+         ORDER BY d.${dueAt} LIMIT ? ${lock}
+       ) AND ${recheck}
        RETURNING id, endpoint_id, event_seq, attempts`,
-      [lease, now, now, now, limit, now, now],
+      [lease, now, now, limit, now],
     );
     return rows.map((r) => ({ id: r.id as string, endpointId: r.endpoint_id as string, eventSeq: Number(r.event_seq), attempts: Number(r.attempts) }));
   }
 
-  /** Claims one batch (as many as there are free slots) and starts sending it; returns how many were claimed. */
-  async deliverDue(): Promise<number> {
+  /**
+   * Claims one batch (as many as there are free slots) and starts sending it; true when it filled the
+   * batch (more may be due), false when nothing more is due now or no slot is free.
+   */
+  async deliverDue(): Promise<boolean> {
     const room = MAX_IN_FLIGHT - this.inFlight.size;
-    if (room <= 0) return 0;
-    const claimed = await this.claimDue(Math.min(CLAIM_BATCH, room));
-    if (!claimed.length) return 0;
+    if (room <= 0 || (this.inFlight.size > 0 && room < MIN_CLAIM)) return false;
+    const limit = Math.min(CLAIM_BATCH, room);
+    const claimed = await this.claimDue(limit);
+    if (!claimed.length) return false;
     const endpoints = new Map((await this.options.endpoints.signing([...new Set(claimed.map((c) => c.endpointId))])).map((e) => [e.id, e]));
     const events = new Map((await this.options.outbox.bySeqs([...new Set(claimed.map((c) => c.eventSeq))])).map((e) => [e.seq, e]));
     for (const c of claimed) {
       const sending: Promise<void> = this.send(c, endpoints.get(c.endpointId), events.get(c.eventSeq) ?? null).finally(() => {
         this.inFlight.delete(sending);
-        this.settled = true;
         this.signal?.();
       });
       this.inFlight.add(sending);
     }
-    return claimed.length;
+    return claimed.length === limit;
   }
 
+  /** Sends one claimed delivery; its outcome waits in `outcomes` for the next pass to write it. */
   private async send(claimed: Claimed, endpoint: SigningEndpoint | undefined, event: OutboxEvent | null): Promise<void> {
-    const { logger } = this.options;
     try {
       if (!endpoint || !event) {
-        await this.record(claimed, { ok: false, status: null, error: endpoint ? "the event was pruned" : "the endpoint was disabled or removed" }, true);
+        const error = endpoint ? "the event was pruned" : "the endpoint was disabled or removed";
+        this.outcomes.push({ claimed, result: { ok: false, status: null, error }, final: true });
         return;
       }
       const body = JSON.stringify(payloadOf(event, endpoint.includePhoneNumbers));
       // Signed at the wall-clock time whatever the clock: receivers compare webhook-timestamp with theirs.
       const result = await postWebhook(endpoint.url, messageId(event.seq), body, endpoint.secrets, this.options.policy);
-      await this.record(claimed, result, false, endpoint);
+      this.outcomes.push({ claimed, result, final: false, endpoint });
     } catch (error) {
       // Left 'sending': the lease runs out and the delivery is tried again (never lost).
-      logger.error({ err: error, deliveryId: claimed.id }, "webhook delivery failed unexpectedly");
+      this.options.logger.error({ err: error, deliveryId: claimed.id }, "webhook delivery failed unexpectedly");
     }
   }
 
-  private async record(claimed: Claimed, result: SendResult, final: boolean, endpoint?: SigningEndpoint): Promise<void> {
-    const { sql, endpoints, logger } = this.options;
+  /**
+   * Writes every finished attempt in one transaction (successes with one statement per
+   * WRITE_ROWS), then each endpoint's failure streak. A failure here leaves the rows `sending`: their
+   * leases run out and they are sent again.
+   */
+  private async recordOutcomes(): Promise<void> {
+    if (!this.outcomes.length) return;
+    const batch = this.outcomes;
+    this.outcomes = [];
     const now = this.clock();
-    if (result.ok) {
-      await sql.run(
-        `UPDATE webhook_deliveries SET status = 'succeeded', response_status = ?, error = NULL, lease_until = NULL, finished_at = ?, updated_at = ?
-         WHERE id = ? AND status = 'sending'`,
-        [result.status, now, now, claimed.id],
-      );
-    } else {
-      const next = RETRY_SCHEDULE_MS[claimed.attempts];
-      if (final || next === undefined) {
-        await sql.run(
-          `UPDATE webhook_deliveries SET status = 'failed', response_status = ?, error = ?, lease_until = NULL, finished_at = ?, updated_at = ?
-           WHERE id = ? AND status = 'sending'`,
-          [result.status, result.error, now, now, claimed.id],
-        );
-      } else {
-        await sql.run(
-          `UPDATE webhook_deliveries SET status = 'pending', response_status = ?, error = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
-           WHERE id = ? AND status = 'sending'`,
-          [result.status, result.error, new Date(now.getTime() + next), now, claimed.id],
-        );
+    await this.options.sql.transaction(async (tx) => {
+      const succeeded = new Map<number | null, string[]>();
+      for (const { claimed, result, final } of batch) {
+        if (result.ok) {
+          const ids = succeeded.get(result.status) ?? [];
+          ids.push(claimed.id);
+          succeeded.set(result.status, ids);
+        } else await writeFailure(tx, claimed, result, final, now);
       }
-      logger.debug({ deliveryId: claimed.id, status: result.status, error: result.error }, "webhook delivery attempt failed");
+      for (const [status, ids] of succeeded) {
+        for (let i = 0; i < ids.length; i += WRITE_ROWS) {
+          const chunk = ids.slice(i, i + WRITE_ROWS);
+          await tx.run(
+            `UPDATE webhook_deliveries SET status = 'succeeded', response_status = ?, error = NULL, lease_until = NULL, finished_at = ?, updated_at = ?
+             WHERE id IN (${chunk.map(() => "?").join(", ")}) AND status = 'sending'`,
+            [status, now, now, ...chunk],
+          );
+        }
+      }
+    });
+    for (const failed of batch) {
+      if (!failed.result.ok) this.options.logger.debug({ deliveryId: failed.claimed.id, status: failed.result.status, error: failed.result.error }, "webhook delivery attempt failed");
     }
-    if (!endpoint) return;
-    // Only a change of streak is written: a success on a healthy endpoint costs no statement.
-    if (result.ok === (endpoint.failingSince !== null)) await endpoints.recordOutcome(endpoint.id, result.ok, now);
-    if (!result.ok && (await endpoints.disableIfFailingSince(endpoint.id, new Date(now.getTime() - DISABLE_AFTER_MS), now))) {
+    await this.recordStreaks(batch, now);
+  }
+
+  /**
+   * Per endpoint, the writes one outcome at a time would have made: a success clears the failing streak,
+   * a failure starts it, only on a change (a healthy endpoint costs no statement); after a batch that
+   * ends in a failure, the 5-day check.
+   */
+  private async recordStreaks(batch: readonly Outcome[], now: Date): Promise<void> {
+    const { endpoints, logger } = this.options;
+    const byEndpoint = new Map<string, { endpoint: SigningEndpoint; results: boolean[] }>();
+    for (const { endpoint, result } of batch) {
+      if (!endpoint) continue;
+      const entry = byEndpoint.get(endpoint.id) ?? { endpoint, results: [] };
+      entry.results.push(result.ok);
+      byEndpoint.set(endpoint.id, entry);
+    }
+    for (const { endpoint, results } of byEndpoint.values()) {
+      let failing = endpoint.failingSince !== null;
+      for (const ok of results) {
+        if (ok !== failing) continue;
+        await endpoints.recordOutcome(endpoint.id, ok, now);
+        failing = !ok;
+      }
+      if (results.at(-1) || !(await endpoints.disableIfFailingSince(endpoint.id, new Date(now.getTime() - DISABLE_AFTER_MS), now))) continue;
       logger.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled: every delivery failed for 5 days");
       await this.options.textOwners?.("webhookDisabled", { host: new URL(endpoint.url).host });
     }
@@ -327,5 +414,23 @@ export class WebhookDispatcher {
     if (!view) throw new TextgateError("webhook_delivery_not_found");
     if (changed) this.wake();
     return view;
+  }
+}
+
+/** A failed attempt: retried on the schedule, or failed for good after the last attempt (or when `final`). */
+async function writeFailure(tx: Sql, claimed: Claimed, result: SendResult, final: boolean, now: Date): Promise<void> {
+  const next = RETRY_SCHEDULE_MS[claimed.attempts];
+  if (final || next === undefined) {
+    await tx.run(
+      `UPDATE webhook_deliveries SET status = 'failed', response_status = ?, error = ?, lease_until = NULL, finished_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [result.status, result.error, now, now, claimed.id],
+    );
+  } else {
+    await tx.run(
+      `UPDATE webhook_deliveries SET status = 'pending', response_status = ?, error = ?, lease_until = NULL, next_attempt_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'sending'`,
+      [result.status, result.error, new Date(now.getTime() + next), now, claimed.id],
+    );
   }
 }

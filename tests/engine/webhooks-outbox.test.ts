@@ -5,6 +5,8 @@
  */
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Sql } from "../../server/store/sql.ts";
+import { WebhookDispatcher } from "../../server/webhooks/dispatcher.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
@@ -186,6 +188,41 @@ describe.each(providers)("outbox on %s", (provider) => {
     } finally {
       await other.close();
     }
+  });
+
+  it("sends again what was answered but not recorded when the node died before its batch of outcomes committed", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const receiver = (state.receiver = await startReceiver());
+    const { endpoint } = await t.runtime.webhooks.endpoints.create({ url: receiver.url, events: ["verification.created"] });
+    await t.runtime.engine.create({ to: TO });
+    await t.runtime.engine.create({ to: "+14155550124" });
+    // A node whose process is gone once its receiver has answered: the transaction writing the outcomes
+    // never returns, as at a SIGKILL between the send and the record.
+    const { sql, webhooks, logger } = t.runtime;
+    const dies: Sql = {
+      dialect: sql.dialect,
+      all: (text, params) => sql.all(text, params),
+      get: (text, params) => sql.get(text, params),
+      run: (text, params) => sql.run(text, params),
+      transaction: (fn) => (receiver.acknowledged.size ? new Promise(() => {}) : sql.transaction(fn)),
+      close: async () => {},
+    };
+    const options = { outbox: webhooks.outbox, endpoints: webhooks.endpoints, logger, policy: webhooks.policy, leaseMs: 30_000, intervalMs: 250, clock: t.clock.now };
+    void new WebhookDispatcher({ ...options, sql: dies }).tick();
+    await receiver.until(() => receiver.acknowledged.size === 2, 5000, "both events answered");
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await webhooks.dispatcher.deliveriesOf(endpoint.id)).map((d) => d.status)).toEqual(["sending", "sending"]);
+
+    // Another node (or this one restarted) takes them over when the lease runs out, and sends them again.
+    t.clock.advance(31);
+    await webhooks.dispatcher.tick();
+    const ids = receiver.received.map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(2); // the same webhook-id each time: the receiver dedupes
+    expect(await webhooks.dispatcher.deliveriesOf(endpoint.id)).toMatchObject([
+      { status: "succeeded", attempts: 2, responseStatus: 200 },
+      { status: "succeeded", attempts: 2, responseStatus: 200 },
+    ]);
   });
 
   it("gives up after the last attempt of the schedule and marks the delivery failed", async () => {
