@@ -92,6 +92,8 @@ export interface SchemaObject {
   type?: string | string[];
   format?: string;
   enum?: unknown[];
+  /** Meaning of each enum value, keyed by the value (as Redocly's x-enumDescriptions). */
+  "x-enumDescriptions"?: Record<string, string>;
   const?: unknown;
   default?: unknown;
   example?: unknown;
