@@ -1,7 +1,7 @@
 import { CodeBlock } from "@/components/ui/code-block.tsx";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 
-import { curlCommand, jsonMedia } from "./example.ts";
+import { curlCommand, jsonMedia, recordedAnswer, recordedCurl } from "./example.ts";
 import { ScrollRegion } from "../ui/scroll-region.tsx";
 import { FieldsTable } from "./fields-table.tsx";
 import type { HttpMethod, OpenApiDocument, Operation, Parameter, ResponseObject, SecurityRequirement } from "./openapi-types.ts";
@@ -24,9 +24,11 @@ export interface OperationSectionProps {
   doc: OpenApiDocument;
   entry: OperationEntry;
   baseUrl: string;
+  /** The page's origin: recorded examples carry absolute paths. */
+  origin: string;
 }
 
-export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps) {
+export function OperationSection({ doc, entry, baseUrl, origin }: OperationSectionProps) {
   const { operation, method, parameters } = entry;
   const security = operation.security ?? doc.security ?? [];
   const needsAuth = security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0);
@@ -163,12 +165,40 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
         </>
       ) : null}
 
-      <h4>Example</h4>
-      <CodeBlock
-        caption="curl"
-        code={curl}
-        actions={<CopyButton text={curl} accessibleLabel={`Copy the curl example for ${method.toUpperCase()} ${entry.fullPath}`} />}
-      />
+      {operation["x-examples"]?.length ? (
+        <>
+          <h4>Examples</h4>
+          <p className="muted">Real requests and this server&apos;s answers (ids, codes and times differ on each run).</p>
+          {operation["x-examples"].map((example, index) => {
+            const request = recordedCurl(example, origin);
+            return (
+              <details key={index} className={styles.details} open={index === 0}>
+                <summary>
+                  <span className={styles.status} data-status={String(example.response.status).charAt(0)}>
+                    {example.response.status}
+                  </span>{" "}
+                  {example.title}
+                </summary>
+                <CodeBlock
+                  caption="Request"
+                  code={request}
+                  actions={<CopyButton text={request} accessibleLabel={`Copy the request: ${example.title}`} />}
+                />
+                <CodeBlock caption={`Answer ${example.response.status}`} code={recordedAnswer(example)} />
+              </details>
+            );
+          })}
+        </>
+      ) : (
+        <>
+          <h4>Example</h4>
+          <CodeBlock
+            caption="curl"
+            code={curl}
+            actions={<CopyButton text={curl} accessibleLabel={`Copy the curl example for ${method.toUpperCase()} ${entry.fullPath}`} />}
+          />
+        </>
+      )}
     </section>
   );
 }
@@ -180,7 +210,9 @@ function describeSecurity(doc: OpenApiDocument, security: SecurityRequirement[])
       const scheme = deref(doc, doc.components?.securitySchemes?.[name]);
       if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return "API key as a bearer token (Authorization: Bearer <key>)";
       if (scheme?.type === "apiKey") return `API key in the ${scheme.in ?? ""} ${scheme.name ?? name}`.replace(/\s+/g, " ");
+      if (scheme?.type === "http" && scheme.description) return `HTTP ${scheme.scheme ?? ""}: ${scheme.description}`;
       if (scheme?.type === "http") return `HTTP ${scheme.scheme ?? ""} authentication`;
+      if (scheme?.description) return scheme.description;
       return name;
     })
     .join(" or ");

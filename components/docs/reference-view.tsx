@@ -95,7 +95,7 @@ export function ReferenceView({ doc, origin }: ReferenceViewProps) {
             <h2 id={`group-${index}-title`}>{group.name}</h2>
             <Prose text={group.description} />
             {group.entries.map((entry) => (
-              <OperationSection key={entry.id} doc={doc} entry={entry} baseUrl={origin + basePath} />
+              <OperationSection key={entry.id} doc={doc} entry={entry} baseUrl={origin + basePath} origin={origin} />
             ))}
           </section>
         ))}

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_CODE, FAKE_KEY, type FakeApi, startFakeApi } from "../../tests/helpers/fake-runtime.ts";
 import { type Client, createClient, type Json, rawRequest } from "../../tests/helpers/http.ts";
+import { compatRoutes } from "./compat/index.ts";
 import { API_ROUTES } from "./index.ts";
 
 let api: FakeApi;
@@ -336,6 +337,11 @@ describe("openapi.json", () => {
       expect(res.body.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path}`).toBeDefined();
     }
     const documented = Object.entries(res.body.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(documented.length).toBe(API_ROUTES.length);
+    // The vendor-compatible APIs are documented too (their own tags and Basic auth), with their vendors' path parameter names.
+    expect(documented.length).toBe(API_ROUTES.length + compatRoutes.length);
+    for (const route of compatRoutes) {
+      const pattern = new RegExp(`^${route.method} ${route.path.replace(/:[A-Za-z]+/g, "\\{[A-Za-z_]+\\}")}$`, "i");
+      expect(documented.some((entry) => pattern.test(entry)), `${route.method} ${route.path}`).toBe(true);
+    }
   });
 });

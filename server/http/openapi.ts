@@ -7,6 +7,8 @@ import { z } from "zod";
 import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
 import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
+import { compatOpenApi, compatSecuritySchemes, compatTags } from "./openapi-compat.ts";
+import { attachExamples, responsesFromExamples } from "./openapi-examples.ts";
 import { webhookOpenApi } from "./openapi-webhooks.ts";
 import { sandboxReplySchema } from "./routes/sandbox.ts";
 import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "./types.ts";
@@ -210,7 +212,7 @@ function webhookPaths(): Record<string, unknown> {
 const webhookDocs = webhookOpenApi({ json, errors, ref, requestSchema, keyed, bodyErrors: BODY_ERRORS });
 Object.assign(schemas, webhookDocs.schemas);
 
-const paths = {
+const paths: Record<string, unknown> = {
   "/api/v1/verifications": {
     post: {
       operationId: "createVerification",
@@ -389,6 +391,36 @@ const paths = {
   },
 };
 
+Object.assign(paths, compatOpenApi(requestSchema));
+
+/** The reference's sections, in order; each operation's is found from its path. */
+const TAGS: { name: string; description: string; paths: RegExp }[] = [
+  { name: "Verifications", description: "Start, read, check, resend, cancel and approve verifications (API key).", paths: /^\/api\/v1\/verifications/ },
+  {
+    name: "Events out",
+    description: "Webhook endpoints (Standard Webhooks signatures) and the live event stream (server-sent events).",
+    paths: /^\/api\/v1\/(webhooks|events)/,
+  },
+  { name: "Sandbox", description: "The sandbox carrier's messages, for automated tests and the /sandbox handset page.", paths: /sandbox/ },
+  { name: "Carrier webhooks", description: "Called by carriers: inbound texts, delivery receipts and call documents.", paths: /^\/api\/webhooks\// },
+  { name: "Service", description: "This document and the liveness check.", paths: /^\/(healthz|api\/v1\/openapi\.json)$/ },
+];
+
+for (const [path, item] of Object.entries(paths) as [string, Record<string, JsonSchema>][]) {
+  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  for (const operation of Object.values(item)) {
+    operation.tags ??= [TAGS.find((tag) => tag.paths.test(path))?.name ?? "Endpoints"];
+    const declared = ((operation.parameters as { name: string; in: string }[] | undefined) ?? []).filter((p) => p.in === "path").map((p) => p.name);
+    const missing = params.filter((name) => !declared.includes(name));
+    if (missing.length) {
+      operation.parameters = [...((operation.parameters as unknown[]) ?? []), ...missing.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } }))];
+    }
+  }
+}
+
+attachExamples(paths as Parameters<typeof attachExamples>[0]);
+responsesFromExamples(paths as Parameters<typeof responsesFromExamples>[0]);
+
 export function buildOpenApiDocument(serverUrl?: string) {
   return {
     openapi: "3.1.0",
@@ -401,10 +433,14 @@ export function buildOpenApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: keyed,
+    tags: [...TAGS.map(({ name, description }) => ({ name, description })), ...compatTags],
     paths,
     components: {
       schemas,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." },
+        ...compatSecuritySchemes,
+      },
     },
   };
 }

@@ -17,7 +17,7 @@ import { signalwireNotFound, signalwireUnauthorized, toSignalwire } from "./erro
 export const SIGNALWIRE_PREFIX = "/compat/signalwire";
 const DEFAULT_MESSAGE = "Your Personal Authorization Code is:";
 
-const requestSchema = z
+export const signalwireRequestSchema = z
   .strictObject({
     to: z.string().min(1).max(64),
     from: z.string().min(1).max(20).optional(),
@@ -30,7 +30,7 @@ const requestSchema = z
     valid_for: z.number().int().min(0).max(604_800).default(3600),
   });
 
-const verifySchema = z.strictObject({ token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]) });
+export const signalwireVerifySchema = z.strictObject({ token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]) });
 
 async function authenticate(ctx: RequestContext): Promise<string> {
   const credentials = parseBasic(ctx.req.headers.authorization);
@@ -50,7 +50,7 @@ function templateOf(message: string): string {
 
 function request(channel: Channel) {
   return handle(async (ctx, apiKeyId) => {
-    const body = requestSchema.parse(await readJson(ctx));
+    const body = signalwireRequestSchema.parse(await readJson(ctx));
     const result = await compatEngine(ctx.runtime).create({
       to: body.to,
       channel,
@@ -72,7 +72,7 @@ function request(channel: Channel) {
 
 const verify = handle(async (ctx) => {
   const id = uuidParam(ctx.params.id);
-  const { token } = verifySchema.parse(await readJson(ctx));
+  const { token } = signalwireVerifySchema.parse(await readJson(ctx));
   if (!id) return signalwireNotFound();
   const engine = compatEngine(ctx.runtime);
   try {

@@ -20,7 +20,7 @@ export const TEXTMAGIC_PREFIX = "/compat/textmagic";
 
 const LANGUAGES = new Set<string>(SEED_LOCALES);
 
-const sendSchema = z.strictObject({
+export const textmagicSendSchema = z.strictObject({
   phone: z.string().min(1).max(64),
   brand: z.string().regex(/^[\p{L}\p{N} ]{1,18}$/u, "up to 18 letters, digits or spaces"),
   codeLength: z.union([z.literal(4), z.literal(6)], { message: "must be 4 or 6" }),
@@ -34,7 +34,7 @@ const sendSchema = z.strictObject({
   workflowId: z.number().int().min(1).max(7).default(1),
 });
 
-const checkSchema = z.strictObject({
+export const textmagicCheckSchema = z.strictObject({
   code: z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]{1,10}$/)]),
   verifyId: z.string().min(1).max(64),
 });
@@ -57,7 +57,7 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Repl
   guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error) => toTextmagic(error));
 
 const send = handle(async (ctx, apiKeyId) => {
-  const body = sendSchema.parse(await readJson(ctx));
+  const body = textmagicSendSchema.parse(await readJson(ctx));
   const result = await compatEngine(ctx.runtime).create({
     // With `country` the number is in local format (seed 002); without, international digits, `+` optional.
     to: body.country ? body.phone : fromInternationalDigits(body.phone),
@@ -77,7 +77,7 @@ const send = handle(async (ctx, apiKeyId) => {
 });
 
 const check = handle(async (ctx) => {
-  const body = checkSchema.parse(await readJson(ctx));
+  const body = textmagicCheckSchema.parse(await readJson(ctx));
   const id = uuidParam(body.verifyId);
   if (!id) return textmagicNotFound();
   const engine = compatEngine(ctx.runtime);

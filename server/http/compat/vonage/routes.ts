@@ -29,7 +29,7 @@ const stepSchema = z
   })
   .passthrough();
 
-const requestSchema = z.strictObject({
+export const vonageRequestSchema = z.strictObject({
   brand: z.string().min(1).max(18),
   workflow: z.array(stepSchema).min(1).max(5),
   locale: z.string().min(2).max(10).optional(),
@@ -40,7 +40,7 @@ const requestSchema = z.strictObject({
   fraud_check: z.boolean().optional(),
 });
 
-const checkSchema = z.strictObject({ code: z.string().min(1).max(64) });
+export const vonageCheckSchema = z.strictObject({ code: z.string().min(1).max(64) });
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -65,7 +65,7 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string | null) => Promi
   guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error, ctx) => toVonage(error, ctx.params.id ?? ""));
 
 const start = handle(async (ctx, apiKeyId) => {
-  const body = requestSchema.parse(await readJson(ctx));
+  const body = vonageRequestSchema.parse(await readJson(ctx));
   const refused = body.workflow.flatMap((s, i) =>
     s.channel === "sms" || s.channel === "voice"
       ? []
@@ -98,7 +98,7 @@ const invalidCode = () => problem(400, "/verify#invalid-code", "Invalid Code", "
 
 const check = handle(async (ctx) => {
   const id = uuidParam(ctx.params.id);
-  const { code } = checkSchema.parse(await readJson(ctx));
+  const { code } = vonageCheckSchema.parse(await readJson(ctx));
   if (!id) return vonageNotFound(ctx.params.id ?? "");
   const engine = compatEngine(ctx.runtime);
   try {
