@@ -10,8 +10,13 @@ export interface RecordedExample {
     method: string;
     /** With the query, as sent. */
     path: string;
-    /** bearer: the API key as a bearer token; basic: HTTP Basic with this user name and the API key as password. */
-    auth: "bearer" | "none" | { basic: string };
+    /**
+     * bearer: the API key as a bearer token; basic: HTTP Basic with this user name and the API key as
+     * password; session: the cookies the earlier sign-in set (curl's cookie jar).
+     */
+    auth: "bearer" | "none" | "session" | { basic: string };
+    /** Sent with the site's own Origin, as a browser sends it. */
+    sameOrigin?: boolean;
     headers?: Record<string, string>;
     contentType?: string;
     body?: unknown;

@@ -138,7 +138,9 @@ export function recordedCurl(example: RecordedExample, origin: string): string {
   const url = shellQuote(origin.replace(/\/$/, "") + request.path);
   const lines = [request.method === "GET" ? `curl ${url}` : `curl -X ${request.method} ${url}`];
   if (request.auth === "bearer") lines.push(`-H "Authorization: Bearer $TEXTGATE_KEY"`);
+  else if (request.auth === "session") lines.push("-b cookies.txt -c cookies.txt");
   else if (request.auth !== "none") lines.push(`-u "${request.auth.basic}:$TEXTGATE_KEY"`);
+  if (request.sameOrigin) lines.push(`-H ${shellQuote(`Origin: ${origin.replace(/\/$/, "")}`)}`);
   for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   if (request.contentType === "application/x-www-form-urlencoded" && request.body && typeof request.body === "object") {
     for (const [name, value] of Object.entries(request.body)) lines.push(`--data-urlencode ${shellQuote(`${name}=${String(value)}`)}`);

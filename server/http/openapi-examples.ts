@@ -13,15 +13,18 @@ export type { RecordedExample };
 
 export const EXAMPLES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "api-examples.json");
 
-export interface RecordedExamples {
+export interface RecordedRun {
   /** Ids and codes of the recorded run, by the scenario's names for them. */
   vars: Record<string, string>;
   examples: RecordedExample[];
 }
 
+/** One run per group of the scenario: `inProcess` (API and compat APIs), `server` (the routes Next serves, on a built server). */
+export type RecordedExamples = Record<string, RecordedRun>;
+
 function load(): RecordedExample[] {
   if (!fs.existsSync(EXAMPLES_FILE)) return [];
-  return (JSON.parse(fs.readFileSync(EXAMPLES_FILE, "utf8")) as RecordedExamples).examples;
+  return Object.values(JSON.parse(fs.readFileSync(EXAMPLES_FILE, "utf8")) as RecordedExamples).flatMap((run) => run.examples);
 }
 
 type Operation = { operationId?: string; "x-examples"?: RecordedExample[] };

@@ -9,6 +9,7 @@ import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVeri
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
 import { compatOpenApi, compatSecuritySchemes, compatTags } from "./openapi-compat.ts";
 import { attachExamples, responsesFromExamples } from "./openapi-examples.ts";
+import { sessionOpenApi, sessionSecuritySchemes, sessionTags } from "./openapi-session.ts";
 import { webhookOpenApi } from "./openapi-webhooks.ts";
 import { sandboxReplySchema } from "./routes/sandbox.ts";
 import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "./types.ts";
@@ -391,7 +392,7 @@ const paths: Record<string, unknown> = {
   },
 };
 
-Object.assign(paths, compatOpenApi(requestSchema));
+Object.assign(paths, sessionOpenApi(requestSchema), compatOpenApi(requestSchema));
 
 /** The reference's sections, in order; each operation's is found from its path. */
 const TAGS: { name: string; description: string; paths: RegExp }[] = [
@@ -428,17 +429,23 @@ export function buildOpenApiDocument(serverUrl?: string) {
       title: "textgate",
       version: "1",
       description:
-        "Self-hosted phone verification. Every error is `{ error: { code, message, details? } }` with a stable `code`; " +
-        "authenticate with `Authorization: Bearer <API key>` (create one with `npm run keys:create -- --name <label>`).",
+        "Self-hosted phone verification. Every error of the native API and the page routes is `{ error: { code, message, details? } }` " +
+        "with a stable `code` (the vendor-compatible APIs answer in their vendors' shapes).\n\n" +
+        "Authentication, by surface: the native API (`/api/v1`) takes an API key, `Authorization: Bearer <key>` (create one with " +
+        "`npm run keys:create -- --name <label>`); the vendor-compatible APIs (`/compat/*`) take the same key as the HTTP Basic password; " +
+        "sign-in, account and owner routes (`/api/auth`, `/api/account`, `/api/owner`) take next-auth's session cookie, and their state-changing " +
+        "requests the site's own `Origin`; carrier webhooks (`/api/webhooks/*`) are authenticated by the carrier's signature or URL token; " +
+        "the sandbox handset routes are open in development.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: keyed,
-    tags: [...TAGS.map(({ name, description }) => ({ name, description })), ...compatTags],
+    tags: [...TAGS.map(({ name, description }) => ({ name, description })), ...sessionTags, ...compatTags],
     paths,
     components: {
       schemas,
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." },
+        ...sessionSecuritySchemes,
         ...compatSecuritySchemes,
       },
     },

@@ -13,15 +13,18 @@ import type { TestRuntime } from "../helpers/runtime.ts";
 export type Vars = Record<string, string>;
 type Dynamic<T> = T | ((vars: Vars) => T);
 
-export type ExampleAuth = "bearer" | "none" | { basic: string };
+export type ExampleAuth = "bearer" | "none" | "session" | { basic: string };
 
-export interface ExampleStep {
+/** `C`: what `before` and `save` may use: the in-process runtime, or the built server (api-examples-session.scenario.ts). */
+export interface ExampleStep<C = TestRuntime> {
   operationId: string;
   /** What the example shows ("Created", "A number that cannot exist"). */
   title: string;
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   path: Dynamic<string>;
   auth?: ExampleAuth;
+  /** Send the site's own Origin (the account and owner routes require it of state-changing requests). */
+  sameOrigin?: boolean;
   headers?: Record<string, string>;
   json?: Dynamic<unknown>;
   form?: Dynamic<Record<string, string>>;
@@ -29,8 +32,8 @@ export interface ExampleStep {
   excerpt?: string[];
   /** Read a streamed answer (text/event-stream) up to the end of the first match, then close. */
   streamUntil?: RegExp;
-  before?: (t: TestRuntime) => void | Promise<void>;
-  save?: (body: any, vars: Vars, t: TestRuntime) => void | Promise<void>;
+  before?: (t: C) => void | Promise<void>;
+  save?: (body: any, vars: Vars, t: C) => void | Promise<void>;
 }
 
 /** What the server runs with while the examples are recorded and checked (the defaults, a sandbox carrier). */
@@ -52,7 +55,7 @@ const US = "+14155550123";
 const TWILIO_ACCOUNT = `AC${"0".repeat(32)}`;
 const MISSING_WEBHOOK = "/api/v1/webhooks/00000000-0000-4000-8000-000000000000";
 /** The same request again (a replay, a second delete), shown with what changed. */
-const twice = (step: ExampleStep, secondTitle: string): ExampleStep[] => [step, { ...step, title: secondTitle, save: undefined }];
+export const twice = <C,>(step: ExampleStep<C>, secondTitle: string): ExampleStep<C>[] => [step, { ...step, title: secondTitle, save: undefined }];
 const wait = (seconds: number) => (t: TestRuntime) => t.clock.advance(seconds);
 
 /**

@@ -4,9 +4,12 @@
  * a fake clock), and each answer must have the status, headers, structure and fixed values of the
  * answer recorded in server/http/api-examples.json, which the OpenAPI document (and so /docs/api)
  * shows. Ids, codes, secrets and times may differ. `npm run docs:api-examples` re-records the file.
+ * The sign-in, account and owner routes are Next route handlers: their examples run against the built
+ * server (api-examples-session.scenario.ts), skipped without a build on a laptop, failing on CI.
  */
 import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../server/api-keys.ts";
@@ -14,22 +17,37 @@ import { EXAMPLES_FILE, type RecordedExample, type RecordedExamples } from "../.
 import { buildOpenApiDocument } from "../../server/http/openapi.ts";
 import { createApiHandler } from "../../server/http/index.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
+import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
+import { SESSION_ENV, SESSION_STEPS, type ServerContext } from "./api-examples-session.scenario.ts";
 import { EXAMPLE_ENV, EXAMPLE_STEPS, type ExampleStep, type Vars } from "./api-examples.scenario.ts";
 
 const RECORD = process.env.RECORD_API_EXAMPLES === "1";
+/** The routes Next serves need the production build, as in tests/integration/auth.test.ts. */
+const built = fs.existsSync(path.join(REPO_ROOT, ".next/BUILD_ID"));
+if (!built && process.env.CI === "true") throw new Error("No production build: `npm test` builds it before the tests run.");
 /** Answer headers an example shows (the rest are the same on every answer: see the security headers). */
 const SHOWN_HEADERS = ["retry-after", "idempotent-replayed", "allow", "www-authenticate", "location"];
 
 const resolve = <T,>(value: T | ((vars: Vars) => T), vars: Vars): T => (typeof value === "function" ? (value as (vars: Vars) => T)(vars) : value);
 
-async function run(step: ExampleStep, base: string, key: string, vars: Vars, t: TestRuntime): Promise<RecordedExample> {
-  await step.before?.(t);
+/** Where the examples run: the base URL, the API key, and curl's cookie jar (`-b/-c cookies.txt`). */
+interface Target {
+  base: string;
+  key: string;
+  cookies: Map<string, string>;
+}
+
+async function run<C>(step: ExampleStep<C>, target: Target, vars: Vars, context: C): Promise<RecordedExample> {
+  await step.before?.(context);
   const auth = step.auth ?? "bearer";
-  const target = resolve(step.path, vars);
+  const path = resolve(step.path, vars);
   const headers: Record<string, string> = { ...step.headers };
-  if (auth === "bearer") headers.authorization = `Bearer ${key}`;
-  else if (auth !== "none") headers.authorization = `Basic ${Buffer.from(`${auth.basic}:${key}`).toString("base64")}`;
+  if (auth === "bearer") headers.authorization = `Bearer ${target.key}`;
+  else if (auth === "session") {
+    if (target.cookies.size) headers.cookie = [...target.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  } else if (auth !== "none") headers.authorization = `Basic ${Buffer.from(`${auth.basic}:${target.key}`).toString("base64")}`;
+  if (step.sameOrigin) headers.origin = target.base;
   let body: string | undefined;
   let sent: RecordedExample["request"]["body"];
   if (step.json !== undefined) {
@@ -42,7 +60,16 @@ async function run(step: ExampleStep, base: string, key: string, vars: Vars, t: 
     headers["content-type"] = "application/x-www-form-urlencoded";
   }
   const controller = new AbortController();
-  const res = await fetch(base + target, { method: step.method, headers, body, signal: controller.signal });
+  const res = await fetch(target.base + path, { method: step.method, headers, body, signal: controller.signal, redirect: "manual" });
+  if (auth === "session") {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ""] = line.split(";");
+      const name = pair.slice(0, pair.indexOf("="));
+      const value = pair.slice(pair.indexOf("=") + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || !value) target.cookies.delete(name);
+      else target.cookies.set(name, value);
+    }
+  }
   const type = res.headers.get("content-type") ?? "";
   let answer: unknown = null;
   if (step.streamUntil !== undefined && res.body) {
@@ -54,7 +81,7 @@ async function run(step: ExampleStep, base: string, key: string, vars: Vars, t: 
   }
   if (step.excerpt && answer && typeof answer === "object") answer = Object.fromEntries(step.excerpt.map((k) => [k, (answer as Record<string, unknown>)[k]]));
   try {
-    await step.save?.(answer, vars, t);
+    await step.save?.(answer, vars, context);
   } catch (error) {
     throw new Error(`${step.operationId} (${step.title}): ${res.status} ${JSON.stringify(answer)}`, { cause: error });
   }
@@ -64,8 +91,9 @@ async function run(step: ExampleStep, base: string, key: string, vars: Vars, t: 
     title: step.title,
     request: {
       method: step.method,
-      path: target,
-      auth: auth === "bearer" || auth === "none" ? auth : { basic: auth.basic },
+      path,
+      auth: typeof auth === "string" ? auth : { basic: auth.basic },
+      ...(step.sameOrigin ? { sameOrigin: true } : {}),
       ...(step.headers ? { headers: step.headers } : {}),
       ...(headers["content-type"] ? { contentType: headers["content-type"] } : {}),
       ...(sent !== undefined ? { body: sent } : {}),
@@ -111,25 +139,40 @@ function normalize(value: unknown, vars: Vars): unknown {
   return value;
 }
 
-describe("API reference examples", () => {
+/** Runs a group's steps; records them (RECORD_API_EXAMPLES=1) or compares them with the recorded run. */
+async function runGroup<C>(group: string, steps: readonly ExampleStep<C>[], target: Target, vars: Vars, context: C): Promise<void> {
+  const fresh: RecordedExample[] = [];
+  for (const step of steps) fresh.push(await run(step, target, vars, context));
+  const file: RecordedExamples = fs.existsSync(EXAMPLES_FILE) ? JSON.parse(fs.readFileSync(EXAMPLES_FILE, "utf8")) : {};
+  if (RECORD) {
+    file[group] = { vars, examples: fresh };
+    fs.writeFileSync(EXAMPLES_FILE, `${JSON.stringify(file, null, 2)}\n`);
+    return;
+  }
+  const recorded = file[group] ?? { vars: {}, examples: [] };
+  expect(recorded.examples.length, "npm run docs:api-examples records the examples").toBe(fresh.length);
+  fresh.forEach((example, i) => {
+    // Both runs' own ids and codes become their names (<id>, <code>), so the rest must be equal.
+    expect(normalize(example, vars), `${example.operationId}: ${example.title}`).toEqual(normalize(recorded.examples[i], recorded.vars));
+  });
+}
+
+describe("API reference examples: the API and the vendor-compatible APIs, in process", () => {
   let t: TestRuntime;
   let server: http.Server;
-  let base: string;
-  let key: string;
   let receiver: WebhookReceiver;
-  const recorded: RecordedExamples = RECORD || !fs.existsSync(EXAMPLES_FILE) ? { vars: {}, examples: [] } : JSON.parse(fs.readFileSync(EXAMPLES_FILE, "utf8"));
-  const fresh: RecordedExample[] = [];
   const vars: Vars = {};
+  let target: Target;
 
   beforeAll(async () => {
     // The carrier adapters read their credentials from process.env (server/carriers/index.ts).
     for (const [name, value] of Object.entries(EXAMPLE_ENV)) if (name.startsWith("TEXTLOCAL_")) process.env[name] = value;
     t = await startTestRuntime("sqlite", EXAMPLE_ENV);
-    key = (await createApiKey(t.runtime.prisma, "docs")).key;
+    const key = (await createApiKey(t.runtime.prisma, "docs")).key;
     const handle = createApiHandler(t.runtime);
     server = http.createServer((req, res) => void (handle(req, res) || res.writeHead(404).end()));
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    target = { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, key, cookies: new Map() };
     receiver = await startWebhookReceiver();
     vars.receiver = receiver.url;
   }, 60_000);
@@ -141,20 +184,38 @@ describe("API reference examples", () => {
     for (const name of Object.keys(EXAMPLE_ENV)) if (name.startsWith("TEXTLOCAL_")) delete process.env[name];
   });
 
-  it("runs every example request and gets the recorded answer", async () => {
-    for (const step of EXAMPLE_STEPS) fresh.push(await run(step, base, key, vars, t));
-    if (RECORD) {
-      fs.writeFileSync(EXAMPLES_FILE, `${JSON.stringify({ vars, examples: fresh } satisfies RecordedExamples, null, 2)}\n`);
-      return;
-    }
-    expect(recorded.examples.length, "npm run docs:api-examples records the examples").toBe(fresh.length);
-    fresh.forEach((example, i) => {
-      // Both runs' own ids and codes become their names (<id>, <code>), so the rest must be equal.
-      expect(normalize(example, vars), `${example.operationId}: ${example.title}`).toEqual(normalize(recorded.examples[i], recorded.vars));
-    });
-  }, 60_000);
+  it("runs every example request and gets the recorded answer", () => runGroup("inProcess", EXAMPLE_STEPS, target, vars, t), 60_000);
+});
 
-  it.skipIf(RECORD)("the OpenAPI document shows them: every operation has a success and an error example", () => {
+describe.skipIf(!built)("API reference examples: sign-in, account and owner routes, on the built server", () => {
+  let server: TestServer;
+  const vars: Vars = {};
+  let target: Target;
+  let context: ServerContext;
+
+  beforeAll(async () => {
+    server = await startServer({ env: SESSION_ENV });
+    target = { base: server.url, key: server.key, cookies: new Map() };
+    vars.origin = server.url;
+    const api = async (method: string, path: string, json?: unknown): Promise<any> => (await server.request(method as "GET", path, json === undefined ? {} : { json })).body;
+    context = {
+      api,
+      async lastCode(to) {
+        const { messages } = await api("GET", `/api/v1/sandbox/messages?to=${encodeURIComponent(to)}`);
+        return /#([0-9A-Z]{4,20})\s*$/.exec(messages[0]?.body ?? "")?.[1] ?? "";
+      },
+      async until(check) {
+        for (let i = 0; i < 200 && !(await check()); i++) await new Promise((done) => setTimeout(done, 50));
+      },
+    };
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it("runs every example request and gets the recorded answer", () => runGroup("server", SESSION_STEPS, target, vars, context), 60_000);
+});
+
+describe("API reference examples in the OpenAPI document", () => {
+  it.skipIf(RECORD)("every operation has a success and an error example, and every example an operation", () => {
     const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string; "x-examples"?: RecordedExample[] }>> };
     const operations = Object.values(doc.paths).flatMap((item) => Object.values(item));
     const missing = operations.filter((op) => {
@@ -163,11 +224,18 @@ describe("API reference examples", () => {
     });
     expect(missing.map((op) => op.operationId)).toEqual([]);
     const documented = new Set(operations.map((op) => op.operationId));
-    expect(EXAMPLE_STEPS.map((step) => step.operationId).filter((id) => !documented.has(id)), "examples of undocumented operations").toEqual([]);
+    const steps = [...EXAMPLE_STEPS, ...SESSION_STEPS].map((step) => step.operationId);
+    expect(steps.filter((id) => !documented.has(id)), "examples of undocumented operations").toEqual([]);
   });
 });
 
-/** Operations with no error of their own to show (they need no key and take no input). */
-const NO_ERROR_EXAMPLE = new Set(["getOpenApi", "health"]);
-/** A call document exists only for a call SignalWire placed and is sealed for it: no request here could fetch one. */
-const NO_SUCCESS_EXAMPLE = new Set(["getCarrierWebhookVoice", "postCarrierWebhookVoice"]);
+/**
+ * Operations with no error status to show: no key and no input (an unknown session is an empty one), or
+ * next-auth's sign-out, which answers a refused request 200 with an error URL (its example shows one).
+ */
+const NO_ERROR_EXAMPLE = new Set(["getOpenApi", "health", "signInConfig", "nextAuthCsrf", "nextAuthSession", "nextAuthSignOut"]);
+/**
+ * No request here could get a success: a call document exists only for a call SignalWire placed (sealed for
+ * it), and an owner decides only a request a socket holds open (tests/integration/owner.test.ts covers it).
+ */
+const NO_SUCCESS_EXAMPLE = new Set(["getCarrierWebhookVoice", "postCarrierWebhookVoice", "ownerDecision"]);
