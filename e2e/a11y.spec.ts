@@ -28,6 +28,19 @@ for (const { name, path, heading } of STATIC_PAGES) {
   });
 }
 
+test("/docs/api, once the reference has loaded, has no serious violations, fits the screen, and its contents lead to each operation by keyboard", async ({ page }, testInfo) => {
+  await page.goto("/docs/api");
+  const contents = page.getByRole("navigation", { name: "Endpoints" });
+  await expect(page.getByRole("heading", { level: 2, name: "Verifications" })).toBeVisible();
+  // Every operation shows real examples: the first one of each is open, request and answer.
+  await expect(page.locator("#post-api-v1-verifications").getByText("Answer 201").first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, "docs-api-loaded");
+  await contents.getByRole("link").filter({ hasText: "/api/v1/verifications/{id}/check" }).first().focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#post-api-v1-verifications-id-check$/);
+  await expect(page.locator("#post-api-v1-verifications-id-check")).toBeInViewport();
+});
+
 test("/login has no serious accessibility violations, on the phone step and on the code step", async ({
   page,
   loginPage,

@@ -4,6 +4,7 @@ import { CopyButton } from "@/components/ui/copy-button.tsx";
 import { curlCommand, jsonMedia, recordedAnswer, recordedCurl } from "./example.ts";
 import { ScrollRegion } from "../ui/scroll-region.tsx";
 import { FieldsTable } from "./fields-table.tsx";
+import { LazyDetails } from "./lazy-details.tsx";
 import type { HttpMethod, OpenApiDocument, Operation, Parameter, ResponseObject, SecurityRequirement } from "./openapi-types.ts";
 import { BreakablePath, inline, Prose } from "./prose.tsx";
 import { constraintsOf, deref, refName, typeLabel } from "./schema.ts";
@@ -156,10 +157,9 @@ export function OperationSection({ doc, entry, baseUrl, origin }: OperationSecti
             const media = jsonMedia(response?.content);
             if (!media || !status.startsWith("2")) return null;
             return (
-              <details key={status} className={styles.details}>
-                <summary>Fields of the {status} response</summary>
+              <LazyDetails key={status} summary={<>Fields of the {status} response</>}>
                 <FieldsTable doc={doc} schema={media.media.schema} caption={`Fields of the ${status} response of ${entry.fullPath}`} />
-              </details>
+              </LazyDetails>
             );
           })}
         </>
@@ -172,20 +172,25 @@ export function OperationSection({ doc, entry, baseUrl, origin }: OperationSecti
           {operation["x-examples"].map((example, index) => {
             const request = recordedCurl(example, origin);
             return (
-              <details key={index} className={styles.details} open={index === 0}>
-                <summary>
-                  <span className={styles.status} data-status={String(example.response.status).charAt(0)}>
-                    {example.response.status}
-                  </span>{" "}
-                  {example.title}
-                </summary>
+              <LazyDetails
+                key={index}
+                initiallyOpen={index === 0}
+                summary={
+                  <>
+                    <span className={styles.status} data-status={String(example.response.status).charAt(0)}>
+                      {example.response.status}
+                    </span>{" "}
+                    {example.title}
+                  </>
+                }
+              >
                 <CodeBlock
                   caption="Request"
                   code={request}
                   actions={<CopyButton text={request} accessibleLabel={`Copy the request: ${example.title}`} />}
                 />
                 <CodeBlock caption={`Answer ${example.response.status}`} code={recordedAnswer(example)} />
-              </details>
+              </LazyDetails>
             );
           })}
         </>

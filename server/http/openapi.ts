@@ -188,7 +188,7 @@ function webhookPaths(): Record<string, unknown> {
     schema: { type: "string", enum: ["twilio", "vonage", "textlocal", "textmagic", "signalwire"] },
   };
   const kinds = {
-    inbound: ["Carrier webhook: a text sent to one of our numbers", "Received (empty TwiML for Twilio and SignalWire)."],
+    inbound: ["Carrier webhook: a text sent to one of our numbers", "Received (Twilio and SignalWire get empty TwiML instead)."],
     status: ["Carrier webhook: a delivery receipt (moves a delivery forward only)", "Received."],
     voice: ["Carrier webhook: the call document a carrier fetches for a voice call (SignalWire)", "TwiML/cXML document."],
   } as const;
@@ -201,7 +201,16 @@ function webhookPaths(): Record<string, unknown> {
       security: publicOp,
       parameters: [carrierParameter],
       responses: {
-        "200": { description: ok },
+        "200":
+          kind === "voice"
+            ? { description: ok, content: { "application/xml": { schema: { type: "string" } } } }
+            : {
+                description: ok,
+                content: {
+                  "application/json": { schema: { type: "object", required: ["received"], properties: { received: { const: true } } } },
+                  "application/xml": { schema: { type: "string" } },
+                },
+              },
         ...errors(["invalid_signature", "not_found", "payload_too_large", "unsupported_media_type"]),
       },
     });

@@ -224,10 +224,42 @@ describe("API reference examples in the OpenAPI document", () => {
     });
     expect(missing.map((op) => op.operationId)).toEqual([]);
     const documented = new Set(operations.map((op) => op.operationId));
+    // Each answer fits the schema the document gives for its status: the page's field tables describe real answers.
+    type Op = (typeof operations)[number] & { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> };
+    const broken = (operations as Op[]).flatMap((op) =>
+      (op["x-examples"] ?? []).flatMap((example) => {
+        const schema = op.responses[String(example.response.status)]?.content?.["application/json"]?.schema;
+        if (!schema && example.response.contentType === "application/json" && example.response.body !== null) return [`${op.operationId} ${example.response.status}: no schema for this status`];
+        return mismatches(doc as never, schema, example.response.body).map((problem) => `${op.operationId} (${example.title}): ${problem}`);
+      }),
+    );
+    expect(broken).toEqual([]);
     const steps = [...EXAMPLE_STEPS, ...SESSION_STEPS].map((step) => step.operationId);
     expect(steps.filter((id) => !documented.has(id)), "examples of undocumented operations").toEqual([]);
   });
 });
+
+type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; anyOf?: Schema[]; oneOf?: Schema[] };
+
+/** Where a value breaks the documented schema ($ref, type, enum, required and known properties, items), or [] when it fits. */
+function mismatches(doc: { components: { schemas: Record<string, Schema> } }, schema: Schema | undefined, value: unknown, at = "body"): string[] {
+  if (!schema) return [];
+  if (schema.$ref) return mismatches(doc, doc.components.schemas[schema.$ref.split("/").at(-1)!], value, at);
+  const variants = schema.anyOf ?? schema.oneOf;
+  if (variants) return variants.some((v) => mismatches(doc, v, value, at).length === 0) ? [] : [`${at}: fits none of its variants`];
+  const kind = value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "number" && Number.isInteger(value) ? "integer" : typeof value;
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  if (types.length && !types.includes(kind) && !(kind === "integer" && types.includes("number"))) return [`${at}: ${kind}, documented ${types.join(" | ")}`];
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of the documented values`];
+  if (Array.isArray(value)) return value.flatMap((item, i) => mismatches(doc, schema.items, item, `${at}[${i}]`));
+  if (kind !== "object" || !schema.properties) return [];
+  const object = value as Record<string, unknown>;
+  return [
+    ...(schema.required ?? []).filter((key) => !(key in object)).map((key) => `${at}.${key}: documented as required, missing`),
+    ...Object.keys(object).filter((key) => !(key in schema.properties!)).map((key) => `${at}.${key}: not documented`),
+    ...Object.entries(object).flatMap(([key, item]) => mismatches(doc, schema.properties![key], item, `${at}.${key}`)),
+  ];
+}
 
 /**
  * Operations with no error status to show: no key and no input (an unknown session is an empty one), or

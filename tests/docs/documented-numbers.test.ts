@@ -14,7 +14,7 @@ import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 /** Numbers the docs show on purpose as ones the server refuses, with the error they get (none today). */
 const SHOWN_AS_REFUSED: Record<string, string> = {};
 
-const SOURCES = ["README.md", ".env.example", "docs", "app", "pages", "components", "lib/validations", "server/http/openapi.ts"];
+const SOURCES = ["README.md", ".env.example", "docs", "app", "pages", "components", "lib/validations", "server/http/openapi.ts", "server/http/api-examples.json"];
 const NUMBER = /(?<![\w+])\+[1-9][0-9 ().-]{6,18}[0-9](?![\w•])/g;
 
 function files(entry: string): string[] {
