@@ -61,9 +61,11 @@ export function OperationSection({ doc, entry, baseUrl, origin }: OperationSecti
       {parameters.length ? (
         <>
           <h4>Parameters</h4>
-          <ScrollRegion label={`Parameters of ${entry.fullPath}`}>
+          <ScrollRegion label={`Parameters of ${method.toUpperCase()} ${entry.fullPath}`}>
           <table className={styles.table}>
-            <caption className="sr-only">Parameters of {entry.fullPath}</caption>
+            <caption className="sr-only">
+              Parameters of {method.toUpperCase()} {entry.fullPath}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -116,7 +118,7 @@ export function OperationSection({ doc, entry, baseUrl, origin }: OperationSecti
               : null}
           </p>
           <Prose text={body.description} />
-          {bodyMedia ? <FieldsTable doc={doc} schema={bodyMedia.media.schema} caption={`Request body fields of ${entry.fullPath}`} /> : null}
+          {bodyMedia ? <FieldsTable doc={doc} schema={bodyMedia.media.schema} caption={`Request body fields of ${method.toUpperCase()} ${entry.fullPath}`} /> : null}
         </>
       ) : null}
 
@@ -158,7 +160,7 @@ export function OperationSection({ doc, entry, baseUrl, origin }: OperationSecti
             if (!media || !status.startsWith("2")) return null;
             return (
               <LazyDetails key={status} summary={<>Fields of the {status} response</>}>
-                <FieldsTable doc={doc} schema={media.media.schema} caption={`Fields of the ${status} response of ${entry.fullPath}`} />
+                <FieldsTable doc={doc} schema={media.media.schema} caption={`Fields of the ${status} response of ${method.toUpperCase()} ${entry.fullPath}`} />
               </LazyDetails>
             );
           })}
