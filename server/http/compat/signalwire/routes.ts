@@ -19,18 +19,20 @@ const DEFAULT_MESSAGE = "Your Personal Authorization Code is:";
 
 export const signalwireRequestSchema = z
   .strictObject({
-    to: z.string().min(1).max(64),
-    from: z.string().min(1).max(20).optional(),
-    message: z.string().min(1).max(500).optional(),
-    token_length: z.number().int().min(4).max(20).default(6),
-    max_attempts: z.number().int().min(1).max(20).default(3),
-    allow_alphas: z.boolean().optional(),
+    to: z.string().min(1).max(64).describe("The number, E.164."),
+    from: z.string().min(1).max(20).optional().describe("The sender ID or number, where the carrier allows it."),
+    message: z.string().min(1).max(500).optional().describe(`The text before the token (default "${DEFAULT_MESSAGE}"); with it, one SMS segment, or 500 characters for a call.`),
+    token_length: z.number().int().min(4).max(20).default(6).describe("Characters in the token."),
+    max_attempts: z.number().int().min(1).max(20).default(3).describe("Wrong tokens allowed."),
+    allow_alphas: z.boolean().optional().describe("Letters and digits instead of digits only (default false)."),
     /** The key seed 003's own example uses. */
-    allow_alpha: z.boolean().optional(),
-    valid_for: z.number().int().min(0).max(604_800).default(3600),
+    allow_alpha: z.boolean().optional().describe("The same as allow_alphas (the key of SignalWire's own example)."),
+    valid_for: z.number().int().min(0).max(604_800).default(3600).describe("Seconds the token stays valid."),
   });
 
-export const signalwireVerifySchema = z.strictObject({ token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]) });
+export const signalwireVerifySchema = z.strictObject({
+  token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).describe("The token the user typed (a string, or a number)."),
+});
 
 async function authenticate(ctx: RequestContext): Promise<string> {
   const credentials = parseBasic(ctx.req.headers.authorization);
