@@ -100,7 +100,7 @@ const schemas: Record<string, JsonSchema> = {
       codeLength: { type: "integer", description: "Characters in the code." },
       alphanumeric: { type: "boolean", description: "Whether the code has letters." },
       locale: { type: "string", description: "The language the messages use (lower case, `en-gb`)." },
-      brand: nullable("string", { description: "As given, else null (the server's DEFAULT_BRAND is used)." }),
+      brand: nullable("string", { description: "The name in the messages: as given, else the server's DEFAULT_BRAND." }),
       attempts: { type: "integer", description: "Wrong codes so far." },
       attemptsLeft: { type: "integer", description: "Wrong codes still allowed; 0 once the verification is no longer pending." },
       maxAttempts: { type: "integer", description: "Wrong codes allowed in all." },
