@@ -1,4 +1,6 @@
 /** Example request bodies and curl commands generated from an operation. */
+import type { RecordedExample } from "@/lib/api-examples.ts";
+
 import type { HttpMethod, MediaType, OpenApiDocument, Operation, Parameter, Schema } from "./openapi-types.ts";
 import { deref, resolveSchema, variantsOf } from "./schema.ts";
 
@@ -128,4 +130,31 @@ export function curlCommand({ doc, method, baseUrl, path, operation, parameters,
     lines.push(`-d ${shellQuote(JSON.stringify(mediaExample(doc, media.media)))}`);
   }
   return lines.join(" \\\n  ");
+}
+
+/** A recorded example's request as curl: the key as $TEXTGATE_KEY, in the header or as the Basic password. */
+export function recordedCurl(example: RecordedExample, origin: string): string {
+  const { request } = example;
+  const url = shellQuote(origin.replace(/\/$/, "") + request.path);
+  const lines = [request.method === "GET" ? `curl ${url}` : `curl -X ${request.method} ${url}`];
+  if (request.auth === "bearer") lines.push(`-H "Authorization: Bearer $TEXTGATE_KEY"`);
+  else if (request.auth === "session") lines.push("-b cookies.txt -c cookies.txt");
+  else if (request.auth !== "none") lines.push(`-u "${request.auth.basic}:$TEXTGATE_KEY"`);
+  if (request.sameOrigin) lines.push(`-H ${shellQuote(`Origin: ${origin.replace(/\/$/, "")}`)}`);
+  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+  if (request.contentType === "application/x-www-form-urlencoded" && request.body && typeof request.body === "object") {
+    for (const [name, value] of Object.entries(request.body)) lines.push(`--data-urlencode ${shellQuote(`${name}=${String(value)}`)}`);
+  } else if (request.body !== undefined) {
+    lines.push(`-H ${shellQuote(`content-type: ${request.contentType ?? "application/json"}`)}`, `-d ${shellQuote(JSON.stringify(request.body))}`);
+  }
+  return lines.join(" \\\n  ");
+}
+
+/** A recorded answer as a reader sees it in a terminal: the status line, the headers that matter, the body. */
+export function recordedAnswer(example: RecordedExample): string {
+  const { response } = example;
+  const head = [`HTTP ${response.status}`, ...Object.entries(response.headers ?? {}).map(([name, value]) => `${name}: ${value}`)];
+  if (response.body === null || response.body === undefined) return head.join("\n");
+  const body = typeof response.body === "string" ? response.body.trimEnd() : JSON.stringify(response.body, null, 2);
+  return `${head.join("\n")}\n\n${body}${response.excerpt ? "\n(excerpt: the first fields only)" : ""}`;
 }

@@ -1,4 +1,5 @@
 /** The parts of an OpenAPI 3.1 document the reference page reads. Everything is optional: documents vary. */
+import type { RecordedExample } from "@/lib/api-examples.ts";
 
 export interface OpenApiDocument {
   openapi?: string;
@@ -43,6 +44,8 @@ export interface Operation {
   responses?: Record<string, ResponseObject | Reference>;
   security?: SecurityRequirement[];
   deprecated?: boolean;
+  /** Recorded request and answer pairs (lib/api-examples.ts). */
+  "x-examples"?: RecordedExample[];
 }
 
 export interface Parameter {
@@ -92,6 +95,8 @@ export interface SchemaObject {
   type?: string | string[];
   format?: string;
   enum?: unknown[];
+  /** Meaning of each enum value, keyed by the value (as Redocly's x-enumDescriptions). */
+  "x-enumDescriptions"?: Record<string, string>;
   const?: unknown;
   default?: unknown;
   example?: unknown;

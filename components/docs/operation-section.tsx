@@ -1,9 +1,10 @@
 import { CodeBlock } from "@/components/ui/code-block.tsx";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 
-import { curlCommand, jsonMedia } from "./example.ts";
+import { curlCommand, jsonMedia, recordedAnswer, recordedCurl } from "./example.ts";
 import { ScrollRegion } from "../ui/scroll-region.tsx";
 import { FieldsTable } from "./fields-table.tsx";
+import { LazyDetails } from "./lazy-details.tsx";
 import type { HttpMethod, OpenApiDocument, Operation, Parameter, ResponseObject, SecurityRequirement } from "./openapi-types.ts";
 import { BreakablePath, inline, Prose } from "./prose.tsx";
 import { constraintsOf, deref, refName, typeLabel } from "./schema.ts";
@@ -24,9 +25,11 @@ export interface OperationSectionProps {
   doc: OpenApiDocument;
   entry: OperationEntry;
   baseUrl: string;
+  /** The page's origin: recorded examples carry absolute paths. */
+  origin: string;
 }
 
-export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps) {
+export function OperationSection({ doc, entry, baseUrl, origin }: OperationSectionProps) {
   const { operation, method, parameters } = entry;
   const security = operation.security ?? doc.security ?? [];
   const needsAuth = security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0);
@@ -58,9 +61,11 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
       {parameters.length ? (
         <>
           <h4>Parameters</h4>
-          <ScrollRegion label={`Parameters of ${entry.fullPath}`}>
+          <ScrollRegion label={`Parameters of ${method.toUpperCase()} ${entry.fullPath}`}>
           <table className={styles.table}>
-            <caption className="sr-only">Parameters of {entry.fullPath}</caption>
+            <caption className="sr-only">
+              Parameters of {method.toUpperCase()} {entry.fullPath}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -113,7 +118,7 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
               : null}
           </p>
           <Prose text={body.description} />
-          {bodyMedia ? <FieldsTable doc={doc} schema={bodyMedia.media.schema} caption={`Request body fields of ${entry.fullPath}`} /> : null}
+          {bodyMedia ? <FieldsTable doc={doc} schema={bodyMedia.media.schema} caption={`Request body fields of ${method.toUpperCase()} ${entry.fullPath}`} /> : null}
         </>
       ) : null}
 
@@ -154,21 +159,53 @@ export function OperationSection({ doc, entry, baseUrl }: OperationSectionProps)
             const media = jsonMedia(response?.content);
             if (!media || !status.startsWith("2")) return null;
             return (
-              <details key={status} className={styles.details}>
-                <summary>Fields of the {status} response</summary>
-                <FieldsTable doc={doc} schema={media.media.schema} caption={`Fields of the ${status} response of ${entry.fullPath}`} />
-              </details>
+              <LazyDetails key={status} summary={<>Fields of the {status} response</>}>
+                <FieldsTable doc={doc} schema={media.media.schema} caption={`Fields of the ${status} response of ${method.toUpperCase()} ${entry.fullPath}`} />
+              </LazyDetails>
             );
           })}
         </>
       ) : null}
 
-      <h4>Example</h4>
-      <CodeBlock
-        caption="curl"
-        code={curl}
-        actions={<CopyButton text={curl} accessibleLabel={`Copy the curl example for ${method.toUpperCase()} ${entry.fullPath}`} />}
-      />
+      {operation["x-examples"]?.length ? (
+        <>
+          <h4>Examples</h4>
+          <p className="muted">Real requests and this server&apos;s answers (ids, codes and times differ on each run).</p>
+          {operation["x-examples"].map((example, index) => {
+            const request = recordedCurl(example, origin);
+            return (
+              <LazyDetails
+                key={index}
+                initiallyOpen={index === 0}
+                summary={
+                  <>
+                    <span className={styles.status} data-status={String(example.response.status).charAt(0)}>
+                      {example.response.status}
+                    </span>{" "}
+                    {example.title}
+                  </>
+                }
+              >
+                <CodeBlock
+                  caption="Request"
+                  code={request}
+                  actions={<CopyButton text={request} accessibleLabel={`Copy the request: ${example.title}`} />}
+                />
+                <CodeBlock caption={`Answer ${example.response.status}`} code={recordedAnswer(example)} />
+              </LazyDetails>
+            );
+          })}
+        </>
+      ) : (
+        <>
+          <h4>Example</h4>
+          <CodeBlock
+            caption="curl"
+            code={curl}
+            actions={<CopyButton text={curl} accessibleLabel={`Copy the curl example for ${method.toUpperCase()} ${entry.fullPath}`} />}
+          />
+        </>
+      )}
     </section>
   );
 }
@@ -180,7 +217,9 @@ function describeSecurity(doc: OpenApiDocument, security: SecurityRequirement[])
       const scheme = deref(doc, doc.components?.securitySchemes?.[name]);
       if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return "API key as a bearer token (Authorization: Bearer <key>)";
       if (scheme?.type === "apiKey") return `API key in the ${scheme.in ?? ""} ${scheme.name ?? name}`.replace(/\s+/g, " ");
+      if (scheme?.type === "http" && scheme.description) return `HTTP ${scheme.scheme ?? ""}: ${scheme.description}`;
       if (scheme?.type === "http") return `HTTP ${scheme.scheme ?? ""} authentication`;
+      if (scheme?.description) return scheme.description;
       return name;
     })
     .join(" or ");

@@ -1,4 +1,5 @@
 import { FieldsTable } from "./fields-table.tsx";
+import { LazyDetails } from "./lazy-details.tsx";
 import { HTTP_METHODS, type OpenApiDocument, type Parameter } from "./openapi-types.ts";
 import { OperationSection, type OperationEntry } from "./operation-section.tsx";
 import { BreakablePath, Prose } from "./prose.tsx";
@@ -95,7 +96,7 @@ export function ReferenceView({ doc, origin }: ReferenceViewProps) {
             <h2 id={`group-${index}-title`}>{group.name}</h2>
             <Prose text={group.description} />
             {group.entries.map((entry) => (
-              <OperationSection key={entry.id} doc={doc} entry={entry} baseUrl={origin + basePath} />
+              <OperationSection key={entry.id} doc={doc} entry={entry} baseUrl={origin + basePath} origin={origin} />
             ))}
           </section>
         ))}
@@ -106,13 +107,12 @@ export function ReferenceView({ doc, origin }: ReferenceViewProps) {
           <section aria-labelledby="schemas-title" className={styles.group}>
             <h2 id="schemas-title">Schemas</h2>
             {schemas.map(([name, schema]) => (
-              <details key={name} id={`schema-${slug(name)}`} className={styles.details}>
-                <summary>
-                  <code>{name}</code>
-                </summary>
-                {typeof schema === "object" ? <Prose text={schema.description} /> : null}
-                <FieldsTable doc={doc} schema={schema} caption={`Fields of ${name}`} />
-              </details>
+              <div key={name} id={`schema-${slug(name)}`}>
+                <LazyDetails summary={<code>{name}</code>}>
+                  {typeof schema === "object" ? <Prose text={schema.description} /> : null}
+                  <FieldsTable doc={doc} schema={schema} caption={`Fields of ${name}`} />
+                </LazyDetails>
+              </div>
             ))}
           </section>
         ) : null}

@@ -135,13 +135,21 @@ export function constraintsOf(doc: OpenApiDocument, schema: Schema | undefined, 
   if (variants && depth < 2) {
     for (const variant of variants) {
       const inner = constraintsOf(doc, variant, depth + 1);
-      if (inner.length) out.push(`${typeLabel(doc, variant, 1)}: ${inner.join(", ")}`);
+      const resolved = resolveSchema(doc, variant);
+      const label = resolved.title ? `${resolved.title} (${typeLabel(doc, variant, 1)})` : typeLabel(doc, variant, 1);
+      // A list of enum meanings stays one line each; short constraints share the variant's line.
+      if (inner.length > 2) out.push(`${label}:`, ...inner);
+      else if (inner.length) out.push(`${label}: ${inner.join(", ")}`);
     }
   }
-  if (s.enum?.length) out.push(`one of ${s.enum.map((value) => `\`${formatValue(value)}\``).join(", ")}`);
+  const meanings = s["x-enumDescriptions"];
+  if (s.enum?.length && meanings) {
+    for (const value of s.enum) out.push(`\`${formatValue(value)}\`: ${meanings[formatValue(value)] ?? ""}`.replace(/: $/, ""));
+  } else if (s.enum?.length) out.push(`one of ${s.enum.map((value) => `\`${formatValue(value)}\``).join(", ")}`);
   const exclusiveMin = typeof s.exclusiveMinimum === "number" ? s.exclusiveMinimum : undefined;
   const exclusiveMax = typeof s.exclusiveMaximum === "number" ? s.exclusiveMaximum : undefined;
-  const numeric = range(s.minimum, s.maximum);
+  // The values of an enum say more than its range ("1 to 7").
+  const numeric = s.enum?.length ? undefined : range(s.minimum, s.maximum);
   if (numeric) out.push(numeric);
   if (exclusiveMin !== undefined) out.push(`> ${exclusiveMin}`);
   if (exclusiveMax !== undefined) out.push(`< ${exclusiveMax}`);

@@ -42,21 +42,26 @@ export const webhookUrlSchema = z
   .refine((value) => !URL.canParse(value) || ["http:", "https:"].includes(new URL(value).protocol), { message: "must be an http:// or https:// URL" })
   .refine((value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password), { message: "must not contain credentials" });
 
+const URL_TEXT = "Where events are POSTed: an http(s) URL without credentials, at most 2048 characters; https and a public address are required at delivery.";
+const EVENTS_TEXT = "The event types to send (see the list under Events). Omitted or empty: every event type.";
+const DESCRIPTION_TEXT = "Your note about the endpoint, at most 200 characters.";
+const NUMBERS_TEXT = "true: payloads carry full phone numbers; false (default): masked, as +1•••••••123.";
+
 export const createWebhookSchema = z.strictObject({
-  url: webhookUrlSchema,
+  url: webhookUrlSchema.describe(URL_TEXT),
   /** Omitted or empty: every event type. */
-  events: z.array(eventTypeSchema).max(WEBHOOK_EVENT_TYPES.length * 2).optional(),
-  description: z.string().max(200).optional(),
-  includePhoneNumbers: z.boolean().optional(),
+  events: z.array(eventTypeSchema).max(WEBHOOK_EVENT_TYPES.length * 2).optional().describe(EVENTS_TEXT),
+  description: z.string().max(200).optional().describe(DESCRIPTION_TEXT),
+  includePhoneNumbers: z.boolean().optional().describe(NUMBERS_TEXT),
 });
 export type CreateWebhookRequest = z.infer<typeof createWebhookSchema>;
 
 export const updateWebhookSchema = z.strictObject({
-  url: webhookUrlSchema.optional(),
-  events: z.array(eventTypeSchema).max(WEBHOOK_EVENT_TYPES.length * 2).optional(),
-  description: z.string().max(200).nullable().optional(),
-  includePhoneNumbers: z.boolean().optional(),
+  url: webhookUrlSchema.optional().describe(URL_TEXT),
+  events: z.array(eventTypeSchema).max(WEBHOOK_EVENT_TYPES.length * 2).optional().describe(EVENTS_TEXT),
+  description: z.string().max(200).nullable().optional().describe(`${DESCRIPTION_TEXT} null clears it.`),
+  includePhoneNumbers: z.boolean().optional().describe(NUMBERS_TEXT),
   /** Re-enables an endpoint disabled after 5 days of failures (or disables one). */
-  enabled: z.boolean().optional(),
+  enabled: z.boolean().optional().describe("true re-enables an endpoint disabled after 5 days of failed deliveries; false stops deliveries."),
 });
 export type UpdateWebhookRequest = z.infer<typeof updateWebhookSchema>;

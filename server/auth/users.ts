@@ -1,11 +1,12 @@
 /** People known by their verified phone number: passwordless onboarding and number changes. */
 import { TextgateError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { MAX_NAME_LENGTH } from "../../lib/validations/account.ts";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../store/sql.ts";
 import type { SessionUser } from "./sessions.ts";
 
-export const MAX_NAME_LENGTH = 60;
+export { MAX_NAME_LENGTH };
 
 function cleanName(name: string | null | undefined): string | null {
   const trimmed = name?.replace(/\s+/g, " ").trim().slice(0, MAX_NAME_LENGTH);

@@ -7,6 +7,9 @@ import { z } from "zod";
 import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
 import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
+import { compatOpenApi, compatSecuritySchemes, compatTags } from "./openapi-compat.ts";
+import { attachExamples, responsesFromExamples } from "./openapi-examples.ts";
+import { sessionOpenApi, sessionSecuritySchemes, sessionTags } from "./openapi-session.ts";
 import { webhookOpenApi } from "./openapi-webhooks.ts";
 import { sandboxReplySchema } from "./routes/sandbox.ts";
 import type { ApiRoute, ApiRuntime, Reply, RequestContext } from "./types.ts";
@@ -22,6 +25,16 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string, extra: JsonSchema = {}) => ({ type: [type, "null"], ...extra });
 const dateTime = { type: "string", format: "date-time" };
 const nullableDateTime = { type: ["string", "null"], format: "date-time" };
+
+/** What each verification status means (server/verification/types.ts lists them). */
+const STATUS_MEANINGS: Record<(typeof VERIFICATION_STATUSES)[number], string> = {
+  pending: "waiting for the code",
+  approved: "the right code was checked, or it was approved",
+  canceled: "canceled, or replaced by a newer verification",
+  expired: "validFor passed without the right code",
+  max_attempts_reached: "maxAttempts wrong codes",
+  failed: "every delivery failed",
+};
 
 const schemas: Record<string, JsonSchema> = {
   Error: {
@@ -46,23 +59,26 @@ const schemas: Record<string, JsonSchema> = {
   WorkflowStep: {
     type: "object",
     required: ["channel", "afterSeconds"],
-    properties: { channel: { type: "string", enum: [...CHANNELS] }, afterSeconds: { type: "integer", minimum: 0 } },
+    properties: {
+      channel: { type: "string", enum: [...CHANNELS] },
+      afterSeconds: { type: "integer", minimum: 0, description: "Seconds after the previous step." },
+    },
   },
   Delivery: {
     type: "object",
     required: ["id", "stepIndex", "kind", "channel", "carrier", "status", "dueAt", "sentAt", "deliveredAt", "failedAt", "errorCode"],
     properties: {
       id: { type: "string" },
-      stepIndex: { type: "integer" },
-      kind: { type: "string", enum: ["workflow", "resend"] },
+      stepIndex: { type: "integer", description: "The workflow step it belongs to, from 0." },
+      kind: { type: "string", enum: ["workflow", "resend"], "x-enumDescriptions": { workflow: "a workflow step", resend: "asked for with resend" } },
       channel: { type: "string", enum: [...CHANNELS] },
-      carrier: nullable("string", { description: "The carrier that took it; \"test-number\" for a test number's step, which no carrier was handed." }),
+      carrier: nullable("string", { description: "The carrier that took it (sandbox, twilio, …), null before it was sent; \"test-number\" for a test number's step, which no carrier was handed." }),
       status: { type: "string", enum: [...DELIVERY_STATUSES] },
-      dueAt: dateTime,
+      dueAt: { ...dateTime, description: "When it is (or was) due to go out." },
       sentAt: nullableDateTime,
-      deliveredAt: nullableDateTime,
+      deliveredAt: { ...nullableDateTime, description: "From the carrier's delivery receipt." },
       failedAt: nullableDateTime,
-      errorCode: nullable("string"),
+      errorCode: nullable("string", { description: "The carrier's error, when it failed." }),
     },
   },
   Verification: {
@@ -74,41 +90,41 @@ const schemas: Record<string, JsonSchema> = {
       "clientRef", "testNumber", "deliveries",
     ],
     properties: {
-      id: { type: "string", format: "uuid" },
-      to: { type: "string", description: "E.164" },
-      purpose: { type: "string" },
+      id: { type: "string", format: "uuid", description: "The verification's id, for check, cancel, approve and resend." },
+      to: { type: "string", description: "The number, E.164." },
+      purpose: { type: "string", description: "As given, or `verify`." },
       channel: { type: "string", enum: [...CHANNELS], description: "The first step's channel." },
-      workflow: { type: "array", items: ref("WorkflowStep") },
-      workflowPreset: nullable("integer"),
-      status: { type: "string", enum: [...VERIFICATION_STATUSES] },
-      codeLength: { type: "integer" },
-      alphanumeric: { type: "boolean" },
-      locale: { type: "string" },
-      brand: nullable("string"),
-      attempts: { type: "integer" },
-      attemptsLeft: { type: "integer" },
-      maxAttempts: { type: "integer" },
-      sends: { type: "integer" },
-      validFor: { type: "integer", description: "Seconds." },
-      expiresAt: dateTime,
+      workflow: { type: "array", items: ref("WorkflowStep"), description: "The delivery steps, a preset's included." },
+      workflowPreset: nullable("integer", { description: "The preset number when a preset was asked for, else null." }),
+      status: { type: "string", enum: [...VERIFICATION_STATUSES], "x-enumDescriptions": STATUS_MEANINGS },
+      codeLength: { type: "integer", description: "Characters in the code." },
+      alphanumeric: { type: "boolean", description: "Whether the code has letters." },
+      locale: { type: "string", description: "The language the messages use (lower case, `en-gb`)." },
+      brand: nullable("string", { description: "The name in the messages: as given, else the server's DEFAULT_BRAND." }),
+      attempts: { type: "integer", description: "Wrong codes so far." },
+      attemptsLeft: { type: "integer", description: "Wrong codes still allowed; 0 once the verification is no longer pending." },
+      maxAttempts: { type: "integer", description: "Wrong codes allowed in all." },
+      sends: { type: "integer", description: "Deliveries so far (workflow steps and resends)." },
+      validFor: { type: "integer", description: "Seconds the code is valid from creation." },
+      expiresAt: { ...dateTime, description: "When the code stops working." },
       createdAt: dateTime,
       updatedAt: dateTime,
-      finishedAt: nullableDateTime,
-      clientRef: nullable("string"),
+      finishedAt: { ...nullableDateTime, description: "When it stopped being pending, else null." },
+      clientRef: nullable("string", { description: "Your reference, as given." }),
       testNumber: {
         type: "boolean",
         description: "Sent to a configured test number (TEST_NUMBERS): nothing went to a carrier (each step's carrier is \"test-number\") and the configured code checks.",
       },
-      deliveries: { type: "array", items: ref("Delivery") },
+      deliveries: { type: "array", items: ref("Delivery"), description: "Each step or resend sent or due, oldest first." },
     },
   },
   CheckResult: {
     type: "object",
     required: ["valid", "status", "attemptsLeft"],
     properties: {
-      valid: { type: "boolean" },
-      status: { type: "string", enum: [...VERIFICATION_STATUSES] },
-      attemptsLeft: { type: "integer" },
+      valid: { type: "boolean", description: "Whether the code was right." },
+      status: { type: "string", enum: [...VERIFICATION_STATUSES], "x-enumDescriptions": STATUS_MEANINGS, description: "The status after this check." },
+      attemptsLeft: { type: "integer", description: "Wrong codes still allowed." },
     },
   },
   SandboxMessage: {
@@ -176,7 +192,7 @@ function webhookPaths(): Record<string, unknown> {
     schema: { type: "string", enum: ["twilio", "vonage", "textlocal", "textmagic", "signalwire"] },
   };
   const kinds = {
-    inbound: ["Carrier webhook: a text sent to one of our numbers", "Received (empty TwiML for Twilio and SignalWire)."],
+    inbound: ["Carrier webhook: a text sent to one of our numbers", "Received (Twilio and SignalWire get empty TwiML instead)."],
     status: ["Carrier webhook: a delivery receipt (moves a delivery forward only)", "Received."],
     voice: ["Carrier webhook: the call document a carrier fetches for a voice call (SignalWire)", "TwiML/cXML document."],
   } as const;
@@ -189,7 +205,16 @@ function webhookPaths(): Record<string, unknown> {
       security: publicOp,
       parameters: [carrierParameter],
       responses: {
-        "200": { description: ok },
+        "200":
+          kind === "voice"
+            ? { description: ok, content: { "application/xml": { schema: { type: "string" } } } }
+            : {
+                description: ok,
+                content: {
+                  "application/json": { schema: { type: "object", required: ["received"], properties: { received: { const: true } } } },
+                  "application/xml": { schema: { type: "string" } },
+                },
+              },
         ...errors(["invalid_signature", "not_found", "payload_too_large", "unsupported_media_type"]),
       },
     });
@@ -201,7 +226,7 @@ function webhookPaths(): Record<string, unknown> {
 const webhookDocs = webhookOpenApi({ json, errors, ref, requestSchema, keyed, bodyErrors: BODY_ERRORS });
 Object.assign(schemas, webhookDocs.schemas);
 
-const paths = {
+const paths: Record<string, unknown> = {
   "/api/v1/verifications": {
     post: {
       operationId: "createVerification",
@@ -380,6 +405,36 @@ const paths = {
   },
 };
 
+Object.assign(paths, sessionOpenApi(requestSchema), compatOpenApi(requestSchema));
+
+/** The reference's sections, in order; each operation's is found from its path. */
+const TAGS: { name: string; description: string; paths: RegExp }[] = [
+  { name: "Verifications", description: "Start, read, check, resend, cancel and approve verifications (API key).", paths: /^\/api\/v1\/verifications/ },
+  {
+    name: "Events out",
+    description: "Webhook endpoints (Standard Webhooks signatures) and the live event stream (server-sent events).",
+    paths: /^\/api\/v1\/(webhooks|events)/,
+  },
+  { name: "Sandbox", description: "The sandbox carrier's messages, for automated tests and the /sandbox handset page.", paths: /sandbox/ },
+  { name: "Carrier webhooks", description: "Called by carriers: inbound texts, delivery receipts and call documents.", paths: /^\/api\/webhooks\// },
+  { name: "Service", description: "This document and the liveness check.", paths: /^\/(healthz|api\/v1\/openapi\.json)$/ },
+];
+
+for (const [path, item] of Object.entries(paths) as [string, Record<string, JsonSchema>][]) {
+  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  for (const operation of Object.values(item)) {
+    operation.tags ??= [TAGS.find((tag) => tag.paths.test(path))?.name ?? "Endpoints"];
+    const declared = ((operation.parameters as { name: string; in: string }[] | undefined) ?? []).filter((p) => p.in === "path").map((p) => p.name);
+    const missing = params.filter((name) => !declared.includes(name));
+    if (missing.length) {
+      operation.parameters = [...((operation.parameters as unknown[]) ?? []), ...missing.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } }))];
+    }
+  }
+}
+
+attachExamples(paths as Parameters<typeof attachExamples>[0]);
+responsesFromExamples(paths as Parameters<typeof responsesFromExamples>[0]);
+
 export function buildOpenApiDocument(serverUrl?: string) {
   return {
     openapi: "3.1.0",
@@ -387,15 +442,25 @@ export function buildOpenApiDocument(serverUrl?: string) {
       title: "textgate",
       version: "1",
       description:
-        "Self-hosted phone verification. Every error is `{ error: { code, message, details? } }` with a stable `code`; " +
-        "authenticate with `Authorization: Bearer <API key>` (create one with `npm run keys:create -- --name <label>`).",
+        "Self-hosted phone verification. Every error of the native API and the page routes is `{ error: { code, message, details? } }` " +
+        "with a stable `code` (the vendor-compatible APIs answer in their vendors' shapes).\n\n" +
+        "Authentication, by surface: the native API (`/api/v1`) takes an API key, `Authorization: Bearer <key>` (create one with " +
+        "`npm run keys:create -- --name <label>`); the vendor-compatible APIs (`/compat/*`) take the same key as the HTTP Basic password; " +
+        "sign-in, account and owner routes (`/api/auth`, `/api/account`, `/api/owner`) take next-auth's session cookie, and their state-changing " +
+        "requests the site's own `Origin`; carrier webhooks (`/api/webhooks/*`) are authenticated by the carrier's signature or URL token; " +
+        "the sandbox handset routes are open in development.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: keyed,
+    tags: [...TAGS.map(({ name, description }) => ({ name, description })), ...sessionTags, ...compatTags],
     paths,
     components: {
       schemas,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API key: tg_<prefix>_<secret>." },
+        ...sessionSecuritySchemes,
+        ...compatSecuritySchemes,
+      },
     },
   };
 }

@@ -1,24 +1,19 @@
 /**
  * Delivery workflows: ordered steps, each a channel and a wait after the previous step.
- * The seven presets are Textmagic's (docs/compat/textmagic.md): 60 s between steps, 300 s validity.
+ * The seven presets are Textmagic's (docs/compat/textmagic.md), defined in lib/workflow-presets.ts.
  */
 import { TextgateError } from "../../lib/errors.ts";
+import { PRESET_VALIDITY_SECONDS, WORKFLOW_PRESETS as PRESETS } from "../../lib/workflow-presets.ts";
 import type { Channel, WorkflowStep } from "./types.ts";
 
 const step = (channel: Channel, afterSeconds: number): WorkflowStep => ({ channel, afterSeconds });
 
-export const WORKFLOW_PRESETS: Record<number, readonly WorkflowStep[]> = {
-  1: [step("sms", 0), step("voice", 60), step("voice", 60)],
-  2: [step("sms", 0), step("sms", 60), step("voice", 60)],
-  3: [step("voice", 0), step("voice", 60)],
-  4: [step("sms", 0), step("sms", 60)],
-  5: [step("sms", 0), step("voice", 60)],
-  6: [step("sms", 0)],
-  7: [step("voice", 0)],
-};
+/** The presets' steps by number (lib/workflow-presets.ts holds their names and meanings). */
+export const WORKFLOW_PRESETS: Record<number, readonly WorkflowStep[]> = Object.fromEntries(
+  Object.entries(PRESETS).map(([id, preset]) => [id, preset.steps]),
+);
 
-/** Validity of a preset workflow's code, in seconds (Textmagic: "Request expires after 300 seconds"). */
-export const PRESET_VALIDITY_SECONDS = 300;
+export { PRESET_VALIDITY_SECONDS };
 
 export interface ResolvedWorkflow {
   steps: WorkflowStep[];

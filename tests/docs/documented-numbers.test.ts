@@ -17,7 +17,7 @@ const SHOWN_AS_REFUSED: Record<string, string> = {
   "+15555550100": "invalid_phone_number",
 };
 
-const SOURCES = ["README.md", ".env.example", "docs", "app", "pages", "components", "lib/validations", "server/http/openapi.ts"];
+const SOURCES = ["README.md", ".env.example", "docs", "app", "pages", "components", "lib/validations", "server/http/openapi.ts", "server/http/api-examples.json"];
 const NUMBER = /(?<![\w+])\+[1-9][0-9 ().-]{6,18}[0-9](?![\w•])/g;
 
 function files(entry: string): string[] {

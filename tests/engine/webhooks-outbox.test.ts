@@ -89,7 +89,7 @@ describe.each(providers)("outbox on %s", (provider) => {
     const t = (state.t = await startTestRuntime(provider));
     const first = await t.runtime.engine.create({ to: TO });
     const replacing = await t.runtime.engine.create({ to: TO }); // PENDING_POLICY replace: the first is canceled
-    t.clock.advance(31); // seed 002: no cancel in the first 30 s
+    t.clock.advance(31); // Textmagic (docs/compat/textmagic.md): no cancel in the first 30 s
     await t.runtime.engine.cancel(replacing.verification.id);
     const twilio = await t.runtime.engine.create({ to: "+14155550124", surface: "twilio" });
     await t.runtime.engine.cancel(twilio.verification.id, { enforceMinimumAge: false }); // Twilio's Status=canceled

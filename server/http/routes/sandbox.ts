@@ -24,10 +24,10 @@ const numbersQuerySchema = z.object({ limit: limitSchema(100, 50) });
 
 export const sandboxReplySchema = z.strictObject({
   /** The handset's number: who replies. */
-  from: phoneText,
-  body: z.string().min(1).max(1600),
+  from: phoneText.describe("The handset's number, who replies: E.164 or formatted (+1 212 555 0100)."),
+  body: z.string().min(1).max(1600).describe("The reply's text, 1 to 1600 characters (ACCEPT K7Q2, YES …)."),
   /** The number replied to (a sender id or number of the server), when known. */
-  to: phoneText.optional(),
+  to: phoneText.optional().describe("The number replied to (a sender id or number of this server), when known."),
 });
 
 function requireSandbox(ctx: RequestContext): ApiSandbox {

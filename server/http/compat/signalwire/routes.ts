@@ -17,20 +17,22 @@ import { signalwireNotFound, signalwireUnauthorized, toSignalwire } from "./erro
 export const SIGNALWIRE_PREFIX = "/compat/signalwire";
 const DEFAULT_MESSAGE = "Your Personal Authorization Code is:";
 
-const requestSchema = z
+export const signalwireRequestSchema = z
   .strictObject({
-    to: z.string().min(1).max(64),
-    from: z.string().min(1).max(20).optional(),
-    message: z.string().min(1).max(500).optional(),
-    token_length: z.number().int().min(4).max(20).default(6),
-    max_attempts: z.number().int().min(1).max(20).default(3),
-    allow_alphas: z.boolean().optional(),
+    to: z.string().min(1).max(64).describe("The number, E.164."),
+    from: z.string().min(1).max(20).optional().describe("The sender ID or number, where the carrier allows it."),
+    message: z.string().min(1).max(500).optional().describe(`The text before the token (default "${DEFAULT_MESSAGE}"); with it, one SMS segment, or 500 characters for a call.`),
+    token_length: z.number().int().min(4).max(20).default(6).describe("Characters in the token."),
+    max_attempts: z.number().int().min(1).max(20).default(3).describe("Wrong tokens allowed."),
+    allow_alphas: z.boolean().optional().describe("Letters and digits instead of digits only (default false)."),
     /** The key SignalWire's own MFA example uses. */
-    allow_alpha: z.boolean().optional(),
-    valid_for: z.number().int().min(0).max(604_800).default(3600),
+    allow_alpha: z.boolean().optional().describe("The same as allow_alphas (the key of SignalWire's own example)."),
+    valid_for: z.number().int().min(0).max(604_800).default(3600).describe("Seconds the token stays valid."),
   });
 
-const verifySchema = z.strictObject({ token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]) });
+export const signalwireVerifySchema = z.strictObject({
+  token: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).describe("The token the user typed (a string, or a number)."),
+});
 
 async function authenticate(ctx: RequestContext): Promise<string> {
   const credentials = parseBasic(ctx.req.headers.authorization);
@@ -50,7 +52,7 @@ function templateOf(message: string): string {
 
 function request(channel: Channel) {
   return handle(async (ctx, apiKeyId) => {
-    const body = requestSchema.parse(await readJson(ctx));
+    const body = signalwireRequestSchema.parse(await readJson(ctx));
     const result = await compatEngine(ctx.runtime).create({
       to: body.to,
       channel,
@@ -72,7 +74,7 @@ function request(channel: Channel) {
 
 const verify = handle(async (ctx) => {
   const id = uuidParam(ctx.params.id);
-  const { token } = verifySchema.parse(await readJson(ctx));
+  const { token } = signalwireVerifySchema.parse(await readJson(ctx));
   if (!id) return signalwireNotFound();
   const engine = compatEngine(ctx.runtime);
   try {

@@ -11,6 +11,7 @@
  * one pending replaces it.
  */
 import { z } from "zod";
+import { presetDescriptions } from "../../../../lib/workflow-presets.ts";
 import { SEED_LOCALES } from "../../../verification/locales.ts";
 import type { ApiRoute, Reply, RequestContext } from "../../types.ts";
 import { compatEngine, fromInternationalDigits, guard, identify, NO_CONTENT, parseBasic, readJson, textgateCode, uuidParam, VendorReply } from "../shared.ts";
@@ -20,23 +21,24 @@ export const TEXTMAGIC_PREFIX = "/compat/textmagic";
 
 const LANGUAGES = new Set<string>(SEED_LOCALES);
 
-const sendSchema = z.strictObject({
-  phone: z.string().min(1).max(64),
-  brand: z.string().regex(/^[\p{L}\p{N} ]{1,18}$/u, "up to 18 letters, digits or spaces"),
-  codeLength: z.union([z.literal(4), z.literal(6)], { message: "must be 4 or 6" }),
+export const textmagicSendSchema = z.strictObject({
+  phone: z.string().min(1).max(64).describe("International digits (447860021130, a + is accepted), or a local number with `country`."),
+  brand: z.string().regex(/^[\p{L}\p{N} ]{1,18}$/u, "up to 18 letters, digits or spaces").describe("The name in the message: up to 18 letters, digits or spaces."),
+  codeLength: z.union([z.literal(4), z.literal(6)], { message: "must be 4 or 6" }).describe("Digits in the code: 4 or 6."),
   language: z
     .string()
     .transform((v) => v.toLowerCase())
     .refine((v) => LANGUAGES.has(v), "not a supported language")
-    .optional(),
-  senderId: z.string().min(1).max(20).optional(),
-  country: z.string().regex(/^[A-Za-z]{2}$/, "a 2-letter ISO country code").transform((c) => c.toUpperCase()).optional(),
-  workflowId: z.number().int().min(1).max(7).default(1),
+    .optional()
+    .describe("The message's language: one of Textmagic's 24 locales (en-us, de-de …)."),
+  senderId: z.string().min(1).max(20).optional().describe("The sender ID or number."),
+  country: z.string().regex(/^[A-Za-z]{2}$/, "a 2-letter ISO country code").transform((c) => c.toUpperCase()).optional().describe("ISO 3166-1 alpha-2 country of a local `phone`."),
+  workflowId: z.number().int().min(1).max(7).default(1).meta({ enum: [1, 2, 3, 4, 5, 6, 7], "x-enumDescriptions": presetDescriptions() }).describe("The delivery workflow."),
 });
 
-const checkSchema = z.strictObject({
-  code: z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]{1,10}$/)]),
-  verifyId: z.string().min(1).max(64),
+export const textmagicCheckSchema = z.strictObject({
+  code: z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]{1,10}$/)]).describe("The code the user typed (a number keeps its leading zeros from the code length)."),
+  verifyId: z.string().min(1).max(64).describe("From the send's answer."),
 });
 
 async function authenticate(ctx: RequestContext): Promise<string> {
@@ -57,7 +59,7 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string) => Promise<Repl
   guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error) => toTextmagic(error));
 
 const send = handle(async (ctx, apiKeyId) => {
-  const body = sendSchema.parse(await readJson(ctx));
+  const body = textmagicSendSchema.parse(await readJson(ctx));
   const result = await compatEngine(ctx.runtime).create({
     // With `country` the number is in local format (as Textmagic documents); without, international digits, `+` optional.
     to: body.country ? body.phone : fromInternationalDigits(body.phone),
@@ -77,7 +79,7 @@ const send = handle(async (ctx, apiKeyId) => {
 });
 
 const check = handle(async (ctx) => {
-  const body = checkSchema.parse(await readJson(ctx));
+  const body = textmagicCheckSchema.parse(await readJson(ctx));
   const id = uuidParam(body.verifyId);
   if (!id) return textmagicNotFound();
   const engine = compatEngine(ctx.runtime);

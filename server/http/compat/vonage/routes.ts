@@ -23,24 +23,24 @@ const OTHER_CHANNELS = new Set(["whatsapp", "whatsapp_interactive", "email", "rc
 
 const stepSchema = z
   .object({
-    channel: z.string(),
-    to: z.string().min(1).max(64),
-    from: z.string().min(1).max(20).optional(),
+    channel: z.string().describe("`sms` or `voice`; Vonage's other channels answer 422."),
+    to: z.string().min(1).max(64).describe("The number, E.164 without + (447860021131); every step to the same number."),
+    from: z.string().min(1).max(20).optional().describe("The sender."),
   })
   .passthrough();
 
-const requestSchema = z.strictObject({
-  brand: z.string().min(1).max(18),
-  workflow: z.array(stepSchema).min(1).max(5),
-  locale: z.string().min(2).max(10).optional(),
-  channel_timeout: z.number().int().min(15).max(900).default(180),
-  client_ref: z.string().min(1).max(16).optional(),
-  code_length: z.number().int().min(4).max(10).default(4),
-  code: z.string().regex(/^[a-zA-Z0-9]{4,10}$/, "4 to 10 letters or digits").optional(),
-  fraud_check: z.boolean().optional(),
+export const vonageRequestSchema = z.strictObject({
+  brand: z.string().min(1).max(18).describe("The name in the message."),
+  workflow: z.array(stepSchema).min(1).max(5).describe("The delivery steps, in order."),
+  locale: z.string().min(2).max(10).optional().describe("The message's language (en-us, de-de …)."),
+  channel_timeout: z.number().int().min(15).max(900).default(180).describe("Seconds before each later step; the request expires after channel_timeout × steps."),
+  client_ref: z.string().min(1).max(16).optional().describe("Your reference."),
+  code_length: z.number().int().min(4).max(10).default(4).describe("Digits in the code."),
+  code: z.string().regex(/^[a-zA-Z0-9]{4,10}$/, "4 to 10 letters or digits").optional().describe("Your own code."),
+  fraud_check: z.boolean().optional().describe("Accepted and ignored."),
 });
 
-const checkSchema = z.strictObject({ code: z.string().min(1).max(64) });
+export const vonageCheckSchema = z.strictObject({ code: z.string().min(1).max(64).describe("The code the user typed.") });
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -65,7 +65,7 @@ const handle = (handler: (ctx: RequestContext, apiKeyId: string | null) => Promi
   guard(async (ctx) => handler(ctx, await authenticate(ctx)), (error, ctx) => toVonage(error, ctx.params.id ?? ""));
 
 const start = handle(async (ctx, apiKeyId) => {
-  const body = requestSchema.parse(await readJson(ctx));
+  const body = vonageRequestSchema.parse(await readJson(ctx));
   const refused = body.workflow.flatMap((s, i) =>
     s.channel === "sms" || s.channel === "voice"
       ? []
@@ -98,7 +98,7 @@ const invalidCode = () => problem(400, "/verify#invalid-code", "Invalid Code", "
 
 const check = handle(async (ctx) => {
   const id = uuidParam(ctx.params.id);
-  const { code } = checkSchema.parse(await readJson(ctx));
+  const { code } = vonageCheckSchema.parse(await readJson(ctx));
   if (!id) return vonageNotFound(ctx.params.id ?? "");
   const engine = compatEngine(ctx.runtime);
   try {

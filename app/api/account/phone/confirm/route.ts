@@ -4,16 +4,14 @@
  * 404 verification_not_found; 409 phone_unavailable (checked only after the right code, so a wrong
  * code answers alike for a taken and a free number).
  */
-import { z } from "zod";
+import { confirmPhoneSchema } from "@/lib/validations/account.ts";
 import { confirmPhoneChange } from "@/server/auth/account.ts";
 import { currentSession, handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
 import { challengesOf } from "@/server/auth/services.ts";
 
-const schema = z.strictObject({ verificationId: z.string().min(1).max(64), code: z.string().min(1).max(64) });
-
 export const POST = handler(async (request, runtime) => {
   requireSameOrigin(request, runtime);
   const session = await currentSession(runtime);
-  const body = await readJson(request, schema);
+  const body = await readJson(request, confirmPhoneSchema);
   return json(await confirmPhoneChange(runtime, challengesOf(runtime), session, body));
 });

@@ -2,17 +2,15 @@
  * POST /api/account/phone/start { phone, country? } — sends a code to a new number for the signed-in
  * user. Errors: 401 unauthorized; 403 reauth_required (sign-in too old), cross_site_request; 400; 415; 429.
  */
-import { z } from "zod";
+import { startChallengeSchema } from "@/lib/validations/account.ts";
 import { assertRecentSignIn } from "@/server/auth/account.ts";
 import { clientIp, currentSession, handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
 import { challengesOf } from "@/server/auth/services.ts";
-
-const schema = z.strictObject({ phone: z.string().min(1).max(64), country: z.string().regex(/^[A-Za-z]{2}$/).transform((c) => c.toUpperCase()).optional() });
 
 export const POST = handler(async (request, runtime) => {
   requireSameOrigin(request, runtime);
   const session = await currentSession(runtime);
   assertRecentSignIn(runtime, session);
-  const body = await readJson(request, schema);
+  const body = await readJson(request, startChallengeSchema);
   return json(await challengesOf(runtime).start({ ...body, purpose: "change-phone", ip: clientIp(request), owner: session.user.id }));
 });

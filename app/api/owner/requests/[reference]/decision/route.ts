@@ -4,18 +4,16 @@
  * 404 no pending request with this reference (already decided, timed out or closed); 409
  * owner_request_elsewhere: another node holds it and, without REDIS_URL, the decision could not reach it.
  */
-import { z } from "zod";
+import { ownerDecisionSchema } from "@/lib/validations/account.ts";
 import { TextgateError } from "@/lib/errors.ts";
 import { handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
 import { requireOwner } from "@/server/owner-access.ts";
 import { getOwnerConsole } from "@/server/ws/owner.ts";
 
-const schema = z.strictObject({ decision: z.enum(["accept", "deny"]) });
-
 export const POST = handler(async (request, runtime) => {
   requireSameOrigin(request, runtime);
   await requireOwner(runtime);
-  const { decision } = await readJson(request, schema);
+  const { decision } = await readJson(request, ownerDecisionSchema);
   // …/requests/{reference}/decision
   const reference = decodeURIComponent(new URL(request.url).pathname.split("/").at(-2) ?? "");
   if (!(await getOwnerConsole()?.decide(reference, decision))) throw new TextgateError("not_found", "No pending request with this reference.");
