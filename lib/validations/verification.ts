@@ -3,7 +3,7 @@
  * Limits come from the Verify APIs textgate mirrors (Textmagic, SignalWire, Twilio, Vonage: docs/compat/).
  */
 import { z } from "zod";
-import { CHANNELS } from "../channels.ts";
+import { CHANNELS, type Channel } from "../channels.ts";
 import { PRESET_VALIDITY_SECONDS, presetDescriptions, WORKFLOW_PRESETS } from "../workflow-presets.ts";
 
 export { CHANNELS, type Channel } from "../channels.ts";

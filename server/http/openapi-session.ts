@@ -107,6 +107,9 @@ export function sessionOpenApi(requestSchema: (schema: z.ZodType) => JsonSchema)
       post: op(OWNER_TAG, "ownerSession", "ownerDecision", "Accept or deny a pending socket request, whichever node holds it", { requestBody: json(ownerDecisionSchema) }),
     },
     "/api/owner/webhooks": { get: op(OWNER_TAG, "ownerSession", "ownerWebhooks", "Every webhook endpoint with its 10 newest deliveries") },
+    "/api/owner/test-numbers": {
+      get: op(OWNER_TAG, "ownerSession", "ownerTestNumbers", "The test numbers of TEST_NUMBERS (masked, never their codes), whether they still work, and their newest uses"),
+    },
     "/api/owner/webhooks/{id}/deliveries/{deliveryId}/retry": {
       post: op(OWNER_TAG, "ownerSession", "ownerRetryDelivery", "Send a webhook delivery again now"),
     },

@@ -152,6 +152,8 @@ export const SESSION_STEPS: readonly ExampleStep<ServerContext>[] = [
     },
   },
   { operationId: "ownerWebhooks", title: "Signed out", method: "GET", path: "/api/owner/webhooks", auth: "none" },
+  { operationId: "ownerTestNumbers", title: "A server without test numbers", method: "GET", path: "/api/owner/test-numbers", auth: "session" },
+  { operationId: "ownerTestNumbers", title: "Signed out", method: "GET", path: "/api/owner/test-numbers", auth: "none" },
   ...twice<ServerContext>(
     {
       operationId: "ownerRetryDelivery",
