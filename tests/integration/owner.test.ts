@@ -64,13 +64,13 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
     return { client, user, reference };
   };
   // The masked number in GSM-7 ("*" for "•"), so the English alert keeps its 160-character segment (server/verification/notices.ts).
-  const alertFor = (reference: string) => new RegExp(`^textgate: \\+1\\*\\*\\*[0-9]{3} is connecting to /ws/demo/owner-alert\\. Reply ACCEPT ${reference} or DENY ${reference}\\.$`);
+  const alertFor = (reference: string) => new RegExp(`^textgate: \\+1(\\*){7}[0-9]{3} is connecting to /ws/demo/owner-alert\\. Reply ACCEPT ${reference} or DENY ${reference}\\.$`);
   const settle = () => new Promise((r) => setTimeout(r, 400));
 
   it("texts every owner and admits on ACCEPT <reference> from an owner", async () => {
     const { client, user, reference } = await request();
     const alert = await textTo(OWNER, alertFor(reference));
-    expect(alert).toContain(`+1***${user.phone.slice(-3)}`);
+    expect(alert).toContain(`+1*******${user.phone.slice(-3)}`);
     await textTo(SECOND_OWNER, alertFor(reference));
     await replyFrom(SECOND_OWNER, ` accept ${reference.toLowerCase()} `);
     expect(await client.next("unit_passed")).toEqual({ type: "unit_passed", unit: "owner-alert" });
@@ -86,7 +86,7 @@ describe.skipIf(!built)("owner alert", () => describeEachDatabase(variants, "own
     await replyFrom(OWNER, `DENY ${reference}`);
     expect(await client.closed).toEqual({ code: CLOSE.denied, reason: "denied by owner" });
     // The owner is told what the DENY did.
-    await textTo(OWNER, new RegExp(`^textgate: Denied ${reference}: \\+1\\*\\*\\*[0-9]{3} is not connected to /ws/demo/owner-alert\\.$`));
+    await textTo(OWNER, new RegExp(`^textgate: Denied ${reference}: \\+1(\\*){7}[0-9]{3} is not connected to /ws/demo/owner-alert\\.$`));
   });
 
   it("closes with 4002 when no owner decides in time", async () => {
