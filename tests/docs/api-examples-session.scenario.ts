@@ -14,6 +14,8 @@ export interface ServerContext {
   api(method: string, path: string, json?: unknown): Promise<any>;
   /** Waits until `check` answers true (the dispatcher works in the background). */
   until(check: () => Promise<boolean>): Promise<void>;
+  /** Opens a socket as the signed-in user (the cookie jar's session) and waits until it is pending on `unit`; it stays open. */
+  openSocket(path: string, unit: string): Promise<void>;
 }
 
 const OWNER = "+14155550130";
@@ -129,6 +131,25 @@ export const SESSION_STEPS: readonly ExampleStep<ServerContext>[] = [
     title: "No pending request with this reference",
     method: "POST",
     path: "/api/owner/requests/K7Q2/decision",
+    auth: "session",
+    sameOrigin: true,
+    json: { decision: "accept" },
+  },
+  {
+    operationId: "ownerRequests",
+    title: "A socket waiting for an owner",
+    method: "GET",
+    path: "/api/owner/requests",
+    auth: "session",
+    // The signed-in user connects to the owner-alert demo, which waits for an owner's decision.
+    before: (t) => t.openSocket("/ws/demo/owner-alert", "owner-approval"),
+    save: (body, vars) => void (vars.reference = body.requests[0].reference),
+  },
+  {
+    operationId: "ownerDecision",
+    title: "Admit the waiting socket",
+    method: "POST",
+    path: (v: Vars) => `/api/owner/requests/${v.reference}/decision`,
     auth: "session",
     sameOrigin: true,
     json: { decision: "accept" },

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../server/api-keys.ts";
 import { EXAMPLES_FILE, type RecordedExample, type RecordedExamples } from "../../server/http/openapi-examples.ts";
@@ -192,6 +193,7 @@ describe.skipIf(!built)("API reference examples: sign-in, account and owner rout
   const vars: Vars = {};
   let target: Target;
   let context: ServerContext;
+  const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
     server = await startServer({ env: SESSION_ENV });
@@ -207,9 +209,26 @@ describe.skipIf(!built)("API reference examples: sign-in, account and owner rout
       async until(check) {
         for (let i = 0; i < 200 && !(await check()); i++) await new Promise((done) => setTimeout(done, 50));
       },
+      openSocket(path, unit) {
+        const cookie = [...target.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+        const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}${path}`, { headers: { cookie, origin: server.url } });
+        sockets.push(socket);
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${path}: not pending on ${unit} after 10 s`)), 10_000);
+          socket.on("message", (data) => {
+            const message = JSON.parse(String(data)) as { type?: string; unit?: string };
+            if (message.type === "pending" && message.unit === unit) (clearTimeout(timer), resolve());
+          });
+          socket.on("close", (code, reason) => (clearTimeout(timer), reject(new Error(`${path} closed ${code} ${reason}`))));
+          socket.on("error", reject);
+        });
+      },
     };
   }, 60_000);
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    await server?.stop();
+  });
 
   it("runs every example request and gets the recorded answer", () => runGroup("server", SESSION_STEPS, target, vars, context), 60_000);
 });
@@ -268,6 +287,6 @@ function mismatches(doc: { components: { schemas: Record<string, Schema> } }, sc
 const NO_ERROR_EXAMPLE = new Set(["getOpenApi", "health", "signInConfig", "nextAuthCsrf", "nextAuthSession", "nextAuthSignOut"]);
 /**
  * No request here could get a success: a call document exists only for a call SignalWire placed (sealed for
- * it), and an owner decides only a request a socket holds open (tests/integration/owner.test.ts covers it).
+ * it; server/carriers/signalwire.test.ts covers it).
  */
-const NO_SUCCESS_EXAMPLE = new Set(["getCarrierWebhookVoice", "postCarrierWebhookVoice", "ownerDecision"]);
+const NO_SUCCESS_EXAMPLE = new Set(["getCarrierWebhookVoice", "postCarrierWebhookVoice"]);
