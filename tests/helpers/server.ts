@@ -88,6 +88,33 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
+/**
+ * Whether `child` holds the listening socket of `port` (Linux: /proc/net/tcp* and the child's fds). A port
+ * from freePort() can be taken by another test's server before this child binds it; then that server
+ * answers /healthz while this one is failing, and the test would run against the wrong process.
+ * Elsewhere (no /proc) it cannot tell and answers true.
+ */
+function listensOn(child: ChildProcess, port: number): boolean {
+  if (!child.pid || !fs.existsSync("/proc/net/tcp")) return true;
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A") inodes.add(fields[9] ?? "");
+    }
+  }
+  try {
+    return fs.readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
+      const target = fs.readlinkSync(`/proc/${child.pid}/fd/${fd}`, { encoding: "utf8" }) as string;
+      return inodes.has(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? "");
+    });
+  } catch {
+    return false; // the child is gone
+  }
+}
+
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let last = "no answer yet";
@@ -97,8 +124,8 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     }
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-      last = `status ${res.status}`;
+      if (res.status === 200 && listensOn(child, Number(new URL(url).port))) return;
+      last = res.status === 200 ? "another process answered on this port" : `status ${res.status}`;
     } catch (error) {
       last = (error as Error).message;
     }
