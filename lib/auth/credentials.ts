@@ -19,5 +19,8 @@ export class SignInFailure extends Error {
   }
 }
 
+/** A sign-in code's defaults, the same for textgate's own provider and the remote one. */
+export const DEFAULT_SIGN_IN_CODE = { channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 } as const;
+
 /** The refusal for credentials that do not even parse. */
 export const UNREADABLE_CODE: SignInError = { kind: "invalid_format", message: "Enter the code from the text message." };

@@ -5,13 +5,13 @@
  * prints the tarball's size and the gzip size of the JavaScript (at load and loaded later) and of
  * `textgate/styles.css`.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { build } from "esbuild";
+import { packInto } from "../package/pack-into.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-kit-size-"));
@@ -19,12 +19,7 @@ const gzip = (file: string) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 try {
-  execFileSync(process.execPath, ["--import", "tsx", "scripts/package/build.ts"], { cwd: root, stdio: "inherit" });
-  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: root, encoding: "utf8" })) as { filename: string }[];
-  const tarball = path.join(scratch, packed!.filename);
-  const installed = path.join(scratch, "node_modules", "textgate");
-  fs.mkdirSync(installed, { recursive: true });
-  execFileSync("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
+  const { tarball, filename, installed } = packInto(scratch);
   for (const dep of ["libphonenumber-js"]) fs.symlinkSync(path.join(root, "node_modules", dep), path.join(scratch, "node_modules", dep));
   fs.writeFileSync(path.join(scratch, "page.js"), 'import { VerifyFlow, nextAuthAdapter } from "textgate/react";\nexport { VerifyFlow, nextAuthAdapter };\n');
   const result = await build({
@@ -44,7 +39,7 @@ try {
   const atLoad = outputs.filter((file) => file.endsWith("page.js"));
   const later = outputs.filter((file) => !file.endsWith("page.js"));
   const sum = (files: string[]) => files.reduce((total, file) => total + gzip(file), 0);
-  console.log(`tarball: ${kb(fs.statSync(tarball).size)} (${packed!.filename})`);
+  console.log(`tarball: ${kb(fs.statSync(tarball).size)} (${filename})`);
   console.log(`textgate/react, VerifyFlow + nextAuthAdapter: ${kb(sum(atLoad))} gzip at load, ${kb(sum(later))} gzip loaded lazily by PhoneInput (libphonenumber-js)`);
   console.log(`textgate/styles.css: ${kb(gzip(path.join(installed, "dist", "styles.css")))} gzip`);
 } finally {

@@ -9,7 +9,7 @@
  * by POST /api/auth/sms/start, which uses the same options (`provider.sms`).
  */
 import CredentialsProvider from "next-auth/providers/credentials";
-import { SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
+import { DEFAULT_SIGN_IN_CODE, SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
 import { isTextgateError } from "../../lib/errors.ts";
 import { getRuntime, type Runtime } from "../runtime.ts";
 import type { ChallengeOptions } from "./challenges.ts";
@@ -23,7 +23,7 @@ export interface SmsProviderOptions extends Partial<ChallengeOptions> {
   runtime?: () => Runtime;
 }
 
-export const DEFAULT_SMS_OPTIONS: ChallengeOptions = { channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 };
+export const DEFAULT_SMS_OPTIONS: ChallengeOptions = { ...DEFAULT_SIGN_IN_CODE };
 
 /** Checks a sign-in code and returns the signed-in user; throws SignInFailure with the reason. */
 export async function verifySignIn(runtime: Runtime, input: unknown, now = new Date()): Promise<SignedInUser> {

@@ -13,19 +13,13 @@
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import type { AuthClientConfig, SmsChallenge } from "../../lib/auth/contract.ts";
-import { SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
-import { createTextgateClient, type TextgateClient, type Verification } from "../../lib/client/index.ts";
+import { DEFAULT_SIGN_IN_CODE, SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
+import type { TextgateClient, Verification } from "../../lib/client/index.ts";
 import { ERRORS, isTextgateRequestError } from "../../lib/errors.ts";
 import { clientIpOf, consume, errorJson, guarded, json, limiter, readBody, type Route } from "./http.ts";
+import { clientOf, type RemoteTextgate } from "./remote.ts";
 
-export { clientIpOf };
-
-export interface RemoteTextgate {
-  /** The textgate server, such as https://verify.example.com. */
-  baseUrl: string;
-  /** An API key of that server (`npm run keys:create` there). Server-side only. */
-  apiKey: string;
-}
+export { clientIpOf, type RemoteTextgate };
 
 export interface SmsSignInOptions {
   /** The textgate server, or a client of it. */
@@ -71,11 +65,7 @@ export interface SmsAuthRoutes {
   config: { GET: Route };
 }
 
-const DEFAULTS = { purpose: "login", channel: "sms", codeLength: 6, alphanumeric: false, validFor: 600, maxAttempts: 3 } as const;
-
-function clientOf(textgate: RemoteTextgate | TextgateClient): TextgateClient {
-  return "verifications" in textgate ? textgate : createTextgateClient(textgate);
-}
+const DEFAULTS = { purpose: "login", ...DEFAULT_SIGN_IN_CODE } as const;
 
 function settingsOf(options: SmsSignInOptions) {
   return { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & SmsSignInOptions;

@@ -12,11 +12,11 @@
  *   export const { POST } = createVerifyRoutes({ textgate, phoneOf });
  */
 import { z } from "zod";
-import { createTextgateClient, type TextgateClient, type Verification } from "../../lib/client/index.ts";
+import type { TextgateClient, Verification } from "../../lib/client/index.ts";
 import { ERRORS } from "../../lib/errors.ts";
 import { parsePhone } from "../../lib/phone.ts";
 import { clientIpOf, consume, errorJson, guarded, json, limiter, readBody } from "./http.ts";
-import type { RemoteTextgate } from "./next-auth.ts";
+import { clientOf, type RemoteTextgate } from "./remote.ts";
 
 export interface VerifyRoutesOptions {
   textgate: RemoteTextgate | TextgateClient;
@@ -47,7 +47,7 @@ const resendSchema = z.strictObject({});
 const notFound = () => errorJson("verification_not_found", 404, ERRORS.verification_not_found.message);
 
 export function createVerifyRoutes(options: VerifyRoutesOptions): { POST: (request: Request, context: Params) => Promise<Response> } {
-  const client = "verifications" in options.textgate ? options.textgate : createTextgateClient(options.textgate);
+  const client = clientOf(options.textgate);
   const purpose = options.purpose ?? "verify";
   const perNumber = limiter(options.limitPerNumber ?? 5, "tg-verify-number");
   const perIp = limiter(options.limitPerIp ?? 20, "tg-verify-ip");

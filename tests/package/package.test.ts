@@ -1,6 +1,5 @@
 /**
- * The published package: built the way `npm pack` builds it (prepack → scripts/package/build.ts), then
- * packed, linted with publint and @arethetypeswrong/cli, and used as a host would use it: installed
+ * The published package: built and packed the way `npm pack` does (scripts/package/pack-into.ts), linted with publint and @arethetypeswrong/cli, and used as a host would use it: installed
  * under node_modules/textgate of a scratch project, imported by Node and type-checked by TypeScript
  * through package.json `exports` (not through a path alias).
  */
@@ -10,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distPaths, PACKAGE_ENTRIES, PACKAGE_STYLES } from "../../scripts/package/entries.ts";
+import { packInto } from "../../scripts/package/pack-into.ts";
 import { REPO_ROOT } from "../helpers/server.ts";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
@@ -32,17 +32,10 @@ function run(command: string, args: string[], cwd = REPO_ROOT): string {
 
 beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-pack-"));
-  // The prepack step, then a pack without scripts: `prepare` would regenerate the Prisma clients while
-  // other test files import them.
-  run(process.execPath, ["--import", "tsx", manifest.scripts.prepack!.replace(/^node --import tsx /, "")]);
-  const packed = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch])) as { filename: string }[];
-  tarball = path.join(scratch, packed[0]!.filename);
-
   // A host project: the tarball unpacked as node_modules/textgate, its other dependencies from ours.
   host = path.join(scratch, "host");
-  const installed = path.join(host, "node_modules", "textgate");
-  fs.mkdirSync(installed, { recursive: true });
-  run("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
+  fs.mkdirSync(host);
+  ({ tarball } = packInto(host));
   for (const dep of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
     if (dep === "textgate" || dep === ".bin" || dep.startsWith(".")) continue;
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dep), path.join(host, "node_modules", dep));
