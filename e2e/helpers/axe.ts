@@ -8,8 +8,11 @@ import { type Page, type TestInfo, expect } from "@playwright/test";
 
 const BLOCKING = new Set(["serious", "critical"]);
 
-export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
+/** `include`: CSS selectors of the parts to scan, when not the whole page. */
+export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string, include?: readonly string[]): Promise<void> {
+  const builder = new AxeBuilder({ page });
+  for (const selector of include ?? []) builder.include(selector);
+  const results = await builder.analyze();
   await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(results, null, 2), contentType: "application/json" });
   const blocking = results.violations
     .filter((v) => v.impact && BLOCKING.has(v.impact))

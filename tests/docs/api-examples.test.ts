@@ -127,11 +127,15 @@ async function readUntil(stream: ReadableStream<Uint8Array>, marker: RegExp): Pr
 /** Values that differ from run to run, replaced by their kind; the rest of each string must stay. */
 function normalize(value: unknown, vars: Vars): unknown {
   if (typeof value === "string") {
-    let text = value;
-    for (const [name, v] of Object.entries(vars)) if (v.length >= 4) text = text.replaceAll(v, `<${name}>`);
+    // Times first, then each value only as a whole word, longest first: a 4-digit code can be part of a
+    // 6-digit one, of "000000" or of a year, and would then rename what is not it.
+    let text = value.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>");
+    const named = Object.entries(vars).filter(([, v]) => v.length >= 4).sort(([, a], [, b]) => b.length - a.length);
+    for (const [name, v] of named) {
+      text = text.replace(new RegExp(`(?<![A-Za-z0-9])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), `<${name}>`);
+    }
     return text
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>")
-      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
       .replace(/whsec_[A-Za-z0-9+/=]+/g, "<secret>")
       .replace(/\b([A-Z]{2})?[0-9a-f]{32}\b/g, "$1<hex>");
   }
