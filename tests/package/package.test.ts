@@ -48,9 +48,9 @@ afterAll(() => {
 });
 
 describe("package.json", () => {
-  it("is publishable: not private, a license, files, sideEffects (the stylesheet only), and `npm pack` builds it", () => {
+  it("is publishable: not private, a license, files, sideEffects (the stylesheet, and textgate/embed, which registers its element), and `npm pack` builds it", () => {
     expect(manifest.private).toBeUndefined();
-    expect(manifest).toMatchObject({ license: "MIT", sideEffects: ["*.css"], files: expect.arrayContaining(["dist", "LICENSE"]) });
+    expect(manifest).toMatchObject({ license: "MIT", sideEffects: ["*.css", "./dist/embed.js"], files: expect.arrayContaining(["dist", "LICENSE"]) });
     expect(manifest.scripts.prepack).toBe("node --import tsx scripts/package/build.ts");
     // npm runs a dependency's postinstall in the host; the Prisma generation is for this repository only.
     expect(manifest.scripts.postinstall).toBeUndefined();
