@@ -89,6 +89,10 @@ export function defineTextgateVerify(name = TEXTGATE_VERIFY_TAG): void {
 }
 
 declare global {
+  interface HTMLElementTagNameMap {
+    /** Attributes: endpoint (required), country, heading-level, resend-cooldown. */
+    "textgate-verify": HTMLElement;
+  }
   interface HTMLElementEventMap {
     "textgate:verified": CustomEvent<TextgateVerifiedDetail>;
     "textgate:error": CustomEvent<TextgateErrorDetail>;
