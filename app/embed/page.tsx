@@ -4,6 +4,7 @@ import Link from "next/link";
 import styles from "@/components/embed/embed.module.css";
 import { LiveVerifyFlow } from "@/components/embed/live-verify-flow.tsx";
 import { Snippet } from "@/components/embed/snippet.tsx";
+import { EMBED_SNIPPETS } from "@/components/embed/snippets.ts";
 import { TokenInputDemo } from "@/components/embed/token-input-demo.tsx";
 import { Card } from "@/components/ui/card.tsx";
 import { ReplyPrompt, type ReplyStatus } from "@/components/verification/reply-prompt.tsx";
@@ -12,63 +13,6 @@ export const metadata: Metadata = {
   title: "Embed textgate",
   description: "Put textgate's phone sign-in and code entry components into your own pages, with copy-paste snippets.",
 };
-
-const NEXT_AUTH_SNIPPET = `// auth.ts: your next-auth, signing in with codes checked on your textgate server
-import type { AuthOptions } from "next-auth";
-import { createSmsAuthRoutes, SmsProvider } from "textgate/next-auth";
-
-const textgate = { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! };
-
-export const authOptions: AuthOptions = { providers: [SmsProvider({ textgate })], session: { strategy: "jwt" } };
-
-// app/api/auth/sms/start/route.ts: export const { POST } = smsRoutes.start; (and resend, config)
-export const smsRoutes = createSmsAuthRoutes({ textgate });`;
-
-const VERIFY_FLOW_SNIPPET = `"use client";
-
-import { nextAuthAdapter, VerifyFlow } from "textgate/react";
-import "textgate/styles.css";
-
-export function SignIn() {
-  return <VerifyFlow adapter={nextAuthAdapter({ callbackUrl: "/" })} />;
-}`;
-
-const REST_SNIPPET = `"use client";
-
-import { restAdapter, VerifyFlow } from "textgate/react";
-import "textgate/styles.css";
-
-const adapter = restAdapter({ baseUrl: "/api/verify" });
-
-export function VerifyPhone() {
-  return <VerifyFlow adapter={adapter} onVerified={(challenge) => console.log("verified", challenge.to)} />;
-}`;
-
-const PROXY_SNIPPET = `// app/api/verify/[...path]/route.ts: the API key stays on your server, and codes go only to the
-// signed-in user's own number (per-number and per-IP limits apply too), so this is no open SMS relay.
-import { getServerSession } from "next-auth";
-import { createVerifyRoutes } from "textgate/next-auth";
-import { authOptions } from "@/auth";
-
-export const { POST } = createVerifyRoutes({
-  textgate: { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! },
-  // Your session's number for the user (set in your next-auth session callback); null: not signed in.
-  phoneOf: async () => (await getServerSession(authOptions))?.user?.phone ?? null,
-});`;
-
-const THEME_SNIPPET = `/* Any ancestor of the components: */
-.checkout {
-  --tg-accent: #0f766e;     /* caret, waiting dot */
-  --tg-focus: #0f766e;      /* focus ring */
-  --tg-text: #111827;
-  --tg-muted: #4b5563;
-  --tg-surface: #ffffff;    /* inputs */
-  --tg-border: #9ca3af;
-  --tg-danger: #b91c1c;
-  --tg-danger-text: #7f1d1d;
-  --tg-success: #166534;
-  --tg-radius: 4px;
-}`;
 
 const REPLY_STATES: readonly ReplyStatus[] = ["waiting", "confirmed", "expired", "denied"];
 
@@ -140,7 +84,7 @@ export default function EmbedPage() {
           codes are sent and checked by this server, with the API key kept on yours, and the routes send codes only
           within per-number and per-IP limits.
         </p>
-        <Snippet caption="next-auth configuration" code={NEXT_AUTH_SNIPPET} />
+        <Snippet snippet={EMBED_SNIPPETS.nextAuth} />
 
         <h3>2. The sign-in flow</h3>
         <p>
@@ -148,7 +92,7 @@ export default function EmbedPage() {
           <code>VerifyFlow</code> goes from phone to code to done and, with <code>nextAuthAdapter</code>, signs in and
           returns to <code>callbackUrl</code>.
         </p>
-        <Snippet caption="VerifyFlow with next-auth" code={VERIFY_FLOW_SNIPPET} />
+        <Snippet snippet={EMBED_SNIPPETS.verifyFlow} />
 
         <h3>3. Without next-auth: the REST API</h3>
         <p>
@@ -157,15 +101,25 @@ export default function EmbedPage() {
           <code>textgate/next-auth</code> is that backend, adding the API key and texting only the signed-in
           user&apos;s own number.
         </p>
-        <Snippet caption="VerifyFlow with the REST API" code={REST_SNIPPET} />
-        <Snippet caption="The route that adds the API key, for the signed-in user only" code={PROXY_SNIPPET} />
+        <Snippet snippet={EMBED_SNIPPETS.rest} />
+        <Snippet snippet={EMBED_SNIPPETS.proxy} />
 
-        <h3>4. Theming</h3>
+        <h3>4. Without React: the &lt;textgate-verify&gt; element</h3>
+        <p>
+          <code>textgate/embed</code> is one self-contained script that registers <code>&lt;textgate-verify&gt;</code>:
+          the same phone and code steps for any page, React or not. It posts to the <code>endpoint</code> you name,
+          your <code>createVerifyRoutes</code> route above, and tells the page with <code>textgate:verified</code>{" "}
+          (the verification&apos;s id and number) and <code>textgate:error</code> events. It draws in its own shadow
+          root, so your page&apos;s CSS cannot disturb it, and the <code>--tg-*</code> variables below theme it too.
+        </p>
+        <Snippet snippet={EMBED_SNIPPETS.element} />
+
+        <h3>5. Theming</h3>
         <p>
           The components read <code>--tg-*</code> variables first, then textgate&apos;s own theme variables, then built-in
           defaults. They inherit your page&apos;s font.
         </p>
-        <Snippet caption="CSS variables" code={THEME_SNIPPET} />
+        <Snippet snippet={EMBED_SNIPPETS.theme} />
       </section>
     </div>
   );

@@ -1,196 +1,14 @@
 /**
  * The /login page's script: phone → code → signed in, like <VerifyFlow> with `nextAuthAdapter`, on the
  * server-rendered markup of login-view.tsx and without React (the page's JavaScript budget is 100 KB gzip;
- * React and Next's client runtime alone are about 138 KB). Bundled by scripts/build-login-script.ts.
+ * React and Next's client runtime alone are about 138 KB). The flow itself is components/verify-dom/flow.ts,
+ * shared with <textgate-verify>. Bundled by scripts/build-login-script.ts.
  */
-import { nextAuthAdapter, resentMessage } from "@/components/verification/adapters.ts";
+import { nextAuthAdapter } from "@/components/verification/adapters.ts";
 import { postCredentials, postSignOut } from "@/components/verification/credentials-sign-in.ts";
-import { CODE_EXPIRED_TEXT } from "@/components/verification/token-text.ts";
-import { formatInternational, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
-import type { SignInError, SmsChallenge } from "@/lib/auth/contract.ts";
-import { describeSignInError } from "@/lib/auth/contract.ts";
-import { isTextgateRequestError, TextgateRequestError } from "@/lib/errors.ts";
+import { runVerifyFlow } from "@/components/verify-dom/flow.ts";
 
-import { CodeBoxes } from "./code-boxes.ts";
-import { part, showMessage } from "./dom.ts";
 import { LOGIN_DATA_ID, type LoginPageData } from "./login-data.ts";
-import { PhoneField } from "./phone-field.ts";
-
-/** A code that can no longer be used: the person must ask for a new one. */
-function isDeadEnd(error: SignInError): boolean {
-  return error.kind === "locked" || error.kind === "expired_or_used";
-}
-
-function asRequestError(error: unknown): TextgateRequestError {
-  return isTextgateRequestError(error) ? error : new TextgateRequestError(0, "internal_error", "Something went wrong. Try again.");
-}
-
-function start(root: HTMLElement, data: LoginPageData): void {
-  const adapter = nextAuthAdapter({ callbackUrl: data.callbackUrl, signIn: postCredentials });
-
-  const phoneStep = part<HTMLFormElement>(root, "phone-step");
-  const codeStep = part<HTMLFormElement>(root, "code-step");
-  const done = part(root, "done");
-  const sendButton = part<HTMLButtonElement>(root, "send");
-  const verifyButton = part<HTMLButtonElement>(root, "verify");
-  const differentNumber = part<HTMLButtonElement>(root, "different-number");
-  const startErrorSlot = part(root, "start-error-slot");
-  const noticeSlot = part(root, "notice-slot");
-  const sandboxLink = root.querySelector<HTMLAnchorElement>('[data-part="sandbox-link"]');
-
-  const phone = new PhoneField(
-    root,
-    phoneStep.querySelector<HTMLSelectElement>("select")!,
-    phoneStep.querySelector<HTMLInputElement>('input[type="tel"]')!,
-    part(root, "phone-message-slot"),
-  );
-
-  let challenge: SmsChallenge | null = null;
-  let busy: "start" | "verify" | "resend" | null = null;
-  /** The code can no longer be used (locked or expired): only "Resend code" helps. */
-  let dead = false;
-
-  const codes = new CodeBoxes(root, part(root, "boxes"), part(root, "code-message-slot"), part<HTMLButtonElement>(root, "resend"), part(root, "expiry"), "login-sent login-expiry", {
-    complete: (code) => void check(code),
-    resend: () => void resend(),
-    expired: () => {
-      // Said before the person types a code that can no longer work; Resend starts a new verification.
-      dead = true;
-      codes.fail(CODE_EXPIRED_TEXT, { dead: true, keepFocus: true });
-      setBusy(busy);
-    },
-  });
-
-  function setBusy(next: typeof busy): void {
-    busy = next;
-    sendButton.disabled = busy !== null;
-    sendButton.textContent = busy === "start" ? "Sending…" : "Send code";
-    verifyButton.disabled = dead || busy !== null;
-    verifyButton.textContent = busy === "verify" ? "Verifying…" : "Verify";
-    differentNumber.disabled = busy === "verify";
-    codes.setResending(busy === "resend");
-  }
-
-  function showStep(step: "phone" | "code" | "done"): void {
-    phoneStep.hidden = step !== "phone";
-    codeStep.hidden = step !== "code";
-    done.hidden = step !== "done";
-  }
-
-  function enterCode(next: SmsChallenge, notice: string | null): void {
-    challenge = next;
-    dead = false;
-    const voice = next.channel === "voice";
-    part(root, "sent-before").textContent = voice ? "We are calling " : "We sent a code to ";
-    part(root, "sent-number").textContent = formatInternational(next.to);
-    part(root, "sent-after").textContent = voice ? " to read you a code." : ".";
-    if (sandboxLink) sandboxLink.href = `/sandbox?to=${encodeURIComponent(next.to)}`;
-    showMessage(root, noticeSlot, "notice", notice, true);
-    codes.reset({ length: next.codeLength, alphanumeric: next.alphanumeric, attemptsLeft: next.attemptsLeft, resendAvailableAt: next.resendAvailableAt, expiresAt: next.expiresAt });
-    showStep("code");
-    codes.focusFirst();
-  }
-
-  async function sendCode(): Promise<void> {
-    if (busy) return;
-    showMessage(root, startErrorSlot, "form-error", null);
-    phone.touch();
-    const value = phone.value();
-    if (value.raw.trim() !== "" && value.e164 === null && loadedPhoneLib()) {
-      phone.focus(); // impossible as typed: the field says why, and the server would refuse it too
-      return;
-    }
-    // The server parses national numbers with the country and has the last word, so a number the phone
-    // library has not formatted yet is sent as typed.
-    const number = value.e164 ?? (value.raw.trim() || null);
-    if (!number) {
-      phone.focus(); // the field says why
-      return;
-    }
-    setBusy("start");
-    try {
-      enterCode(await adapter.start(number, value.country), null);
-    } catch (error) {
-      const failure = asRequestError(error);
-      if (failure.code === "invalid_phone_number") phone.setServerError(failure.message);
-      else showMessage(root, startErrorSlot, "form-error", failure.message, true);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function check(code: string): Promise<void> {
-    if (!challenge || busy || dead) return;
-    setBusy("verify");
-    showMessage(root, noticeSlot, "notice", null);
-    try {
-      const result = await adapter.verify(challenge, code);
-      if (result.ok) {
-        showStep("done");
-        done.focus();
-        return; // the adapter navigates to the callback URL
-      }
-      const { error } = result;
-      dead = isDeadEnd(error);
-      codes.fail(describeSignInError(error), { attemptsLeft: error.kind === "invalid_code" ? error.attemptsLeft : undefined, dead });
-    } catch (error) {
-      codes.fail(asRequestError(error).message);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  async function resend(): Promise<void> {
-    if (!challenge || busy) return;
-    const current = challenge;
-    setBusy("resend");
-    try {
-      let next: SmsChallenge;
-      if (dead) {
-        // A locked or expired verification cannot be resent: start a new one.
-        next = await adapter.start(current.to);
-      } else {
-        try {
-          next = await adapter.resend(current);
-        } catch (error) {
-          if (!isTextgateRequestError(error) || error.status !== 404) throw error;
-          next = await adapter.start(current.to);
-        }
-      }
-      enterCode(next, resentMessage(current, next, formatInternational));
-    } catch (error) {
-      codes.fail(asRequestError(error).message, { dead });
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  phoneStep.addEventListener("submit", (event) => {
-    event.preventDefault();
-    void sendCode();
-  });
-  codeStep.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (!challenge) return;
-    const code = codes.value();
-    if (code.length !== codes.size) {
-      codes.fail(`Enter all ${codes.size} characters of the code.`);
-      return;
-    }
-    void check(code);
-  });
-  differentNumber.addEventListener("click", () => {
-    showMessage(root, noticeSlot, "notice", null);
-    showMessage(root, startErrorSlot, "form-error", null);
-    challenge = null;
-    showStep("phone");
-    phone.focus();
-  });
-
-  // The number's international format needs the phone library; fetch it while the person types.
-  void loadPhoneLib().catch(() => undefined);
-  root.dataset.ready = "true";
-}
 
 /** Signed in already: "Sign out" ends that session and shows the page again, signed out. */
 function wireSignOut(button: HTMLButtonElement): void {
@@ -206,4 +24,8 @@ const root = document.querySelector<HTMLElement>("[data-login-root]");
 const dataElement = document.getElementById(LOGIN_DATA_ID);
 const signOutButton = document.querySelector<HTMLButtonElement>('[data-part="sign-out"]');
 if (signOutButton) wireSignOut(signOutButton);
-if (root && dataElement?.textContent) start(root, JSON.parse(dataElement.textContent) as LoginPageData);
+if (root && dataElement?.textContent) {
+  const data = JSON.parse(dataElement.textContent) as LoginPageData;
+  // The adapter navigates to the callback URL once signed in.
+  runVerifyFlow(root, root, nextAuthAdapter({ callbackUrl: data.callbackUrl, signIn: postCredentials }));
+}

@@ -57,7 +57,7 @@ function LoginCard({ auth }: { auth: AuthClientConfig }) {
 
       <form className={styles.form} data-part="code-step" noValidate hidden>
         <h2 className={styles.stepHeading}>Enter the code</h2>
-        <p id="login-sent" className={styles.sentTo}>
+        <p id="login-sent" className={styles.sentTo} data-part="sent">
           <span data-part="sent-before">We sent a code to </span>
           <span className={styles.number} data-part="sent-number" />
           <span data-part="sent-after">.</span>

@@ -9,3 +9,5 @@ export const embedderPort = (serverPort: number): number => serverPort + 50;
 export const strangerPort = (serverPort: number): number => serverPort + 51;
 export const e2eEmbedder = (serverPort: number): string => `http://127.0.0.1:${embedderPort(serverPort)}`;
 export const e2eStranger = (serverPort: number): string => `http://127.0.0.1:${strangerPort(serverPort)}`;
+/** The host page of embed-element.spec.ts: plain HTML with textgate/embed and a createVerifyRoutes endpoint. */
+export const embedHostPort = (serverPort: number): number => serverPort + 52;

@@ -2,8 +2,9 @@
  * `npm run bench:kit-size`: what the package weighs. Packs it (the prepack build, then `npm pack`),
  * then bundles a host page that imports `VerifyFlow` and `nextAuthAdapter` from the packed
  * `textgate/react` as a host's bundler would (minified, React and next-auth left to the host), and
- * prints the tarball's size and the gzip size of the JavaScript (at load and loaded later) and of
- * `textgate/styles.css`.
+ * prints the tarball's size and the gzip size of the JavaScript (at load and loaded later), of
+ * `textgate/styles.css` and of `textgate/embed` (one file with everything inside: what a page without
+ * React loads for <textgate-verify>).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -42,6 +43,7 @@ try {
   console.log(`tarball: ${kb(fs.statSync(tarball).size)} (${filename})`);
   console.log(`textgate/react, VerifyFlow + nextAuthAdapter: ${kb(sum(atLoad))} gzip at load, ${kb(sum(later))} gzip loaded lazily by PhoneInput (libphonenumber-js)`);
   console.log(`textgate/styles.css: ${kb(gzip(path.join(installed, "dist", "styles.css")))} gzip`);
+  console.log(`textgate/embed, <textgate-verify> with its styles and the phone library: ${kb(gzip(path.join(installed, "dist", "embed.js")))} gzip`);
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -3,12 +3,13 @@
  * entries.ts, bundled by esbuild with every dependency left external (shared modules split into
  * chunks), and `.d.ts` files from tsc. Sources import with `.ts` suffixes, which tsc keeps in
  * declarations; they are rewritten to `.js` so that a host's TypeScript resolves them to the `.d.ts`.
+ * Browser entries (`browser: true`) are built apart, as one file each with everything inside.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, build, type OutputFile } from "esbuild";
 import { PACKAGE_ENTRIES, PACKAGE_STYLES } from "./entries.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -18,7 +19,7 @@ fs.rmSync(dist, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: Object.fromEntries(PACKAGE_ENTRIES.map((e) => [e.subpath, e.source])),
+  entryPoints: Object.fromEntries(PACKAGE_ENTRIES.filter((e) => !e.browser).map((e) => [e.subpath, e.source])),
   outdir: dist,
   bundle: true,
   splitting: true,
@@ -35,6 +36,34 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+
+// A browser entry: one ES module (a `<script type="module">` or a bundler's import), no chunks, the phone
+// library inside, and the rules of its CSS modules inlined as TEXTGATE_EMBED_CSS for its shadow root. The
+// first pass only collects that CSS; local-css names classes by file and name, so both passes agree.
+for (const entry of PACKAGE_ENTRIES.filter((e) => e.browser)) {
+  const options = {
+    absWorkingDir: root,
+    entryPoints: { [entry.subpath]: entry.source },
+    outdir: dist,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    // Next.js 16's default browser list, as for the /login script (scripts/build-login-script.ts).
+    target: ["chrome111", "edge111", "firefox111", "safari16.4"],
+    minify: true,
+    loader: { ".module.css": "local-css" },
+    legalComments: "none",
+    logLevel: "warning",
+    write: false,
+  } satisfies BuildOptions;
+  const cssOf = (files: OutputFile[]) => files.find((f) => f.path.endsWith(".css"))?.text ?? "";
+  const css = cssOf((await build({ ...options, define: { TEXTGATE_EMBED_CSS: "undefined" } })).outputFiles);
+  const result = await build({ ...options, define: { TEXTGATE_EMBED_CSS: JSON.stringify(css) } });
+  if (cssOf(result.outputFiles) !== css) throw new Error(`${entry.subpath}: the two passes bundled different CSS`);
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  if (!js) throw new Error(`${entry.subpath}: esbuild wrote no JavaScript`);
+  fs.writeFileSync(path.join(dist, `${entry.subpath}.js`), js.contents);
+}
 
 // "use client" must be the first statement of a client entry; esbuild drops module directives when bundling.
 for (const entry of PACKAGE_ENTRIES.filter((e) => e.client)) {

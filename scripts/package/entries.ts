@@ -10,6 +10,11 @@ export interface PackageEntry {
   source: string;
   /** Starts with "use client" (React components and hooks for Next's App Router). */
   client?: boolean;
+  /**
+   * One self-contained browser file (a script tag's `src`): every dependency bundled, its CSS inlined,
+   * minified, and a side effect of importing it (it registers a custom element).
+   */
+  browser?: boolean;
 }
 
 export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
@@ -17,6 +22,7 @@ export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
   { subpath: "playwright", source: "lib/testing/playwright.ts" },
   { subpath: "react", source: "components/verification/index.ts", client: true },
   { subpath: "next-auth", source: "server/kit/next-auth.ts" },
+  { subpath: "embed", source: "components/verify-element/index.ts", browser: true },
 ];
 
 /** Stylesheets the package exports, by subpath: each is the CSS esbuild bundles out of an entry's CSS modules. */

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distPaths, PACKAGE_ENTRIES, PACKAGE_STYLES } from "../../scripts/package/entries.ts";
 import { packInto } from "../../scripts/package/pack-into.ts";
+import { EMBED_SNIPPETS } from "../../components/embed/snippets.ts";
 import { REPO_ROOT } from "../helpers/server.ts";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
@@ -30,6 +31,47 @@ function run(command: string, args: string[], cwd = REPO_ROOT): string {
   return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
 }
 
+/**
+ * Runs tsc over `files` in `dir` (a host project under `host`), with node16 and bundler resolution unless told, and
+ * expects no error outside other packages' declarations. Stylesheet imports are declared as a Next.js app's
+ * next-env.d.ts does (Next's own declarations are left out: with skipLibCheck off, which checks ours, they do
+ * not compile on their own).
+ */
+function expectTypeChecks(dir: string, files: string[], options: { paths?: Record<string, string[]>; resolutions?: string[] } = {}): void {
+  const { paths, resolutions = ["node16", "bundler"] } = options;
+  fs.writeFileSync(path.join(dir, "styles.d.ts"), 'declare module "*.css";\n');
+  for (const moduleResolution of resolutions) {
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          lib: ["ESNext", "DOM", "DOM.Iterable"],
+          module: moduleResolution === "node16" ? "node16" : "esnext",
+          moduleResolution,
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          jsx: "react-jsx",
+          ...(paths ? { paths } : {}),
+        },
+        files: ["styles.d.ts", ...files],
+      }),
+    );
+    // skipLibCheck stays off so that textgate's own declarations are checked; errors inside other
+    // packages' declarations (next and next-auth do not compile with it off) are not ours to fix.
+    let output = "";
+    try {
+      run(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], dir);
+    } catch (error) {
+      output = (error as { stdout?: string }).stdout ?? String(error);
+    }
+    const ours = output.split("\n").filter((line) => /error TS/.test(line) && (!line.includes("node_modules/") || line.includes("node_modules/textgate/")));
+    expect(ours, `tsc (${moduleResolution}) in ${dir}:\n${output}`).toEqual([]);
+  }
+}
+
 beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "textgate-pack-"));
   // A host project: the tarball unpacked as node_modules/textgate, its other dependencies from ours.
@@ -48,9 +90,9 @@ afterAll(() => {
 });
 
 describe("package.json", () => {
-  it("is publishable: not private, a license, files, sideEffects (the stylesheet only), and `npm pack` builds it", () => {
+  it("is publishable: not private, a license, files, sideEffects (the stylesheet, and textgate/embed, which registers its element), and `npm pack` builds it", () => {
     expect(manifest.private).toBeUndefined();
-    expect(manifest).toMatchObject({ license: "MIT", sideEffects: ["*.css"], files: expect.arrayContaining(["dist", "LICENSE"]) });
+    expect(manifest).toMatchObject({ license: "MIT", sideEffects: ["*.css", "./dist/embed.js"], files: expect.arrayContaining(["dist", "LICENSE"]) });
     expect(manifest.scripts.prepack).toBe("node --import tsx scripts/package/build.ts");
     // npm runs a dependency's postinstall in the host; the Prisma generation is for this repository only.
     expect(manifest.scripts.postinstall).toBeUndefined();
@@ -135,6 +177,15 @@ describe("the packed tarball", () => {
     expect(JSON.parse(run(process.execPath, ["react.mjs"], host))).toEqual({ phone: true, boxes: 6, adapter: "function" });
   });
 
+  it("ships textgate/embed as one self-contained browser module, its styles inside, harmless to import in Node", () => {
+    const js = fs.readFileSync(path.join(host, "node_modules/textgate/dist/embed.js"), "utf8");
+    // No import of another file (not even the phone library's chunk): a script tag's src alone is the element.
+    expect(js).not.toMatch(/\bimport\s*\(|\bfrom\s*["']|^import\s/m);
+    expect(js).toMatch(/var\(--tg-accent,/);
+    fs.writeFileSync(path.join(host, "embed.mjs"), 'const m = await import("textgate/embed"); console.log(JSON.stringify({ define: typeof m.defineTextgateVerify, tag: m.TEXTGATE_VERIFY_TAG }));');
+    expect(JSON.parse(run(process.execPath, ["embed.mjs"], host))).toEqual({ define: "function", tag: "textgate-verify" });
+  });
+
   it("ships a stylesheet whose every custom property has a default, for a page with no textgate CSS", () => {
     const css = fs.readFileSync(path.join(host, "node_modules/textgate/dist/styles.css"), "utf8");
     expect(css).toMatch(/var\(--tg-accent, /);
@@ -147,41 +198,42 @@ describe("the packed tarball", () => {
     const section = readme.slice(from, readme.indexOf("\n## ", from + 5));
     const snippets = [...section.matchAll(/```(tsx?)\n([\s\S]*?)```/g)].map((m) => ({ ext: m[1]!, code: m[2]! }));
     expect(snippets.length).toBeGreaterThanOrEqual(3);
-    // Stylesheet imports, which a Next.js app's next-env.d.ts declares (Next's own declarations are left
-    // out: with skipLibCheck off, which checks ours, they do not compile on their own).
-    fs.writeFileSync(path.join(host, "styles.d.ts"), 'declare module "*.css";\n');
-    const files = ["styles.d.ts", ...snippets.map(({ ext, code }, i) => {
+    // The README's HTML block (<textgate-verify>) is the /embed page's, checked in the next test.
+    expect(section).toContain(EMBED_SNIPPETS.element.code);
+    const files = snippets.map(({ ext, code }, i) => {
       fs.writeFileSync(path.join(host, `snippet-${i}.${ext}`), code);
       return `snippet-${i}.${ext}`;
-    })];
-    for (const moduleResolution of ["node16", "bundler"]) {
-      fs.writeFileSync(
-        path.join(host, "tsconfig.json"),
-        JSON.stringify({
-          compilerOptions: {
-            target: "ES2022",
-            lib: ["ESNext", "DOM", "DOM.Iterable"],
-            module: moduleResolution === "node16" ? "node16" : "esnext",
-            moduleResolution,
-            strict: true,
-            noEmit: true,
-            skipLibCheck: false,
-            types: ["node"],
-            jsx: "react-jsx",
-          },
-          files,
-        }),
-      );
-      // skipLibCheck stays off so that textgate's own declarations are checked; errors inside other
-      // packages' declarations (next and next-auth do not compile with it off) are not ours to fix.
-      let output = "";
-      try {
-        run(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], host);
-      } catch (error) {
-        output = (error as { stdout?: string }).stdout ?? String(error);
-      }
-      const ours = output.split("\n").filter((line) => /error TS/.test(line) && (!line.includes("node_modules/") || line.includes("node_modules/textgate/")));
-      expect(ours, `tsc (${moduleResolution}):\n${output}`).toEqual([]);
+    });
+    expectTypeChecks(host, files);
+  }, 120_000);
+
+  it("type-checks every snippet of /embed as the files of one host app (components/embed/snippets.ts)", () => {
+    // Each snippet at its path in the app, so that `@/auth` in one is auth.ts of another.
+    const app = path.join(host, "embed-app");
+    const files: string[] = [];
+    const write = (file: string, code: string) => {
+      fs.mkdirSync(path.dirname(path.join(app, file)), { recursive: true });
+      fs.writeFileSync(path.join(app, file), code);
+      files.push(file);
+    };
+    const css = fs.readFileSync(path.join(host, "node_modules/textgate/dist/styles.css"), "utf8");
+    for (const snippet of Object.values(EMBED_SNIPPETS)) {
+      if (/\.tsx?$/.test(snippet.file)) write(snippet.file, snippet.code);
+      else if (snippet.file.endsWith(".html")) {
+        // The page's module scripts, with textgate/embed's declarations in scope as its script tag loads it.
+        const scripts = [...snippet.code.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+        expect(scripts.length, snippet.file).toBeGreaterThan(0);
+        expect(snippet.code).toMatch(/<script type="module" src="[^"]+"><\/script>/);
+        scripts.forEach((code, i) => write(`${snippet.file}.${i}.ts`, code));
+        write(`${snippet.file}.d.ts`, 'import "textgate/embed";\n');
+      } else if (snippet.file.endsWith(".css")) {
+        // Only custom properties the stylesheet reads.
+        const properties = [...snippet.code.matchAll(/(--tg-[a-z-]+):/g)].map((m) => m[1]!);
+        expect(properties.length).toBeGreaterThan(0);
+        for (const property of properties) expect(css, property).toContain(`var(${property},`);
+      } else throw new Error(`no check for the snippet ${snippet.file}`);
     }
+    // As a Next.js app compiles them: create-next-app's tsconfig resolves like a bundler and maps `@/*`.
+    expectTypeChecks(app, files, { paths: { "@/*": ["./*"] }, resolutions: ["bundler"] });
   }, 120_000);
 });

@@ -1,8 +1,8 @@
-/** Small DOM helpers for the /login script: parts by `data-part`, clones of the page's <template>s. */
+/** Small DOM helpers for the framework-free flow (flow.ts, used by /login and <textgate-verify>): parts by `data-part`, clones of the page's <template>s. */
 
 export function part<T extends HTMLElement = HTMLElement>(root: ParentNode, name: string): T {
   const element = root.querySelector<T>(`[data-part="${name}"]`);
-  if (!element) throw new Error(`The login page has no part "${name}"`);
+  if (!element) throw new Error(`The flow markup has no part "${name}"`);
   return element;
 }
 
@@ -10,7 +10,7 @@ export function part<T extends HTMLElement = HTMLElement>(root: ParentNode, name
 export function fromTemplate<T extends HTMLElement = HTMLElement>(root: ParentNode, name: string): T {
   const template = root.querySelector<HTMLTemplateElement>(`template[data-template="${name}"]`);
   const element = template?.content.firstElementChild?.cloneNode(true);
-  if (!element) throw new Error(`The login page has no template "${name}"`);
+  if (!element) throw new Error(`The flow markup has no template "${name}"`);
   return element as T;
 }
 

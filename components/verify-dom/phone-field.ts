@@ -1,9 +1,9 @@
 /**
- * The country picker and phone number field of /login, with the behaviour of <PhoneInput>: as-you-type
+ * The country picker and phone number field of the framework-free flow (flow.ts: /login and <textgate-verify>), with the behaviour of <PhoneInput>: as-you-type
  * formatting once the phone library has loaded, a "+" number selects its country, and the message for an
  * impossible number appears when the field is left or the form submitted, never while typing.
  */
-import { analysePhone, loadedPhoneLib, loadPhoneLib } from "@/components/verification/phone-analysis.ts";
+import { analysePhone, loadedPhoneLib, loadPhoneLib } from "../verification/phone-analysis.ts";
 
 import { showMessage } from "./dom.ts";
 

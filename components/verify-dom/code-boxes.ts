@@ -1,9 +1,9 @@
 /**
- * The code entry of /login, with the behaviour of <TokenInput mode="boxes">: one box per character, typing
+ * The code entry of the framework-free flow (flow.ts: /login and <textgate-verify>), with the behaviour of <TokenInput mode="boxes">: one box per character, typing
  * moves on, Backspace goes back, the arrow keys move, a pasted or WebOTP code fills every box and a complete
  * code submits itself. Attempts left, errors and the "Resend code" countdown live here too.
  */
-import { attemptsLeftText, codeCharacters, expiresInText, listenForWebOtp } from "@/components/verification/token-text.ts";
+import { attemptsLeftText, codeCharacters, expiresInText, listenForWebOtp } from "../verification/token-text.ts";
 
 import { fromTemplate, showMessage } from "./dom.ts";
 
