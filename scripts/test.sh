@@ -9,6 +9,10 @@ echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== production build"
 TEXTGATE_TYPECHECKED=1 npm run build --silent
+echo "== package"
+# Packed once here; the package tests and e2e/embed-element.spec.ts unpack this tarball (scripts/package/pack-into.ts).
+TEXTGATE_PACKED_TARBALL="$(node --import tsx scripts/package/pack-into.ts tmp/packed | tail -1)"
+export TEXTGATE_PACKED_TARBALL
 echo "== tests"
 npx vitest run
 echo "== end-to-end tests"

@@ -11,12 +11,36 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/**
+ * `npm test` packs once (scripts/test.sh runs this file) and names the tarball in TEXTGATE_PACKED_TARBALL,
+ * so the package test and the e2e spec of textgate/embed unpack that one instead of building it again.
+ */
+const PACKED_ENV = "TEXTGATE_PACKED_TARBALL";
+
 export function packInto(dir: string): { tarball: string; filename: string; installed: string } {
-  execFileSync(process.execPath, ["--import", "tsx", "scripts/package/build.ts"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
-  const tarball = path.join(dir, packed!.filename);
+  const reused = process.env[PACKED_ENV];
+  let filename: string;
+  if (reused && fs.existsSync(reused)) {
+    filename = path.basename(reused);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(reused, path.join(dir, filename));
+  } else {
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/package/build.ts"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const [packed] = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
+    filename = packed!.filename;
+  }
+  const tarball = path.join(dir, filename);
   const installed = path.join(dir, "node_modules", "textgate");
   fs.mkdirSync(installed, { recursive: true });
   execFileSync("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
-  return { tarball, filename: packed!.filename, installed };
+  return { tarball, filename, installed };
+}
+
+// `node --import tsx scripts/package/pack-into.ts <dir>`: packs into <dir> and prints the tarball's path.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const dir = path.resolve(process.argv[2] ?? "tmp/packed");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  delete process.env[PACKED_ENV];
+  process.stdout.write(`${packInto(dir).tarball}\n`);
 }
