@@ -1,0 +1,147 @@
+/**
+ * The socket gate's backend for a host that talks to a textgate server (server/kit/ws.ts, remote mode):
+ * codes over the REST API (`POST /api/v1/verifications`, `…/check`), the units' texts through
+ * `POST /api/v1/notices`, and replies from the event stream (`GET /api/v1/events`, `inbound.message`).
+ *
+ * One stream per gate, opened with the gate and read until it closes; the client reconnects with
+ * Last-Event-ID (lib/client/event-stream.ts), so no text is lost between connections. A unit's text goes
+ * out only once the stream is connected, so the answer to it cannot arrive before the gate listens; only
+ * texts from the user's number that arrive while its unit waits count (as in server/ws/replies.ts).
+ */
+import { TextgateError, isTextgateRequestError, type ErrorCode, ERRORS } from "../../lib/errors.ts";
+import { createTextgateClient, type TextgateClient } from "../../lib/client/index.ts";
+import { NOTICE_KINDS } from "../../lib/validations/notice.ts";
+import type { SocketBackend } from "../ws/gate.ts";
+import type { UnitNotice } from "../ws/sessions.ts";
+import type { RemoteTextgate } from "./remote.ts";
+
+type Match = (body: string) => "accept" | "deny" | null;
+
+interface Waiter {
+  match: Match;
+  resolve(outcome: "accept" | "deny"): void;
+}
+
+/** textgate's refusal as the units know it (TextgateError with the dictionary's code); anything else unchanged. */
+function asTextgateError(error: unknown): unknown {
+  if (!isTextgateRequestError(error) || !(error.code in ERRORS)) return error;
+  return new TextgateError(error.code as ErrorCode, error.message, { retryAfter: error.retryAfter, cause: error });
+}
+
+/**
+ * The purpose of one socket's code over REST, where a purpose has at most 32 characters: the prefix and
+ * the socket id's 16 bytes in base64url (22 characters), still one pending code per socket.
+ */
+export function remoteSocketPurpose(prefix: string, connectionId: string): string {
+  return `${prefix}:${Buffer.from(connectionId.replaceAll("-", ""), "hex").toString("base64url")}`;
+}
+
+export interface RemoteBackendOptions {
+  secretKey: Buffer;
+  /** The brand the units' texts start with; the textgate server's DEFAULT_BRAND when unset. */
+  brand?: string;
+  onError(error: unknown): void;
+}
+
+export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOptions): SocketBackend {
+  const abort = new AbortController();
+  let markConnected: () => void = () => {};
+  let connected = new Promise<void>((resolve) => (markConnected = resolve));
+  const baseFetch = globalThis.fetch.bind(globalThis);
+  const eventsUrl = `${textgate.baseUrl.replace(/\/+$/, "")}/api/v1/events`;
+  const client: TextgateClient = createTextgateClient({
+    ...textgate,
+    // Tells when the stream is connected: the units text only then (see the comment at the top).
+    fetch: async (input, init) => {
+      const response = await baseFetch(input, init);
+      if (String(input).startsWith(eventsUrl) && response.ok) markConnected();
+      return response;
+    },
+  });
+
+  const waiters = new Map<string, Set<Waiter>>();
+  const received = (from: string, body: string) => {
+    for (const waiter of waiters.get(from) ?? []) {
+      const outcome = waiter.match(body);
+      if (!outcome) continue;
+      waiter.resolve(outcome);
+      return;
+    }
+  };
+  let failure: unknown = null;
+  const reading = (async () => {
+    try {
+      for await (const event of client.events.subscribe({ types: ["inbound.message"], includePhoneNumbers: true, signal: abort.signal })) {
+        const { from, body } = event.data as { from?: unknown; body?: unknown };
+        if (typeof from === "string" && typeof body === "string") received(from, body);
+      }
+    } catch (error) {
+      // A refusal of the stream (a wrong API key): nothing can be confirmed; units fail with a server error.
+      if (abort.signal.aborted) return;
+      failure = error;
+      options.onError(error);
+      connected = Promise.reject(error);
+      connected.catch(() => {});
+    }
+  })();
+
+  return {
+    codes: (phone, connectionId) => ({
+      async create(request) {
+        const verification = await client.verifications
+          .create({
+            to: phone,
+            channel: "sms",
+            purpose: remoteSocketPurpose(request.purpose, connectionId),
+            codeLength: request.codeLength,
+            maxAttempts: request.maxAttempts,
+            validFor: request.validFor,
+            ...(request.locale ? { locale: request.locale } : {}),
+            ...(options.brand ? { brand: options.brand } : {}),
+          })
+          .catch((error: unknown) => Promise.reject(asTextgateError(error)));
+        return { id: verification.id, codeLength: verification.codeLength, attemptsLeft: verification.attemptsLeft };
+      },
+      async check(id, code) {
+        const result = await client.verifications.check(id, code).catch((error: unknown) => Promise.reject(asTextgateError(error)));
+        return { valid: result.valid, attemptsLeft: result.attemptsLeft };
+      },
+    }),
+    waitForReply: (phone, _connectionId, match, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        if (failure) return reject(failure);
+        const set = waiters.get(phone) ?? new Set();
+        const done = () => {
+          signal.removeEventListener("abort", onAbort);
+          set.delete(waiter);
+          if (!set.size && waiters.get(phone) === set) waiters.delete(phone);
+        };
+        const waiter: Waiter = { match, resolve: (outcome) => (done(), resolve(outcome)) };
+        const onAbort = () => (done(), reject(signal.reason));
+        signal.addEventListener("abort", onAbort, { once: true });
+        set.add(waiter);
+        waiters.set(phone, set);
+      }),
+    async sendNotice(phone: string, notice: UnitNotice) {
+      if (notice.text !== undefined) throw new Error("a unit's own `text` needs textgate in process; a remote textgate sends only its catalog texts");
+      const kind = NOTICE_KINDS.find((k) => k === notice.key);
+      if (!kind) throw new Error(`no REST notice for the text ${notice.key}`);
+      await connected;
+      const yes = notice.values?.yes;
+      const sent = await client.notices.send({
+        to: phone,
+        notice: kind,
+        ...(typeof yes === "string" ? { yes } : {}),
+        ...(notice.locale ? { locale: notice.locale } : {}),
+        ...(options.brand ? { brand: options.brand } : {}),
+      });
+      return sent.sent;
+    },
+    secretKey: options.secretKey,
+    async close() {
+      abort.abort();
+      await reading;
+    },
+  };
+}
