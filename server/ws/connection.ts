@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from "ws";
 import { CLOSE, CLOSE_REASON, type ServerMessage } from "../../lib/socket/protocol.ts";
-import type { SessionUser } from "../auth/sessions.ts";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import { parseFrame } from "./messages.ts";
 import { MessageRate } from "./rate-limit.ts";
 import type { AdmittedSocket, SessionDefinition, SessionUnit, UnitContext, UnitResult } from "./sessions.ts";

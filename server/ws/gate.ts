@@ -58,7 +58,6 @@ export interface GateSettings {
 }
 
 export interface SocketGate {
-  hub: Hub;
   /** Takes one upgrade: guards, handshake, units. For a custom server that routes upgrades itself. */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   /**
@@ -126,7 +125,6 @@ export function startGate(settings: GateSettings): SocketGate {
   });
 
   const gate: SocketGate = {
-    hub,
     handleUpgrade(req, socket, head) {
       // Until `ws` takes the socket over, a reset while the session is read must not crash the process.
       const onError = () => socket.destroy();

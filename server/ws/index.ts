@@ -17,7 +17,8 @@ import { ReplyRouter } from "./replies.ts";
 import type { SocketCodes } from "./sessions.ts";
 import { sharedSecretKey } from "./units/reply.ts";
 import { socketPurpose } from "./units/send-token.ts";
-import { sessionRowAuthenticator } from "./upgrade.ts";
+import type { SessionStore } from "../auth/sessions.ts";
+import { type Authenticate, sessionToken } from "./upgrade.ts";
 import { startSocketCensus } from "./socket-census.ts";
 import { noticeFor, unitNotice } from "../verification/notices.ts";
 
@@ -38,6 +39,16 @@ export function sessionCookieName(publicUrl: string): string {
 /** This process among the socket nodes: host, pid and a random suffix (shown on /owner). */
 export function newNodeId(): string {
   return `${os.hostname()}-${process.pid}-${crypto.randomBytes(2).toString("hex")}`;
+}
+
+/** textgate's own sign-in: the token names an `auth_sessions` row, which must still be valid. */
+export function sessionRowAuthenticator(options: { cookieName: string; secret: string; sessions: Pick<SessionStore, "validate"> }): Authenticate {
+  return async (req) => {
+    const jwt = await sessionToken(req, [options.cookieName], options.secret);
+    if (!jwt || typeof jwt.sid !== "string") return null;
+    const session = await options.sessions.validate(jwt.sid);
+    return session ? { user: session.user, sessionId: session.sessionId } : null;
+  };
 }
 
 /** The engine's codes for one socket: purpose "socket:<connection id>", surface "socket" (server/webhooks/outbox.ts reads both). */

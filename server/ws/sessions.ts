@@ -5,7 +5,7 @@
  *   defineSession({ path: "/ws/chat", connect: [confirmReply(), confirm()], onMessage: (socket, data) => … })
  */
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
-import type { SessionUser } from "../auth/sessions.ts";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { unitNotice } from "../verification/notices.ts";
 import type { OwnerDesk } from "./owner.ts";
 

@@ -4,8 +4,8 @@
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import { decode, type JWT } from "next-auth/jwt";
-import type { SessionStore, SessionUser } from "../auth/sessions.ts";
+import type { JWT } from "next-auth/jwt";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { SessionDefinition } from "./sessions.ts";
 
 export function rejectUpgrade(socket: Duplex, status: number): void {
@@ -54,19 +54,11 @@ export async function sessionToken(req: http.IncomingMessage, cookieNames: reado
       }
       token = chunks.length ? chunks.join("") : null;
     }
+    // Imported here, not at the top: `textgate/ws` loads without next-auth when the host authenticates itself.
+    const { decode } = await import("next-auth/jwt");
     if (token) return decode({ token, secret }).catch(() => null);
   }
   return null;
-}
-
-/** textgate's own sign-in: the token names an `auth_sessions` row, which must still be valid. */
-export function sessionRowAuthenticator(options: { cookieName: string; secret: string; sessions: Pick<SessionStore, "validate"> }): Authenticate {
-  return async (req) => {
-    const jwt = await sessionToken(req, [options.cookieName], options.secret);
-    if (!jwt || typeof jwt.sid !== "string") return null;
-    const session = await options.sessions.validate(jwt.sid);
-    return session ? { user: session.user, sessionId: session.sessionId } : null;
-  };
 }
 
 export interface UpgradeGuards {
