@@ -29,11 +29,14 @@ function asTextgateError(error: unknown): unknown {
 }
 
 /**
- * The purpose of one socket's code over REST, where a purpose has at most 32 characters: the prefix and
- * the socket id's 16 bytes in base64url (22 characters), still one pending code per socket.
+ * The purpose of one socket's code over REST, where a purpose is at most 32 characters of a-z, 0-9, _ . : -:
+ * the prefix and as much of the socket id's end (its random part, lib/ids.ts) as fits, at least 16 hex
+ * digits, so each socket still has its own pending code.
  */
 export function remoteSocketPurpose(prefix: string, connectionId: string): string {
-  return `${prefix}:${Buffer.from(connectionId.replaceAll("-", ""), "hex").toString("base64url")}`;
+  const room = 32 - prefix.length - 1;
+  if (room < 16) throw new Error(`sendToken({ purpose }): "${prefix}" is too long for a remote textgate (at most 15 characters)`);
+  return `${prefix}:${connectionId.replaceAll("-", "").slice(-room)}`;
 }
 
 export interface RemoteBackendOptions {
