@@ -12,15 +12,9 @@ import { TextgateError, isTextgateRequestError, type ErrorCode, ERRORS } from ".
 import { createTextgateClient, type TextgateClient } from "../../lib/client/index.ts";
 import { NOTICE_KINDS } from "../../lib/validations/notice.ts";
 import type { SocketBackend } from "../ws/gate.ts";
+import { type InboundText, ReplyRouter } from "../ws/replies.ts";
 import type { UnitNotice } from "../ws/sessions.ts";
 import type { RemoteTextgate } from "./remote.ts";
-
-type Match = (body: string) => "accept" | "deny" | null;
-
-interface Waiter {
-  match: Match;
-  resolve(outcome: "accept" | "deny"): void;
-}
 
 /** textgate's refusal as the units know it (TextgateError with the dictionary's code); anything else unchanged. */
 function asTextgateError(error: unknown): unknown {
@@ -48,8 +42,9 @@ export interface RemoteBackendOptions {
 
 export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOptions): SocketBackend {
   const abort = new AbortController();
-  let markConnected: () => void = () => {};
-  let connected = new Promise<void>((resolve) => (markConnected = resolve));
+  let connection: { resolve(): void; reject(error: unknown): void } = { resolve: () => {}, reject: () => {} };
+  const connected = new Promise<void>((resolve, reject) => (connection = { resolve, reject }));
+  connected.catch(() => {}); // a failed stream fails the units that wait for it, not the process
   const baseFetch = globalThis.fetch.bind(globalThis);
   const eventsUrl = `${textgate.baseUrl.replace(/\/+$/, "")}/api/v1/events`;
   const client: TextgateClient = createTextgateClient({
@@ -57,34 +52,27 @@ export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOp
     // Tells when the stream is connected: the units text only then (see the comment at the top).
     fetch: async (input, init) => {
       const response = await baseFetch(input, init);
-      if (String(input).startsWith(eventsUrl) && response.ok) markConnected();
+      if (String(input).startsWith(eventsUrl) && response.ok) connection.resolve();
       return response;
     },
   });
 
-  const waiters = new Map<string, Set<Waiter>>();
-  const received = (from: string, body: string) => {
-    for (const waiter of waiters.get(from) ?? []) {
-      const outcome = waiter.match(body);
-      if (!outcome) continue;
-      waiter.resolve(outcome);
-      return;
-    }
-  };
+  // The stream's texts go to the router through `deliver` (no matches recorded: the rows are textgate's).
+  let deliver: (text: InboundText) => void = () => {};
+  const replies = new ReplyRouter((d) => ((deliver = d), () => (deliver = () => {})), null, options.onError);
   let failure: unknown = null;
   const reading = (async () => {
     try {
       for await (const event of client.events.subscribe({ types: ["inbound.message"], includePhoneNumbers: true, signal: abort.signal })) {
-        const { from, body } = event.data as { from?: unknown; body?: unknown };
-        if (typeof from === "string" && typeof body === "string") received(from, body);
+        const { inboundId, from, body } = event.data as { inboundId?: unknown; from?: unknown; body?: unknown };
+        if (typeof from === "string" && typeof body === "string") deliver({ inboundId: String(inboundId ?? event.id), from, body });
       }
     } catch (error) {
       // A refusal of the stream (a wrong API key): nothing can be confirmed; units fail with a server error.
       if (abort.signal.aborted) return;
       failure = error;
       options.onError(error);
-      connected = Promise.reject(error);
-      connected.catch(() => {});
+      connection.reject(error);
     }
   })();
 
@@ -110,22 +98,7 @@ export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOp
         return { valid: result.valid, attemptsLeft: result.attemptsLeft };
       },
     }),
-    waitForReply: (phone, _connectionId, match, signal) =>
-      new Promise((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason);
-        if (failure) return reject(failure);
-        const set = waiters.get(phone) ?? new Set();
-        const done = () => {
-          signal.removeEventListener("abort", onAbort);
-          set.delete(waiter);
-          if (!set.size && waiters.get(phone) === set) waiters.delete(phone);
-        };
-        const waiter: Waiter = { match, resolve: (outcome) => (done(), resolve(outcome)) };
-        const onAbort = () => (done(), reject(signal.reason));
-        signal.addEventListener("abort", onAbort, { once: true });
-        set.add(waiter);
-        waiters.set(phone, set);
-      }),
+    waitForReply: (phone, connectionId, match, signal) => (failure ? Promise.reject(failure) : replies.wait(phone, connectionId, match, signal)),
     async sendNotice(phone: string, notice: UnitNotice) {
       if (notice.text !== undefined) throw new Error("a unit's own `text` needs textgate in process; a remote textgate sends only its catalog texts");
       const kind = NOTICE_KINDS.find((k) => k === notice.key);
@@ -144,6 +117,7 @@ export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOp
     secretKey: options.secretKey,
     async close() {
       abort.abort();
+      replies.close();
       await reading;
     },
   };

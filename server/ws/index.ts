@@ -13,7 +13,7 @@ import type { Runtime } from "../runtime.ts";
 import { OwnerDesk, setOwnerConsole } from "./owner.ts";
 import { databaseOwnerRequests } from "./owner-requests.ts";
 import type { GateSettings, SocketBackend } from "./gate.ts";
-import { ReplyRouter } from "./replies.ts";
+import { busReplies } from "./replies.ts";
 import type { SocketCodes } from "./sessions.ts";
 import { sharedSecretKey } from "./units/reply.ts";
 import { socketPurpose } from "./units/send-token.ts";
@@ -74,7 +74,7 @@ export function engineCodes(engine: Runtime["engine"], phone: string, connection
 export function inProcessSockets(runtime: Runtime): InProcessSockets {
   const { config, logger } = runtime;
   const sessions = sessionStoreOf(runtime);
-  const replies = new ReplyRouter(runtime.events, runtime.inbound, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
+  const replies = busReplies(runtime.events, runtime.inbound, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   const node = newNodeId();
   const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
   const owners = new OwnerDesk({

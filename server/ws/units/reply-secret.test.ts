@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../../lib/socket/protocol.ts";
 import { EventBus } from "../../events/bus.ts";
-import { ReplyRouter } from "../replies.ts";
+import { busReplies } from "../replies.ts";
 import type { UnitContext } from "../sessions.ts";
 import { noticeFor } from "../../verification/notices.ts";
 import { hashSharedSecret, reply, sharedSecretKey } from "./reply.ts";
@@ -13,7 +13,7 @@ const key = sharedSecretKey("s".repeat(40));
 function setup() {
   const events = new EventBus();
   const matched: string[] = [];
-  const router = new ReplyRouter(events, { markMatched: async (inboundId) => void matched.push(inboundId) }, () => {});
+  const router = busReplies(events, { markMatched: async (inboundId) => void matched.push(inboundId) }, () => {});
   const texts: string[] = [];
   const sent: (PendingMessage | ServerMessage)[] = [];
   const abort = new AbortController();
