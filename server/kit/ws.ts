@@ -45,6 +45,8 @@ export interface SocketUser {
   name?: string | null;
   /** The sign-in session, when the host has one to tell apart (default: the user's id). */
   sessionId?: string;
+  /** When the sign-in ends (epoch ms): the socket is closed with 1008 "signed out" within a heartbeat after. */
+  expiresAt?: number;
 }
 
 export interface SocketGateOptions {
@@ -82,7 +84,10 @@ export function nextAuthCookie(secret: string): (req: http.IncomingMessage) => P
     const token = await sessionToken(req, SESSION_COOKIES, secret);
     if (!token || typeof token.sub !== "string" || !token.sub) return null;
     const phone = typeof token.phone === "string" && isE164(token.phone) ? token.phone : isE164(token.sub) ? token.sub : null;
-    return { userId: token.sub, phone, name: typeof token.name === "string" ? token.name : null };
+    const expiresAt = typeof token.exp === "number" ? token.exp * 1000 : undefined;
+    // next-auth's decode tolerates 15 s of clock skew past `exp`; a socket would be closed at once.
+    if (expiresAt !== undefined && expiresAt <= Date.now()) return null;
+    return { userId: token.sub, phone, name: typeof token.name === "string" ? token.name : null, expiresAt };
   };
 }
 
@@ -94,7 +99,7 @@ function identified(authenticate: NonNullable<SocketGateOptions["authenticate"]>
   return async (req) => {
     const user = await authenticate(req);
     if (!user) return null;
-    return { user: { id: user.userId, name: user.name ?? null, phone: user.phone }, sessionId: user.sessionId ?? user.userId };
+    return { user: { id: user.userId, name: user.name ?? null, phone: user.phone }, sessionId: user.sessionId ?? user.userId, expiresAt: user.expiresAt };
   };
 }
 

@@ -22,6 +22,8 @@ class Aborted extends Error {}
 export class Connection {
   state: "pending" | "admitted" | "closed" = "pending";
   isAlive = true;
+  /** When the socket's sign-in ends (epoch ms), if the gate was told (SocketIdentity.expiresAt). */
+  expiresAt: number | undefined;
   private readonly rate: MessageRate;
   private tokenWaiter: ((code: string) => void) | null = null;
   private unitAbort: AbortController | null = null;

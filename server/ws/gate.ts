@@ -137,6 +137,7 @@ export function startGate(settings: GateSettings): SocketGate {
           socket.off("error", onError);
           wss.handleUpgrade(req, socket, head, (ws) => {
             const connection = new Connection(uuidv7(), ws, admission.session.user, admission.session.sessionId, admission.definition, deps);
+            connection.expiresAt = admission.session.expiresAt;
             hub.add(connection);
             void connection.start();
           });

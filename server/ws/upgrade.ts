@@ -33,6 +33,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 export interface SocketIdentity {
   user: SessionUser;
   sessionId: string;
+  /** When the sign-in ends (epoch ms), where no session row tells (a host's JWT): the heartbeat closes the socket then. */
+  expiresAt?: number;
 }
 
 /** Reads who an upgrade comes from before the handshake; null refuses it with 401. */

@@ -53,7 +53,9 @@ beforeAll(async () => {
       endpoints: [
         kit.defineSession({ path: "/ws/chat", connect: [kit.sendToken({ timeoutMs: 15_000 }), kit.confirmReply({ timeoutMs: 15_000 })], onMessage: echo }),
         kit.defineSession({ path: "/ws/token", connect: [kit.sendToken({ maxAttempts: 1, timeoutMs: 15_000 })], onMessage: echo }),
+        kit.defineSession({ path: "/ws/open", connect: [], onMessage: echo }),
       ],
+      heartbeatMs: 250,
       logger: { warn: (_details, message) => logged.push(message), error: (_details, message) => logged.push(message) },
     })
     .attach(host);
@@ -69,8 +71,8 @@ afterAll(async () => {
 });
 
 /** A host's next-auth session cookie for a user signed in by phone (SmsProvider's default user id is the number). */
-async function cookieFor(phone: string): Promise<string> {
-  return `next-auth.session-token=${await encode({ token: { sub: phone, name: "Ada" }, secret: SECRET })}`;
+async function cookieFor(phone: string, maxAge?: number): Promise<string> {
+  return `next-auth.session-token=${await encode({ token: { sub: phone, name: "Ada" }, secret: SECRET, maxAge })}`;
 }
 
 function open(pathname: string, headers: Record<string, string>): Client {
@@ -126,6 +128,13 @@ describe("textgate/ws (remote mode, packed)", () => {
     expect(await open("/ws/chat", { cookie: forged }).refused).toBe(401);
     expect(await open("/ws/chat", { cookie: await cookieFor(uniquePhone()), origin: "https://evil.example.com" }).refused).toBe(403);
     expect(await open("/ws/nowhere", { cookie: await cookieFor(uniquePhone()) }).refused).toBe(404);
+  });
+
+  it("closes a socket with 1008 once its next-auth session expires, and refuses an expired cookie with 401", async () => {
+    const socket = open("/ws/open", { cookie: await cookieFor(uniquePhone(), 1) });
+    await socket.next("admitted");
+    expect(await socket.closed).toEqual({ code: 1008, reason: "signed out" });
+    expect(await open("/ws/open", { cookie: await cookieFor(uniquePhone(), -1) }).refused).toBe(401);
   });
 
   it("refuses ownerAlert() in remote mode when the gate is created", async () => {
