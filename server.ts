@@ -21,7 +21,8 @@ import { errorResponse, sendJson } from "./server/http/respond.ts";
 import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
-import { createSocketServer, sessionCookieName, type SocketServer } from "./server/ws/index.ts";
+import { createSocketGate, type SocketGate } from "./server/kit/ws.ts";
+import { inProcessSockets, sessionCookieName } from "./server/ws/index.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   });
   const security: PageSecurityOptions = { production: config.production, publicUrl: config.PUBLIC_URL, embedOrigins: config.EMBED_ALLOWED_ORIGINS };
   const api = config.SERVE_API ? createApiHandler(runtime, { sandboxAccess }) : socketsOnlyHandler;
-  const sockets = createSocketServer(runtime, socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }));
+  const sockets = createSocketGate({ textgate: inProcessSockets(runtime), endpoints: socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }) });
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
@@ -189,7 +190,7 @@ function socketsOnlyHandler(req: http.IncomingMessage, res: http.ServerResponse)
   return true;
 }
 
-function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketServer): void {
+function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketGate): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -6,7 +6,14 @@
 import { uuidv7 } from "../lib/ids.ts";
 import type { Runtime } from "./runtime.ts";
 
-export async function sendNotice(runtime: Pick<Runtime, "carriers" | "logger" | "config">, to: string, body: string): Promise<boolean> {
+/** What a notice needs: the carriers, a logger and the sender (the engine passes its own, see engine.sendNotice). */
+export interface NoticeSender {
+  carriers: Pick<Runtime["carriers"], "for">;
+  logger: Pick<Runtime["logger"], "warn">;
+  config: { DEFAULT_SENDER?: string };
+}
+
+export async function sendNotice(runtime: NoticeSender, to: string, body: string): Promise<boolean> {
   const idempotencyKey = `notice-${uuidv7()}`;
   for (const carrier of runtime.carriers.for("sms")) {
     try {

@@ -14,6 +14,13 @@
  * Errors are `{ "error": { "code", "message", "attemptsLeft"? } }` as everywhere in textgate.
  */
 
+/** A signed-in user as the server sees them (server/auth/sessions.ts; the sockets of `textgate/ws` too). */
+export interface SessionUser {
+  id: string;
+  name: string | null;
+  phone: string | null;
+}
+
 import { wrongCodeText } from "../attempts.ts";
 import { describeWait } from "../durations.ts";
 

@@ -7,6 +7,7 @@
  * in a page a visitor loads.
  */
 import { requestErrorFrom } from "../errors.ts";
+import type { SendNoticeRequest } from "../validations/notice.ts";
 import type { CreateVerificationRequest } from "../validations/verification.ts";
 import type { CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType } from "../validations/webhooks.ts";
 import { readEventStream } from "./event-stream.ts";
@@ -22,7 +23,7 @@ import type {
 } from "./types.ts";
 
 export type * from "./types.ts";
-export type { CreateVerificationRequest, CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType };
+export type { CreateVerificationRequest, SendNoticeRequest, CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType };
 export { ERRORS, isTextgateRequestError, TextgateRequestError, type ClientErrorCode, type ErrorCode } from "../errors.ts";
 
 export interface TextgateClientOptions {
@@ -74,6 +75,13 @@ export interface TextgateClient {
     test(id: string, options?: RequestOptions): Promise<{ ok: boolean; responseStatus: number | null; error: string | null }>;
     deliveries(id: string, options?: RequestOptions): Promise<WebhookDelivery[]>;
     retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<WebhookDelivery>;
+  };
+  notices: {
+    /**
+     * Texts a number one of the socket units' catalog texts (POST /api/v1/notices), within the number's
+     * send limit; `sent` false when no carrier took it. For `textgate/ws` in remote mode.
+     */
+    send(body: SendNoticeRequest, options?: RequestOptions): Promise<{ to: string; sent: boolean }>;
   };
   events: {
     /**
@@ -153,6 +161,9 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
         (await call<{ data: WebhookDelivery[] }>("GET", `/api/v1/webhooks/${id(endpointId)}/deliveries`, undefined, request)).data,
       retryDelivery: (endpointId, deliveryId, request) =>
         call("POST", `/api/v1/webhooks/${id(endpointId)}/deliveries/${id(deliveryId)}/retry`, {}, request),
+    },
+    notices: {
+      send: (body, request) => call("POST", "/api/v1/notices", body, request),
     },
     events: {
       subscribe: (subscribe = {}) =>

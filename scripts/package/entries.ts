@@ -23,6 +23,7 @@ export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
   { subpath: "react", source: "components/verification/index.ts", client: true },
   { subpath: "next-auth", source: "server/kit/next-auth.ts" },
   { subpath: "embed", source: "components/verify-element/index.ts", browser: true },
+  { subpath: "ws", source: "server/kit/ws.ts" },
 ];
 
 /** Stylesheets the package exports, by subpath: each is the CSS esbuild bundles out of an entry's CSS modules. */

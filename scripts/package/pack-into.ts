@@ -5,15 +5,41 @@
  * test and `npm run bench:kit-size`.
  */
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
+ * Runs `fn` while no other process of this checkout packs: the build empties dist/ first, so two test
+ * files packing at once (tests/package/package.test.ts, ws.test.ts) would pack each other's half-built
+ * dist/. A directory is the lock (mkdir is atomic); one older than two minutes is a crashed packer's.
+ */
+function exclusively<T>(fn: () => T): T {
+  const lock = path.join(os.tmpdir(), `textgate-pack-${crypto.createHash("sha256").update(root).digest("hex").slice(0, 12)}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
  * `npm test` packs once (scripts/test.sh runs this file) and names the tarball in TEXTGATE_PACKED_TARBALL,
- * so the package test and the e2e spec of textgate/embed unpack that one instead of building it again.
+ * so the package tests and the e2e spec of textgate/embed unpack that one instead of building it again.
  */
 const PACKED_ENV = "TEXTGATE_PACKED_TARBALL";
 
@@ -25,8 +51,10 @@ export function packInto(dir: string): { tarball: string; filename: string; inst
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(reused, path.join(dir, filename));
   } else {
-    execFileSync(process.execPath, ["--import", "tsx", "scripts/package/build.ts"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    const [packed] = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
+    const [packed] = exclusively(() => {
+      execFileSync(process.execPath, ["--import", "tsx", "scripts/package/build.ts"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+      return JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
+    });
     filename = packed!.filename;
   }
   const tarball = path.join(dir, filename);

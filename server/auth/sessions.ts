@@ -4,13 +4,10 @@
  * "sign out everywhere" revokes every row of the user. The socket server checks the same rows.
  */
 import { uuidv7 } from "../../lib/ids.ts";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { Db } from "../db/client.ts";
 
-export interface SessionUser {
-  id: string;
-  name: string | null;
-  phone: string | null;
-}
+export type { SessionUser };
 
 export interface ValidSession {
   sessionId: string;

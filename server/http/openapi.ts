@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
+import { sendNoticeSchema } from "../../lib/validations/notice.ts";
 import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
 import { compatOpenApi, compatSecuritySchemes, compatTags } from "./openapi-compat.ts";
@@ -144,6 +145,15 @@ const schemas: Record<string, JsonSchema> = {
   CheckVerificationRequest: requestSchema(checkVerificationSchema),
   ResendVerificationRequest: requestSchema(resendVerificationSchema),
   SandboxReplyRequest: requestSchema(sandboxReplySchema),
+  SendNoticeRequest: requestSchema(sendNoticeSchema),
+  NoticeResult: {
+    type: "object",
+    required: ["to", "sent"],
+    properties: {
+      to: { type: "string", description: "The number, E.164." },
+      sent: { type: "boolean", description: "false: no carrier took the text." },
+    },
+  },
 };
 
 function json(schema: JsonSchema, description: string, headers?: JsonSchema) {
@@ -309,6 +319,23 @@ const paths: Record<string, unknown> = {
         "200": verificationResponse("A new delivery was scheduled."),
         ...errors([
           ...BODY_ERRORS, "channel_unavailable", "unauthorized", "verification_not_found", "rate_limited", "send_limit_reached", "send_budget_exhausted",
+        ]),
+      },
+    },
+  },
+  "/api/v1/notices": {
+    post: {
+      operationId: "sendNotice",
+      summary: "Text a number one of the socket units' catalog texts (for `textgate/ws` in remote mode)",
+      description:
+        "Only the catalog's texts, in the number's language, never free text. Counts toward the number's send limit and the send budget, and follows the destination policy, like a code.",
+      security: keyed,
+      requestBody: body("SendNoticeRequest"),
+      responses: {
+        "200": json(ref("NoticeResult"), "Handed to a carrier, or not (`sent`)."),
+        ...errors([
+          ...BODY_ERRORS, "invalid_phone_number", "unsupported_locale", "unauthorized", "country_not_allowed", "line_type_not_allowed", "rate_limited",
+          "send_limit_reached", "send_budget_exhausted",
         ]),
       },
     },

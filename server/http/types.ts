@@ -11,6 +11,7 @@ import type { Carrier, StatusUpdate } from "../carriers/types.ts";
 import type { Db } from "../db/client.ts";
 import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
+import type { NoticeKind } from "../../lib/validations/notice.ts";
 import type { Webhooks } from "../webhooks/index.ts";
 
 export type { ApiKeyIdentity, SandboxEntry };
@@ -22,6 +23,7 @@ export interface ApiEngine {
   cancel(id: string): Promise<VerificationView>;
   approve(id: string): Promise<VerificationView>;
   resend(id: string, options?: { channel?: Channel }): Promise<VerificationView>;
+  sendNotice(input: { to: string; notice: NoticeKind; yes?: string; locale?: string; brand?: string }): Promise<{ to: string; sent: boolean }>;
   /** A carrier's delivery receipt; true when it moved the delivery (server/http/routes/webhooks.ts). */
   applyCarrierReceipt(carrier: string, update: StatusUpdate): Promise<boolean>;
 }

@@ -31,7 +31,10 @@ import type { Sql } from "../store/sql.ts";
 import { isUniqueViolation } from "../store/sql.ts";
 import { CodeCrypto, generateCode, normalizeCode, plausibleCode } from "./codes.ts";
 import { Deliverer, LEASE_MS } from "./delivery.ts";
+import type { NoticeKind } from "../../lib/validations/notice.ts";
+import { sendNotice } from "../notifications.ts";
 import { assertDestinationAllowed } from "./destination-policy.ts";
+import { noticeFor } from "./notices.ts";
 import { DEFAULT_GUESS_LIMITS, type GuessLimitSettings, GuessLimits } from "./guess-limits.ts";
 import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
@@ -131,6 +134,27 @@ export class VerificationEngine {
   }
 
   /** Starts a verification and sends its first step before answering. */
+  /**
+   * Texts a catalog notice to `to` (POST /api/v1/notices: the texts of a host's socket units) under the
+   * destination policy, per-number send limit and global send budget of codes, so notices cannot reach
+   * numbers or volumes codes could not. `sent` false: no carrier took it.
+   */
+  async sendNotice(input: { to: string; notice: NoticeKind; yes?: string; locale?: string; brand?: string }): Promise<{ to: string; sent: boolean }> {
+    const { defaults } = this.deps;
+    const phone = parsePhone(input.to);
+    if (!phone) throw new TextgateError("invalid_phone_number", undefined, { details: [{ path: "to", message: "not a valid phone number" }] });
+    if (input.locale !== undefined && !canonicalLocale(input.locale)) {
+      throw new TextgateError("unsupported_locale", `The locale "${input.locale}" is not supported.`, { details: [{ path: "locale", message: "unsupported" }] });
+    }
+    assertDestinationAllowed(phone, defaults);
+    await this.deps.sendLimiter.consume(phone.e164);
+    await takeOrRefuse(this.deps.budget);
+    const settings = { brand: input.brand ?? defaults.brand, defaultLocale: defaults.locale };
+    const text = noticeFor(settings, phone.e164, input.notice, { yes: input.yes ?? "YES" }, input.locale);
+    const sent = await sendNotice({ carriers: this.deps.carriers, logger: this.deps.logger, config: { DEFAULT_SENDER: defaults.sender } }, phone.e164, text);
+    return { to: phone.e164, sent };
+  }
+
   async create(input: CreateVerificationInput): Promise<CreateResult> {
     const { defaults, sendLimiter } = this.deps;
     const requestHash = input.idempotencyKey ? hashRequest(input) : null;

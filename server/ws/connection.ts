@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from "ws";
 import { CLOSE, CLOSE_REASON, type ServerMessage } from "../../lib/socket/protocol.ts";
-import type { SessionUser } from "../auth/sessions.ts";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import { parseFrame } from "./messages.ts";
 import { MessageRate } from "./rate-limit.ts";
 import type { AdmittedSocket, SessionDefinition, SessionUnit, UnitContext, UnitResult } from "./sessions.ts";
@@ -22,6 +22,8 @@ class Aborted extends Error {}
 export class Connection {
   state: "pending" | "admitted" | "closed" = "pending";
   isAlive = true;
+  /** When the socket's sign-in ends (epoch ms), if the gate was told (SocketIdentity.expiresAt). */
+  expiresAt: number | undefined;
   private readonly rate: MessageRate;
   private tokenWaiter: ((code: string) => void) | null = null;
   private unitAbort: AbortController | null = null;

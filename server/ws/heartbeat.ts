@@ -1,7 +1,8 @@
 /**
  * One timer for all sockets of the process: every interval, a socket that did not answer the last ping
  * is terminated, the others are pinged, and every socket's session is checked again, so signing out (or
- * out everywhere) closes its sockets with 1008 within one interval.
+ * out everywhere) closes its sockets with 1008 within one interval; so does a sign-in that has expired
+ * (`Connection.expiresAt`, for a host's JWT sessions, which have no row to check).
  */
 import { CLOSE, CLOSE_REASON } from "../../lib/socket/protocol.ts";
 import type { Hub } from "./hub.ts";
@@ -19,6 +20,10 @@ export function startHeartbeat(hub: Hub, options: HeartbeatOptions): () => void 
     const sessionIds = new Set<string>();
     for (const connection of hub.all()) {
       if (connection.state === "closed") continue;
+      if (connection.expiresAt !== undefined && connection.expiresAt <= Date.now()) {
+        connection.close(CLOSE.policy, CLOSE_REASON.signedOut);
+        continue;
+      }
       if (!connection.isAlive) {
         connection.socket.terminate();
         continue;

@@ -6,26 +6,9 @@
  */
 import { isUniqueViolation } from "../store/sql.ts";
 import type { Db } from "../db/client.ts";
-import type { OwnerRequest } from "./owner.ts";
+import type { OwnerRequestStore, StoredOwnerRequest } from "./owner.ts";
 
-/** A pending request as stored: which node holds the socket, and until when it can be decided. */
-export interface StoredOwnerRequest extends OwnerRequest {
-  node: string;
-  expiresAt: Date;
-}
-
-export interface OwnerRequestStore {
-  /** Stores a new request; false when its reference is taken by another pending request. */
-  add(request: StoredOwnerRequest): Promise<boolean>;
-  /** Deletes a request the holding node withdraws (no-op when it was decided meanwhile). */
-  remove(reference: string, connectionId: string): Promise<void>;
-  /** Deletes a pending, unexpired request and returns it: the one winner of concurrent decisions. */
-  take(reference: string, now: Date): Promise<StoredOwnerRequest | null>;
-  /** Every pending, unexpired request, oldest first. */
-  list(now: Date): Promise<StoredOwnerRequest[]>;
-  /** The node holding a pending, unexpired request, or null. */
-  holder(reference: string, now: Date): Promise<string | null>;
-}
+export type { OwnerRequestStore, StoredOwnerRequest };
 
 type Row = Awaited<ReturnType<Db["ownerRequest"]["findMany"]>>[number];
 

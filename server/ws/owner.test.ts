@@ -73,9 +73,8 @@ function context(desk: OwnerDesk, connectionId: string, abort: AbortController) 
     send: (m) => sent.push(m),
     nextToken: () => new Promise(() => {}),
     waitForReply: () => new Promise(() => {}),
-    sendText: async () => true,
-    notice: () => "",
-    engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
+    sendNotice: async () => true,
+    codes: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
     secretKey: Buffer.alloc(32),
   };
   return { ctx, sent };

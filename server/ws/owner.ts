@@ -18,7 +18,6 @@ import { TextgateError } from "../../lib/errors.ts";
 import { maskPhone } from "../../lib/phone.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
-import type { OwnerRequestStore } from "./owner-requests.ts";
 
 export type OwnerDecision = "accept" | "deny";
 
@@ -30,6 +29,26 @@ export interface OwnerRequest {
   who: string;
   path: string;
   createdAt: string;
+}
+
+/** A pending request as stored: which node holds the socket, and until when it can be decided. */
+export interface StoredOwnerRequest extends OwnerRequest {
+  node: string;
+  expiresAt: Date;
+}
+
+/** Where the desk keeps pending requests: the database for every node (owner-requests.ts). */
+export interface OwnerRequestStore {
+  /** Stores a new request; false when its reference is taken by another pending request. */
+  add(request: StoredOwnerRequest): Promise<boolean>;
+  /** Deletes a request the holding node withdraws (no-op when it was decided meanwhile). */
+  remove(reference: string, connectionId: string): Promise<void>;
+  /** Deletes a pending, unexpired request and returns it: the one winner of concurrent decisions. */
+  take(reference: string, now: Date): Promise<StoredOwnerRequest | null>;
+  /** Every pending, unexpired request, oldest first. */
+  list(now: Date): Promise<StoredOwnerRequest[]>;
+  /** The node holding a pending, unexpired request, or null. */
+  holder(reference: string, now: Date): Promise<string | null>;
 }
 
 /** A pending request as the /owner page lists it: with the node holding the socket. */

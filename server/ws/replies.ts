@@ -1,10 +1,25 @@
 /**
- * Routes inbound texts (`inbound.received`) to the units waiting for them, by sender number and expected
- * answer. Only texts received while a unit waits can match (an earlier answer is never replayed into a
- * later unit); a text that matches nothing is ignored (the inbound path has already stored it).
+ * Routes inbound texts to the units waiting for them, by sender number and expected answer. Only texts
+ * received while a unit waits can match (an earlier answer is never replayed into a later unit); a text
+ * that matches nothing is ignored (the inbound path has already stored it). The texts come from a feed:
+ * `inbound.received` on the event bus in process (`busReplies`), `inbound.message` events of the REST
+ * event stream for a host's gate (server/kit/ws-remote.ts).
  */
 import type { EventBus } from "../events/bus.ts";
 import type { InboundService } from "../inbound/receive.ts";
+
+/** A text a phone sent: its stored id, the sender's number, the words. */
+export interface InboundText {
+  inboundId: string;
+  from: string;
+  body: string;
+}
+
+/** Starts handing texts to `deliver` as they arrive; returns the stop. */
+export type InboundFeed = (deliver: (text: InboundText) => void) => () => void;
+
+/** Records that a text answered the socket `connectionId` (in process: `InboundService.markMatched`). */
+export type MarkMatched = (inboundId: string, connectionId: string) => Promise<void>;
 
 interface Waiter {
   connectionId: string;
@@ -16,8 +31,8 @@ export class ReplyRouter {
   private readonly byPhone = new Map<string, Set<Waiter>>();
   private readonly unsubscribe: () => void;
 
-  constructor(events: EventBus, private readonly inbound: Pick<InboundService, "markMatched">, private readonly onError: (error: unknown) => void) {
-    this.unsubscribe = events.subscribe("inbound.received", (event) => this.received(event.data.inboundId, event.data.from, event.data.body));
+  constructor(feed: InboundFeed, private readonly markMatched: MarkMatched | null, private readonly onError: (error: unknown) => void) {
+    this.unsubscribe = feed((text) => this.received(text.inboundId, text.from, text.body));
   }
 
   wait(phone: string, connectionId: string, match: Waiter["match"], signal: AbortSignal): Promise<"accept" | "deny"> {
@@ -54,7 +69,7 @@ export class ReplyRouter {
       const outcome = waiter.match(body);
       if (!outcome) continue;
       waiter.resolve(outcome);
-      this.inbound.markMatched(inboundId, `socket-unit:${waiter.connectionId}`).catch(this.onError);
+      this.markMatched?.(inboundId, waiter.connectionId).catch(this.onError);
       return;
     }
   }
@@ -62,4 +77,13 @@ export class ReplyRouter {
   close(): void {
     this.unsubscribe();
   }
+}
+
+/** The in-process router: texts from the event bus, matches recorded on the `inbound_messages` row. */
+export function busReplies(events: EventBus, inbound: Pick<InboundService, "markMatched">, onError: (error: unknown) => void): ReplyRouter {
+  return new ReplyRouter(
+    (deliver) => events.subscribe("inbound.received", (event) => deliver(event.data)),
+    (inboundId, connectionId) => inbound.markMatched(inboundId, `socket-unit:${connectionId}`),
+    onError,
+  );
 }

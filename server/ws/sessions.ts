@@ -5,10 +5,29 @@
  *   defineSession({ path: "/ws/chat", connect: [confirmReply(), confirm()], onMessage: (socket, data) => … })
  */
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
-import type { SessionUser } from "../auth/sessions.ts";
-import type { VerificationEngine } from "../verification/engine.ts";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { unitNotice } from "../verification/notices.ts";
 import type { OwnerDesk } from "./owner.ts";
+
+/** What Send Token asks for: a code texted to the socket's user, one per socket (see units/send-token.ts). */
+export interface SocketCodeRequest {
+  /** The verification purpose's prefix; the socket's id is appended by the backend. */
+  purpose: string;
+  codeLength: number;
+  maxAttempts: number;
+  locale?: string;
+  /** Seconds the code works. */
+  validFor: number;
+}
+
+/**
+ * Codes for one socket's user: textgate's engine in process (server/ws/index.ts), its REST API from a
+ * host (server/kit/ws.ts). Refusals are TextgateErrors with the dictionary's codes (lib/errors.ts).
+ */
+export interface SocketCodes {
+  create(request: SocketCodeRequest): Promise<{ id: string; codeLength: number; attemptsLeft: number }>;
+  check(id: string, code: string): Promise<{ valid: boolean; attemptsLeft: number }>;
+}
 
 /** What a unit sees of its socket and of the server. */
 export interface UnitContext {
@@ -16,8 +35,8 @@ export interface UnitContext {
   connectionId: string;
   /** The socket's path (its session definition). */
   path: string;
-  /** Owners (OWNER_PHONES): alerts and requests waiting for their decision. */
-  owners: Pick<OwnerDesk, "ownerCount" | "alert" | "open" | "notice">;
+  /** Owners (OWNER_PHONES): alerts and requests waiting for their decision; in process only (see server/kit/ws.ts). */
+  owners?: Pick<OwnerDesk, "ownerCount" | "alert" | "open" | "notice">;
   /** Aborted when the unit times out or the socket closes. */
   signal: AbortSignal;
   pending(message: PendingMessage): void;
@@ -29,15 +48,14 @@ export interface UnitContext {
    * "deny"); texts it returns null for are ignored. Rejects when `signal` aborts.
    */
   waitForReply(match: (body: string) => "accept" | "deny" | null): Promise<"accept" | "deny">;
-  /** Texts the user (a plain notice); false when no carrier took it. */
-  sendText(body: string): Promise<boolean>;
   /**
-   * A text for the user from the locale catalog (server/verification/notice-locales.ts), with the brand,
-   * in the unit's `locale` option, else the language of the number's country, else DEFAULT_LOCALE. A
-   * unit's own `text` option replaces the catalog's words (placeholders filled, the brand put first).
+   * Texts the user a notice from the locale catalog (server/verification/notice-locales.ts), with the
+   * brand, in the unit's `locale` option, else the language of the number's country, else DEFAULT_LOCALE.
+   * A unit's own `text` option replaces the catalog's words (placeholders filled, the brand put first).
+   * False when no carrier took it.
    */
-  notice(options: UnitNotice): string;
-  engine: Pick<VerificationEngine, "create" | "check">;
+  sendNotice(options: UnitNotice): Promise<boolean>;
+  codes: SocketCodes;
   /** Keys hashes of shared secrets (derived from TEXTGATE_SECRET). */
   secretKey: Buffer;
 }
@@ -54,6 +72,8 @@ export interface SessionUnit {
   afterAdmit?(ctx: UnitContext): Promise<void>;
   /** The connect step fails with 4002 after this long. */
   timeoutMs: number;
+  /** Uses `UnitContext.owners`: a gate without an owner desk refuses the definition at creation. */
+  needsOwnerDesk?: boolean;
 }
 
 /** What the application's handlers get: an admitted socket. */

@@ -4,8 +4,8 @@
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import { decode } from "next-auth/jwt";
-import type { SessionStore, ValidSession } from "../auth/sessions.ts";
+import type { JWT } from "next-auth/jwt";
+import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { SessionDefinition } from "./sessions.ts";
 
 export function rejectUpgrade(socket: Duplex, status: number): void {
@@ -29,12 +29,44 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return null;
 }
 
+/** Who opens a socket: the user, and the session whose end closes the socket. */
+export interface SocketIdentity {
+  user: SessionUser;
+  sessionId: string;
+  /** When the sign-in ends (epoch ms), where no session row tells (a host's JWT): the heartbeat closes the socket then. */
+  expiresAt?: number;
+}
+
+/** Reads who an upgrade comes from before the handshake; null refuses it with 401. */
+export type Authenticate = (req: http.IncomingMessage) => Promise<SocketIdentity | null>;
+
+/**
+ * The next-auth session token of an upgrade (JWT strategy), decoded with the app's secret: the first of
+ * `cookieNames` present, joined from next-auth's chunks (`name.0`, `name.1`, …) when it was split.
+ */
+export async function sessionToken(req: http.IncomingMessage, cookieNames: readonly string[], secret: string): Promise<JWT | null> {
+  for (const name of cookieNames) {
+    let token = cookieValue(req.headers.cookie, name);
+    if (!token) {
+      const chunks: string[] = [];
+      for (let i = 0; ; i++) {
+        const chunk = cookieValue(req.headers.cookie, `${name}.${i}`);
+        if (chunk === null) break;
+        chunks.push(chunk);
+      }
+      token = chunks.length ? chunks.join("") : null;
+    }
+    // Imported here, not at the top: `textgate/ws` loads without next-auth when the host authenticates itself.
+    const { decode } = await import("next-auth/jwt");
+    if (token) return decode({ token, secret }).catch(() => null);
+  }
+  return null;
+}
+
 export interface UpgradeGuards {
   definitions: Map<string, SessionDefinition>;
   allowedOrigins: Set<string>;
-  cookieName: string;
-  secret: string;
-  sessions: Pick<SessionStore, "validate">;
+  authenticate: Authenticate;
   maxConnectionsPerUser: number;
   count(userId: string): number;
 }
@@ -47,9 +79,9 @@ export interface UpgradeGuards {
  */
 export const MAX_UPGRADE_HEADERS = 2000;
 
-export type Admission = { ok: true; definition: SessionDefinition; session: ValidSession } | { ok: false; status: number };
+export type Admission = { ok: true; definition: SessionDefinition; session: SocketIdentity } | { ok: false; status: number };
 
-/** Decides whether an upgrade may proceed (async: reads the session row). */
+/** Decides whether an upgrade may proceed (async: `authenticate` may read a session row). */
 export async function admitUpgrade(req: http.IncomingMessage, guards: UpgradeGuards): Promise<Admission> {
   if (req.rawHeaders.length / 2 > MAX_UPGRADE_HEADERS) return { ok: false, status: 431 };
   const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname;
@@ -57,11 +89,7 @@ export async function admitUpgrade(req: http.IncomingMessage, guards: UpgradeGua
   if (!definition) return { ok: false, status: 404 };
   const origin = req.headers.origin;
   if (!origin || !guards.allowedOrigins.has(origin)) return { ok: false, status: 403 };
-  const token = cookieValue(req.headers.cookie, guards.cookieName);
-  if (!token) return { ok: false, status: 401 };
-  const jwt = await decode({ token, secret: guards.secret }).catch(() => null);
-  if (!jwt || typeof jwt.sid !== "string") return { ok: false, status: 401 };
-  const session = await guards.sessions.validate(jwt.sid);
+  const session = await guards.authenticate(req);
   if (!session) return { ok: false, status: 401 };
   if (definition.connect.length && !session.user.phone) return { ok: false, status: 403 };
   if (guards.count(session.user.id) >= guards.maxConnectionsPerUser) return { ok: false, status: 429 };

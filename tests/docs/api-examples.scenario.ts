@@ -184,6 +184,14 @@ const native: ExampleStep[] = [
   { operationId: "approveVerification", title: "Already approved", method: "POST", path: (v) => `/api/v1/verifications/${v.approve}/approve` },
   { operationId: "cancelVerification", title: "Canceled", method: "POST", path: (v) => `/api/v1/verifications/${v.us}/cancel`, before: wait(31) },
   {
+    operationId: "sendNotice",
+    title: "Confirm Reply's question (a textgate/ws gate in remote mode)",
+    method: "POST",
+    path: "/api/v1/notices",
+    json: { to: "+14155550125", notice: "confirmReply" },
+  },
+  { operationId: "sendNotice", title: "Free text is not a notice", method: "POST", path: "/api/v1/notices", json: { to: "+14155550125", notice: "Your bank: call us" } },
+  {
     operationId: "createWebhook",
     title: "Every verification outcome",
     method: "POST",

@@ -10,6 +10,7 @@ import { describeSignInError, parseSignInError } from "../../lib/auth/contract.t
 import { CLOSE } from "../../lib/socket/protocol.ts";
 import { challengesOf } from "../../server/auth/services.ts";
 import { verifySignIn } from "../../server/auth/sms-provider.ts";
+import { engineCodes } from "../../server/ws/index.ts";
 import type { UnitContext } from "../../server/ws/sessions.ts";
 import { sendToken } from "../../server/ws/units/send-token.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
@@ -62,7 +63,7 @@ describe("a number locked by wrong codes, on sign-in and sockets", () => {
       pending: () => {},
       send: () => {},
       nextToken: async () => tokens.shift() ?? "",
-      engine: t.runtime.engine,
+      codes: engineCodes(t.runtime.engine, TO, "c1"),
     } as unknown as UnitContext;
     const result = sendToken().run?.(ctx);
     // The unit texts its code before it waits for a token.

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { challengesOf } from "../../server/auth/services.ts";
 import { verifySignIn } from "../../server/auth/sms-provider.ts";
+import { engineCodes } from "../../server/ws/index.ts";
 import type { UnitContext } from "../../server/ws/sessions.ts";
 import { sendToken } from "../../server/ws/units/send-token.ts";
 import { TEST_NUMBER_CARRIER } from "../../server/verification/test-numbers.ts";
@@ -122,7 +123,7 @@ describe.each(providers)("test numbers on %s", (provider) => {
       pending: (message: unknown) => pending.push(message),
       send: () => {},
       nextToken: async () => tokens.shift() ?? "",
-      engine: t.runtime.engine,
+      codes: engineCodes(t.runtime.engine, SOCKET_TEST, "c1"),
     } as unknown as UnitContext;
     // The unit's own length (6) is not the code's: the client is told 8; a 6-digit token is refused as malformed.
     await expect(sendToken().run?.(ctx)).resolves.toEqual({ ok: true });

@@ -118,6 +118,10 @@ export function createFakeEngine() {
       calls.push({ method: "applyCarrierReceipt", args: [carrier, update] });
       return false; // the fake store has no deliveries for a receipt to move
     },
+    async sendNotice(input) {
+      calls.push({ method: "sendNotice", args: [input] });
+      return { to: input.to, sent: true };
+    },
   };
   return { engine, calls, store };
 }

@@ -65,6 +65,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/api/v1/verifications", surface: "native", fields: NATIVE_FIELDS },
   { method: "GET", path: "/api/v1/verifications/:id", surface: "native", fields: [] },
   ...["check", "cancel", "approve", "resend"].map((op) => ({ method: "POST", path: `/api/v1/verifications/:id/${op}`, surface: "native" as const, fields: ["code", "channel", "locale"] })),
+  { method: "POST", path: "/api/v1/notices", surface: "native", fields: ["to", "notice", "yes", "locale", "brand"] },
   { method: "GET", path: "/api/v1/sandbox/messages", surface: "native", fields: ["to", "limit"] },
   { method: "GET", path: "/api/sandbox/numbers", surface: "native", fields: ["limit"] },
   { method: "GET", path: "/api/sandbox/messages", surface: "native", fields: ["to", "limit"] },

@@ -32,7 +32,7 @@ export function confirmReply(options: ConfirmReplyOptions = {}): SessionUnit {
         return accept.has(normalized) ? "accept" : deny.has(normalized) ? "deny" : null;
       });
       ctx.pending({ type: "pending", unit: "confirm-reply" });
-      await ctx.sendText(ctx.notice({ key: "confirmReply", values: { yes: acceptWords[0] as string }, text: options.text, locale: options.locale }));
+      await ctx.sendNotice({ key: "confirmReply", values: { yes: acceptWords[0] as string }, text: options.text, locale: options.locale });
       return (await answer) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.denied };
     },
   };

@@ -13,7 +13,7 @@ export function confirm(options: ConfirmOptions = {}): SessionUnit {
     name: "confirm",
     timeoutMs: 0,
     async afterAdmit(ctx) {
-      await ctx.sendText(ctx.notice({ key: "confirm", text: options.text, locale: options.locale }));
+      await ctx.sendNotice({ key: "confirm", text: options.text, locale: options.locale });
     },
   };
 }

@@ -28,19 +28,23 @@ export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
   return {
     name: "owner-alert",
     timeoutMs,
+    needsOwnerDesk: true,
     async run(ctx) {
+      // createSocketGate refuses this unit without an owner desk (a remote textgate has none over REST).
+      const owners = ctx.owners;
+      if (!owners) throw new Error("ownerAlert() needs textgate in process (an owner desk)");
       const who = describeUser(ctx.user);
       const values = { who, path: ctx.path };
       // Each owner gets the alert in the language of their number (OwnerDesk.notice).
-      const lead = (to: string) => (options.text ? fillPlaceholders(options.text, values) : ctx.owners.notice(to, "ownerAlert", values));
+      const lead = (to: string) => (options.text ? fillPlaceholders(options.text, values) : owners.notice(to, "ownerAlert", values));
       if (!options.waitForDecision) {
-        await ctx.owners.alert(lead);
+        await owners.alert(lead);
         return { ok: true };
       }
-      if (!ctx.owners.ownerCount) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
-      const { reference, decision } = await ctx.owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal, timeoutMs);
+      if (!owners.ownerCount) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
+      const { reference, decision } = await owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal, timeoutMs);
       ctx.pending({ type: "pending", unit: "owner-approval", reference });
-      await ctx.owners.alert((to) => `${lead(to)} ${ctx.owners.notice(to, "ownerDecide", { ref: reference })}`);
+      await owners.alert((to) => `${lead(to)} ${owners.notice(to, "ownerDecide", { ref: reference })}`);
       return (await decision) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.deniedByOwner };
     },
   };

@@ -2,11 +2,10 @@
 import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../../lib/socket/protocol.ts";
 import { EventBus } from "../../events/bus.ts";
-import { sharedSecretKey } from "../index.ts";
-import { ReplyRouter } from "../replies.ts";
+import { busReplies } from "../replies.ts";
 import type { UnitContext } from "../sessions.ts";
 import { noticeFor } from "../../verification/notices.ts";
-import { hashSharedSecret, reply } from "./reply.ts";
+import { hashSharedSecret, reply, sharedSecretKey } from "./reply.ts";
 
 const USER = { id: "u1", name: null, phone: "+12125550100" };
 const key = sharedSecretKey("s".repeat(40));
@@ -14,7 +13,7 @@ const key = sharedSecretKey("s".repeat(40));
 function setup() {
   const events = new EventBus();
   const matched: string[] = [];
-  const router = new ReplyRouter(events, { markMatched: async (inboundId) => void matched.push(inboundId) }, () => {});
+  const router = busReplies(events, { markMatched: async (inboundId) => void matched.push(inboundId) }, () => {});
   const texts: string[] = [];
   const sent: (PendingMessage | ServerMessage)[] = [];
   const abort = new AbortController();
@@ -26,14 +25,10 @@ function setup() {
     send: (m) => sent.push(m),
     nextToken: () => new Promise(() => {}),
     waitForReply: (match) => router.wait(USER.phone, "c1", match, abort.signal),
-    sendText: async (body) => (texts.push(body), true),
-    notice: ({ key, values }) => noticeFor({ brand: "textgate", defaultLocale: "en" }, USER.phone, key, values),
-    engine: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
+    sendNotice: async ({ key, values }) => (texts.push(noticeFor({ brand: "textgate", defaultLocale: "en" }, USER.phone, key, values)), true),
+    codes: { create: async () => Promise.reject(new Error("unused")), check: async () => Promise.reject(new Error("unused")) },
     secretKey: key,
     path: "/ws/test",
-    owners: { ownerCount: 0, alert: async () => 0, notice: () => "", open: () => {
-      throw new Error("unused");
-    } },
   };
   let n = 0;
   const inbound = (from: string, body: string) => events.publish("inbound.received", { inboundId: `in${++n}`, carrier: "sandbox", from, to: null, body });

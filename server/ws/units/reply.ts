@@ -24,6 +24,11 @@ export interface ReplyOptions {
   sharedSecretHash?(userId: string): Promise<string | null>;
 }
 
+/** Key for shared-secret hashes, derived from a server secret (textgate's TEXTGATE_SECRET, a host's NEXTAUTH_SECRET). */
+export function sharedSecretKey(secret: string): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", Buffer.from(secret), Buffer.alloc(0), "textgate/socket-shared-secret/v1", 32));
+}
+
 /** Hash of a shared secret as stored: HMAC-SHA-256 over its normalised form (case and spaces ignored), hex. */
 export function hashSharedSecret(secretKey: Buffer, secret: string): string {
   return crypto.createHmac("sha256", secretKey).update(normalizeAnswer(secret)).digest("hex");
@@ -46,14 +51,14 @@ export function reply(options: ReplyOptions = {}): SessionUnit {
         if (!stored) return { ok: false, code: CLOSE.denied, reason: "no shared secret" };
         const answer = ctx.waitForReply((body) => (sameHash(hashSharedSecret(ctx.secretKey, body), stored) ? "accept" : null));
         ctx.pending({ type: "pending", unit: "reply-secret" });
-        await ctx.sendText(ctx.notice({ key: "replySecret", text: options.text, locale: options.locale }));
+        await ctx.sendNotice({ key: "replySecret", text: options.text, locale: options.locale });
         await answer;
         return { ok: true };
       }
       const code = generateCode(options.codeLength ?? 4, false);
       const answer = ctx.waitForReply((body) => (normalizeAnswer(body) === code ? "accept" : null));
       ctx.pending({ type: "pending", unit: "reply", code });
-      await ctx.sendText(ctx.notice({ key: "reply", text: options.text, locale: options.locale }));
+      await ctx.sendNotice({ key: "reply", text: options.text, locale: options.locale });
       await answer;
       return { ok: true };
     },

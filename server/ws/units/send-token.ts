@@ -1,6 +1,6 @@
 /**
- * Send Token: a code is texted to the user through the verification engine (purpose "socket:<id>", surface
- * "socket": hashed, attempt-limited, single-use); the client sends it back as `{ type: "token", code }`.
+ * Send Token: a code is texted to the user through the verification engine, in process or over the REST
+ * API (purpose "socket:<id>", surface "socket": hashed, attempt-limited, single-use; see SocketCodes); the client sends it back as `{ type: "token", code }`.
  * Wrong codes use attempts; the last wrong one closes with 4003. While the number is locked by wrong
  * codes in a row (server/verification/guess-limits.ts) a token closes with 4008 "too many wrong codes;
  * retry in <seconds> s".
@@ -39,30 +39,20 @@ export function sendToken(options: SendTokenOptions = {}): SessionUnit {
     name: "send-token",
     timeoutMs,
     async run(ctx) {
-      const created = await ctx.engine
-        .create({
-          to: ctx.user.phone,
-          channel: "sms",
-          purpose: socketPurpose(options.purpose ?? "socket", ctx.connectionId),
-          surface: "socket",
-          codeLength,
-          maxAttempts,
-          locale: options.locale,
-          validFor: Math.max(1, Math.ceil(timeoutMs / 1000)),
-        })
+      const verification = await ctx.codes
+        .create({ purpose: options.purpose ?? "socket", codeLength, maxAttempts, locale: options.locale, validFor: Math.max(1, Math.ceil(timeoutMs / 1000)) })
         .catch((error: unknown) => {
           // Too many codes to this number lately: the socket is refused like a flood, not as a server error.
           if (error instanceof TextgateError && (error.code === "send_limit_reached" || error.code === "rate_limited")) return null;
           throw error;
         });
-      if (!created) return { ok: false, code: CLOSE.rateLimited, reason: "too many codes sent" };
-      const { verification } = created;
+      if (!verification) return { ok: false, code: CLOSE.rateLimited, reason: "too many codes sent" };
       // The verification's length, not the option's: a test number's configured code may be longer or shorter.
       ctx.pending({ type: "pending", unit: "send-token", codeLength: verification.codeLength, attemptsLeft: verification.attemptsLeft });
       for (;;) {
         const code = await ctx.nextToken();
         try {
-          const result = await ctx.engine.check({ id: verification.id }, code);
+          const result = await ctx.codes.check(verification.id, code);
           if (result.valid) return { ok: true };
           if (result.attemptsLeft === 0) return { ok: false, code: CLOSE.noAttemptsLeft, reason: CLOSE_REASON.noAttemptsLeft };
           ctx.send({ type: "token_rejected", attemptsLeft: result.attemptsLeft });
