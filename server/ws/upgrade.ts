@@ -41,6 +41,15 @@ export interface SocketIdentity {
 export type Authenticate = (req: http.IncomingMessage) => Promise<SocketIdentity | null>;
 
 /**
+ * next-auth's JWT module, imported on first use, not at the top: `textgate/ws` loads without next-auth
+ * when the host authenticates itself. The promise is kept: every `import()` goes through the module
+ * loader's resolve hooks again (under tsx, a message to its loader thread), which cost a fifth of the
+ * socket admission rate when it ran per upgrade (docs/benchmarks.md, bench:ws).
+ */
+let jwtModule: Promise<typeof import("next-auth/jwt")> | undefined;
+const nextAuthJwt = () => (jwtModule ??= import("next-auth/jwt"));
+
+/**
  * The next-auth session token of an upgrade (JWT strategy), decoded with the app's secret: the first of
  * `cookieNames` present, joined from next-auth's chunks (`name.0`, `name.1`, …) when it was split.
  */
@@ -56,9 +65,7 @@ export async function sessionToken(req: http.IncomingMessage, cookieNames: reado
       }
       token = chunks.length ? chunks.join("") : null;
     }
-    // Imported here, not at the top: `textgate/ws` loads without next-auth when the host authenticates itself.
-    const { decode } = await import("next-auth/jwt");
-    if (token) return decode({ token, secret }).catch(() => null);
+    if (token) return (await nextAuthJwt()).decode({ token, secret }).catch(() => null);
   }
   return null;
 }
