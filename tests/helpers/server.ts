@@ -16,6 +16,7 @@ import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import { type Client, createClient } from "./http.ts";
 import { createPostgresDatabase, type DatabaseKind } from "./services.ts";
 import { copySqliteTemplate } from "./database-templates.ts";
+import { SERVER_BUNDLE_ENV } from "./server-bundle.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -182,7 +183,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const stdout = () => stdoutText;
   const output = () => `stderr:\n${stderrText || "(empty)"}\nstdout:\n${stdoutText || "(empty)"}`;
   const launch = (overrides: Record<string, string> = {}): ChildProcess => {
-    const spawned = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    // The bundle of tests/helpers/server-bundle.ts when global setup built one, else the source through tsx.
+    const bundle = process.env[SERVER_BUNDLE_ENV];
+    const spawned = spawn(process.execPath, bundle ? ["--enable-source-maps", bundle] : ["--import", "tsx", "server.ts"], {
       cwd: REPO_ROOT,
       env: { ...inherited, ...env, ...overrides } as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
