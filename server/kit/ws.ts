@@ -106,11 +106,7 @@ function identified(authenticate: NonNullable<SocketGateOptions["authenticate"]>
 /** An SMS-gated socket server for `endpoints`; `attach` it to an HTTP server, or route upgrades to `handleUpgrade`. */
 export function createSocketGate(options: SocketGateOptions): SocketGate {
   const logger = options.logger ?? consoleLogger;
-  if (!isRemote(options.textgate)) {
-    const backend = options.textgate;
-    const base = backend.settings;
-    const authenticate = options.authenticate ? identified(options.authenticate) : base?.authenticate;
-    const allowedOrigins = options.allowedOrigins ?? base?.allowedOrigins;
+  const gateOf = (backend: SocketBackend, base: SocketBackend["settings"], authenticate: Authenticate | undefined, allowedOrigins: Iterable<string> | null | undefined) => {
     if (!authenticate || !allowedOrigins) throw new Error("createSocketGate: an in-process backend without settings needs authenticate and allowedOrigins");
     return startGate({
       endpoints: options.endpoints,
@@ -122,6 +118,11 @@ export function createSocketGate(options: SocketGateOptions): SocketGate {
       heartbeatMs: options.heartbeatMs ?? base?.heartbeatMs ?? 30_000,
       logger: options.logger ?? base?.logger ?? logger,
     });
+  };
+  if (!isRemote(options.textgate)) {
+    const backend = options.textgate;
+    const base = backend.settings;
+    return gateOf(backend, base, options.authenticate ? identified(options.authenticate) : base?.authenticate, options.allowedOrigins ?? base?.allowedOrigins);
   }
   const secret = options.secret ?? process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
   if (!secret) throw new Error("createSocketGate: set NEXTAUTH_SECRET (or pass `secret`): it decodes the session cookie and keys shared-secret hashes");
@@ -134,16 +135,7 @@ export function createSocketGate(options: SocketGateOptions): SocketGate {
     onError: (error) => logger.error({ err: error }, "the textgate event stream failed"),
   });
   try {
-    return startGate({
-      endpoints: options.endpoints,
-      backend,
-      authenticate: identified(options.authenticate ?? nextAuthCookie(secret)),
-      allowedOrigins,
-      maxConnectionsPerUser: options.maxConnectionsPerUser ?? 5,
-      messagesPerSecond: options.messagesPerSecond ?? 20,
-      heartbeatMs: options.heartbeatMs ?? 30_000,
-      logger,
-    });
+    return gateOf(backend, undefined, identified(options.authenticate ?? nextAuthCookie(secret)), allowedOrigins);
   } catch (error) {
     void backend.close();
     throw error;

@@ -133,7 +133,6 @@ export class VerificationEngine {
     });
   }
 
-  /** Starts a verification and sends its first step before answering. */
   /**
    * Texts a catalog notice to `to` (POST /api/v1/notices: the texts of a host's socket units) under the
    * destination policy, per-number send limit and global send budget of codes, so notices cannot reach
@@ -155,6 +154,7 @@ export class VerificationEngine {
     return { to: phone.e164, sent };
   }
 
+  /** Starts a verification and sends its first step before answering. */
   async create(input: CreateVerificationInput): Promise<CreateResult> {
     const { defaults, sendLimiter } = this.deps;
     const requestHash = input.idempotencyKey ? hashRequest(input) : null;
