@@ -9,16 +9,15 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { ERRORS, type ErrorCode, isTextgateError, TextgateError } from "./lib/errors.ts";
-import { createApiKeyAuthenticator } from "./server/api-keys.ts";
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
-import { sessionStoreOf } from "./server/auth/options.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
 import { guardNextApi } from "./server/http/next-api.ts";
 import { errorResponse, sendJson } from "./server/http/respond.ts";
-import { type Runtime, StartupError, startRuntime } from "./server/runtime.ts";
+import { publishTextgate } from "./server/bridge.ts";
+import { createTextgate, StartupError, type Textgate } from "./server/textgate.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketGate, type SocketGate } from "./server/kit/ws.ts";
@@ -31,19 +30,21 @@ async function main(): Promise<void> {
   // next-auth reads these from the environment (callback URLs, cookie signing).
   process.env.NEXTAUTH_URL ??= config.PUBLIC_URL;
   process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
-  const runtime = await startRuntime(config);
+  const runtime = await createTextgate(config);
+  // The route modules and pages Next bundles read this one (server/bridge.ts).
+  publishTextgate(runtime);
   // One check of who may use the sandbox, for its API routes and its page (/sandbox).
   const sandboxAccess = createSandboxAccess({
     production: config.production,
     owners: config.OWNER_PHONES,
     cookieName: sessionCookieName(config.PUBLIC_URL),
     secret: config.NEXTAUTH_SECRET,
-    sessions: sessionStoreOf(runtime),
-    authenticate: createApiKeyAuthenticator(runtime.prisma),
+    sessions: runtime.auth.sessions,
+    authenticate: runtime.apiKeys,
   });
   const security: PageSecurityOptions = { production: config.production, publicUrl: config.PUBLIC_URL, embedOrigins: config.EMBED_ALLOWED_ORIGINS };
-  const api = config.SERVE_API ? createApiHandler(runtime, { sandboxAccess }) : socketsOnlyHandler;
-  const sockets = createSocketGate({ textgate: inProcessSockets(runtime), endpoints: socketDefinitions({ unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS }) });
+  const api = config.SERVE_API ? createApiHandler(runtime, { sandboxAccess, authenticate: runtime.apiKeys }) : socketsOnlyHandler;
+  const sockets = createSocketGate({ textgate: inProcessSockets(runtime, runtime.sections.ws), endpoints: socketDefinitions({ unitTimeoutMs: runtime.sections.ws.unitTimeoutMs }) });
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
@@ -164,7 +165,7 @@ const CLIENT_ERRORS = new Map<string, ErrorCode>([
  * never reach a handler; they get the one error shape too, then the connection closes. Node's own default
  * (https://nodejs.org/api/http.html#event-clienterror) answers in plain text.
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, runtime: Runtime): void {
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, runtime: Textgate): void {
   runtime.logger.debug({ err: error }, "HTTP client error");
   // A response already under way on this socket must not be corrupted by a second status line.
   const inFlight = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
@@ -190,7 +191,7 @@ function socketsOnlyHandler(req: http.IncomingMessage, res: http.ServerResponse)
   return true;
 }
 
-function installShutdown(server: http.Server, runtime: Runtime, sockets: SocketGate): void {
+function installShutdown(server: http.Server, runtime: Textgate, sockets: SocketGate): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

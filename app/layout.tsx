@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { SiteFooter } from "@/components/site/site-footer.tsx";
 import { SiteHeader } from "@/components/site/site-header.tsx";
 import { signedInAccount } from "@/server/auth/signed-in-account.ts";
-import { getRuntime } from "@/server/runtime.ts";
+import { currentTextgate } from "@/server/bridge.ts";
 
 import "./globals.css";
 
@@ -28,7 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request, so Next can put this request's CSP nonce on its inline scripts
   // (server/http/security-headers.ts); a page prerendered at build time would carry no nonce and not run.
   await connection();
-  const account = await signedInAccount(getRuntime());
+  const account = await signedInAccount(currentTextgate().auth.nextAuthOptions);
   return (
     <html lang="en">
       <body>

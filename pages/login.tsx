@@ -16,9 +16,8 @@ import Head from "next/head";
 import { LOGIN_SCRIPT_PATH } from "@/components/login-page/login-data.ts";
 import { LoginView, type LoginViewProps } from "@/components/login-page/login-view.tsx";
 import { safeCallbackUrl } from "@/components/verification/adapters.ts";
-import { authClientConfig } from "@/server/auth/client-config.ts";
 import { signedInAccountFor } from "@/server/auth/signed-in-account.ts";
-import { getRuntime } from "@/server/runtime.ts";
+import { currentTextgate } from "@/server/bridge.ts";
 
 // `runtime` is the default; it is named because Next's page-config type has no `unstable_runtimeJS`.
 export const config = { runtime: "nodejs", unstable_runtimeJS: false };
@@ -53,13 +52,13 @@ function signedOutNotice(query: Record<string, string | string[] | undefined>): 
 export const getServerSideProps: GetServerSideProps<LoginProps> = async ({ query, req, res }) => {
   res.setHeader("Cache-Control", "private, no-store");
   const raw = query.callbackUrl;
-  const runtime = getRuntime();
+  const { auth } = currentTextgate();
   return {
     props: {
-      auth: authClientConfig(runtime),
+      auth: auth.clientConfig,
       callbackUrl: safeCallbackUrl(Array.isArray(raw) ? raw[0] : raw, "/account"),
       scriptSrc: scriptSrc(),
-      account: await signedInAccountFor(runtime, req, res),
+      account: await signedInAccountFor(auth.nextAuthOptions, req, res),
       signedOutNotice: signedOutNotice(query),
     },
   };

@@ -4,12 +4,13 @@
  * action it reports.
  */
 import { uuidv7 } from "../lib/ids.ts";
-import type { Runtime } from "./runtime.ts";
+import type { Logger } from "pino";
+import type { CarrierRegistry } from "./carriers/registry.ts";
 
 /** What a notice needs: the carriers, a logger and the sender (the engine passes its own, see engine.sendNotice). */
 export interface NoticeSender {
-  carriers: Pick<Runtime["carriers"], "for">;
-  logger: Pick<Runtime["logger"], "warn">;
+  carriers: Pick<CarrierRegistry, "for">;
+  logger: Pick<Logger, "warn">;
   config: { DEFAULT_SENDER?: string };
 }
 

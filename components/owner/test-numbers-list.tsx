@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 
-import type { OwnerTestNumbers } from "@/server/owner-verifications.ts";
+import type { OwnerTestNumbers } from "@/server/owners/verifications.ts";
 
 import { usePolled } from "./use-polled.ts";
 import { VerificationsTable } from "./verifications-list.tsx";

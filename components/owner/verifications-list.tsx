@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 
-import type { OwnerVerification } from "@/server/owner-verifications.ts";
+import type { OwnerVerification } from "@/server/owners/verifications.ts";
 import { ScrollRegion } from "@/components/ui/scroll-region.tsx";
 import { VERIFICATION_STATUSES } from "@/server/verification/types.ts";
 

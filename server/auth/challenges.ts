@@ -12,7 +12,7 @@ import type { SmsChallenge } from "../../lib/auth/contract.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { maskPhone, parsePhone } from "../../lib/phone.ts";
-import type { Config } from "../env.ts";
+import type { AuthSettings, SignInCodeSettings } from "../config-sections.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
 import type { Surface, VerificationView } from "../verification/types.ts";
@@ -22,26 +22,7 @@ import type { StartLimits } from "./start-limits.ts";
 
 export type ChallengePurpose = "login" | "change-phone";
 
-export interface ChallengeOptions {
-  channel: "sms" | "voice";
-  codeLength: number;
-  alphanumeric: boolean;
-  validFor: number;
-  maxAttempts: number;
-  brand?: string;
-  locale?: string;
-  template?: string;
-}
-
-export function challengeOptionsFrom(config: Config): ChallengeOptions {
-  return {
-    channel: config.AUTH_CHANNEL,
-    codeLength: config.AUTH_CODE_LENGTH,
-    alphanumeric: config.AUTH_CODE_ALPHANUMERIC,
-    validFor: config.AUTH_CODE_VALIDITY_SECONDS,
-    maxAttempts: config.AUTH_MAX_ATTEMPTS,
-  };
-}
+export type ChallengeOptions = SignInCodeSettings;
 
 export function toChallenge(v: Pick<VerificationView, "id" | "to" | "channel" | "codeLength" | "alphanumeric" | "attemptsLeft" | "expiresAt" | "deliveries">, cooldownSeconds: number): SmsChallenge {
   const lastSend = v.deliveries.reduce((latest, d) => Math.max(latest, (d.sentAt ?? d.dueAt).getTime()), 0);
@@ -59,7 +40,7 @@ export function toChallenge(v: Pick<VerificationView, "id" | "to" | "channel" | 
 
 export interface ChallengeDeps {
   engine: VerificationEngine;
-  config: Config;
+  settings: Pick<AuthSettings, "code" | "resendCooldownSeconds" | "countriesPerIp">;
   logger: Logger;
   events: EventBus;
   countrySpread: CountrySpread;
@@ -68,14 +49,20 @@ export interface ChallengeDeps {
 
 export class ChallengeService {
   private readonly engine: VerificationEngine;
-  private readonly config: Config;
+  private readonly cooldownSeconds: number;
 
   constructor(
     private readonly deps: ChallengeDeps,
-    private readonly options: ChallengeOptions = challengeOptionsFrom(deps.config),
+    private readonly options: ChallengeOptions = deps.settings.code,
   ) {
     this.engine = deps.engine;
-    this.config = deps.config;
+    this.cooldownSeconds = deps.settings.resendCooldownSeconds;
+  }
+
+  /** The same limits and engine with other code settings (a host's SmsProvider options, textgate/next-auth). */
+  withOptions(options: Partial<ChallengeOptions>): ChallengeService {
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    return Object.keys(defined).length ? new ChallengeService(this.deps, { ...this.options, ...defined }) : this;
   }
 
   /** Sends a code to a number for a purpose; `owner` ties a number-change code to the user asking. */
@@ -100,7 +87,7 @@ export class ChallengeService {
       locale: this.options.locale,
       template: this.options.template,
     });
-    return toChallenge(verification, this.config.RESEND_COOLDOWN_SECONDS);
+    return toChallenge(verification, this.cooldownSeconds);
   }
 
   /** Logs and publishes the block, and answers what a start that went out would answer. */
@@ -108,7 +95,7 @@ export class ChallengeService {
     const masked = maskPhone(to);
     const reason = "countries_per_ip";
     this.deps.logger.warn(
-      { reason, ip, country, maskedTo: masked, maxCountries: this.config.AUTH_COUNTRIES_PER_IP },
+      { reason, ip, country, maskedTo: masked, maxCountries: this.deps.settings.countriesPerIp },
       "sign-in start blocked silently: too many countries from one IP; nothing sent",
     );
     this.deps.events.publish("auth.start_blocked", { reason, ip, country, to: masked });
@@ -121,7 +108,7 @@ export class ChallengeService {
       alphanumeric: this.options.alphanumeric,
       attemptsLeft: this.options.maxAttempts,
       expiresAt: new Date(now + this.options.validFor * 1000).toISOString(),
-      resendAvailableAt: new Date(now + this.config.RESEND_COOLDOWN_SECONDS * 1000).toISOString(),
+      resendAvailableAt: new Date(now + this.cooldownSeconds * 1000).toISOString(),
     };
   }
 
@@ -129,7 +116,7 @@ export class ChallengeService {
   async resend(input: { verificationId: string; purpose: ChallengePurpose; ip: string; owner?: string }): Promise<SmsChallenge> {
     const current = await this.challengeFor(input.verificationId, input.purpose, input.owner);
     await this.deps.startLimits.consume(input.ip, current.to);
-    return toChallenge(await this.engine.resend(current.id), this.config.RESEND_COOLDOWN_SECONDS);
+    return toChallenge(await this.engine.resend(current.id), this.cooldownSeconds);
   }
 
   /** The verification behind a challenge, refused (404) when it is not of this purpose or owner. */

@@ -1,14 +1,13 @@
 /** What the sign-in pages need to know about this server's sign-in settings (GET /api/auth/sms/config, /login). */
 import type { AuthClientConfig } from "../../lib/auth/contract.ts";
-import type { Runtime } from "../runtime.ts";
+import type { AuthSettings } from "../config-sections.ts";
 
-export function authClientConfig(runtime: Runtime): AuthClientConfig {
-  const { config } = runtime;
+export function authClientConfig(settings: Pick<AuthSettings, "code" | "defaultCountry">, sandboxActive: boolean): AuthClientConfig {
   return {
-    sandbox: runtime.sandbox !== null,
-    codeLength: config.AUTH_CODE_LENGTH,
-    alphanumeric: config.AUTH_CODE_ALPHANUMERIC,
-    channel: config.AUTH_CHANNEL,
-    defaultCountry: config.ALLOWED_COUNTRIES[0] ?? "US",
+    sandbox: sandboxActive,
+    codeLength: settings.code.codeLength,
+    alphanumeric: settings.code.alphanumeric,
+    channel: settings.code.channel,
+    defaultCountry: settings.defaultCountry,
   };
 }

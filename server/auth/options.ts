@@ -8,19 +8,11 @@
  * way (decode the JWT, then check the row).
  */
 import type { NextAuthOptions, Session } from "next-auth";
-import type { Runtime } from "../runtime.ts";
-import { challengeOptionsFrom } from "./challenges.ts";
-import { SessionStore } from "./sessions.ts";
-import { SmsProvider } from "./sms-provider.ts";
-
-const cache = new WeakMap<Runtime, NextAuthOptions>();
-
-export function sessionStoreOf(runtime: Runtime): SessionStore {
-  // Revocations are published so sockets close at once, on every node when REDIS_URL is set.
-  return new SessionStore(runtime.prisma, runtime.config.AUTH_SESSION_MAX_AGE_SECONDS, undefined, (revoked) =>
-    runtime.events.publish("session.revoked", revoked),
-  );
-}
+import type { Logger } from "pino";
+import type { AuthSettings } from "../config-sections.ts";
+import type { InProcessSignIn } from "../kit/in-process.ts";
+import { SmsProvider } from "../kit/next-auth.ts";
+import type { SessionStore } from "./sessions.ts";
 
 /**
  * Where next-auth may send the browser after signing in or out: `url` when it is on this origin (a path,
@@ -62,17 +54,21 @@ function isUndecodableToken(metadata: unknown): boolean {
   return /(^|\s)(JWE|JWT|JWS|JOSE|ERR_JW[ESTK]|ERR_JOSE)/.test(errorName(metadata));
 }
 
-export function authOptionsFor(runtime: Runtime): NextAuthOptions {
-  const cached = cache.get(runtime);
-  if (cached) return cached;
-  const { config, logger } = runtime;
-  const sessions = sessionStoreOf(runtime);
-  const options: NextAuthOptions = {
-    secret: config.NEXTAUTH_SECRET,
-    providers: [SmsProvider({ ...challengeOptionsFrom(config), runtime: () => runtime })],
-    session: { strategy: "jwt", maxAge: config.AUTH_SESSION_MAX_AGE_SECONDS },
+export interface AuthOptionsDeps {
+  settings: Pick<AuthSettings, "nextAuthSecret" | "sessionMaxAgeSeconds" | "publicUrl">;
+  sessions: SessionStore;
+  signIn: InProcessSignIn;
+  logger: Logger;
+}
+
+/** textgate's own next-auth options: the in-process mode of `textgate/next-auth`'s SmsProvider, with server-side sessions. */
+export function nextAuthOptions({ settings, sessions, signIn, logger }: AuthOptionsDeps): NextAuthOptions {
+  return {
+    secret: settings.nextAuthSecret,
+    providers: [SmsProvider({ textgate: { auth: { signIn } } })],
+    session: { strategy: "jwt", maxAge: settings.sessionMaxAgeSeconds },
     pages: { signIn: "/login", error: "/login" },
-    useSecureCookies: config.PUBLIC_URL.startsWith("https://"),
+    useSecureCookies: settings.publicUrl.startsWith("https://"),
     callbacks: {
       // The default callback throws on a relative URL without a leading slash (`?callbackUrl=abc` was a 500).
       redirect: ({ url, baseUrl }) => sameOriginRedirect(url, baseUrl),
@@ -113,6 +109,4 @@ export function authOptionsFor(runtime: Runtime): NextAuthOptions {
       debug: () => {},
     },
   };
-  cache.set(runtime, options);
-  return options;
 }

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestRuntime, type TestRuntime } from "../../tests/helpers/runtime.ts";
 import type { TextgateEvent } from "../events/types.ts";
-import { sessionStoreOf } from "./options.ts";
 
 describe("session revocation", () => {
   let t: TestRuntime;
@@ -14,7 +13,7 @@ describe("session revocation", () => {
     const seen: TextgateEvent<"session.revoked">[] = [];
     t.runtime.events.subscribe("session.revoked", (e) => seen.push(e));
     await t.runtime.prisma.user.create({ data: { id: "u1", phone: "+14155550123", createdAt: new Date() } });
-    const store = sessionStoreOf(t.runtime);
+    const store = t.runtime.auth.sessions;
     const one = await store.create("u1");
     const two = await store.create("u1");
     expect((await store.validate(one.id))?.user.id).toBe("u1");

@@ -4,9 +4,7 @@
  * signed out here too.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getServerSession, type Session } from "next-auth";
-import type { Runtime } from "../runtime.ts";
-import { authOptionsFor } from "./options.ts";
+import { getServerSession, type NextAuthOptions, type Session } from "next-auth";
 
 export interface SignedInAccount {
   name: string | null;
@@ -19,11 +17,11 @@ function accountOf(session: Session | null): SignedInAccount | null {
 }
 
 /** In an App Router server component or route handler. */
-export async function signedInAccount(runtime: Runtime): Promise<SignedInAccount | null> {
-  return accountOf(await getServerSession(authOptionsFor(runtime)));
+export async function signedInAccount(options: NextAuthOptions): Promise<SignedInAccount | null> {
+  return accountOf(await getServerSession(options));
 }
 
 /** In a Pages Router `getServerSideProps`. */
-export async function signedInAccountFor(runtime: Runtime, req: IncomingMessage & { cookies: Partial<Record<string, string>> }, res: ServerResponse): Promise<SignedInAccount | null> {
-  return accountOf(await getServerSession(req, res, authOptionsFor(runtime)));
+export async function signedInAccountFor(options: NextAuthOptions, req: IncomingMessage & { cookies: Partial<Record<string, string>> }, res: ServerResponse): Promise<SignedInAccount | null> {
+  return accountOf(await getServerSession(req, res, options));
 }

@@ -64,3 +64,18 @@ export async function renameUser(prisma: Db, userId: string, name: string | null
   if (updated.count === 0) throw new TextgateError("unauthorized", "Sign in first.");
   return { name: wanted };
 }
+
+/** The users table's operations bound to one database: what the auth feature hands its callers. */
+export interface UserDirectory {
+  signInByPhone(phone: string, name: string | null | undefined, now: Date): Promise<SignedInUser>;
+  changePhone(userId: string, phone: string, now: Date): Promise<string | null>;
+  rename(userId: string, name: string | null): Promise<{ name: string | null }>;
+}
+
+export function createUserDirectory(prisma: Db): UserDirectory {
+  return {
+    signInByPhone: (phone, name, now) => signInByPhone(prisma, phone, name, now),
+    changePhone: (userId, phone, now) => changePhone(prisma, userId, phone, now),
+    rename: (userId, name) => renameUser(prisma, userId, name),
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * The one Prisma client of the process (globalThis singleton, so the custom server and Next's bundles share it).
+ * A Prisma client for one database (createTextgate builds the process's one, server/textgate.ts).
  * SQLite through better-sqlite3 by default, PostgreSQL through node-postgres when DATABASE_URL says so.
  * Both generated clients come from the same models, so the SQLite client's types describe either.
  */

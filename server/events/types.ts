@@ -36,7 +36,7 @@ export interface EventPayloads {
    * one client IP reaching more than AUTH_COUNTRIES_PER_IP countries in 24 h. `to` is masked.
    */
   "auth.start_blocked": { reason: "countries_per_ip"; ip: string; country: string; to: string };
-  /** An owner decided a pending socket request (server/ws/owner.ts); the node holding the socket acts on it. */
+  /** An owner decided a pending socket request (server/owners/desk.ts); the node holding the socket acts on it. */
   "owner.decided": { reference: string; connectionId: string; decision: "accept" | "deny" };
 }
 

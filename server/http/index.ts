@@ -83,6 +83,7 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
         params: match.params,
         query,
         apiKey: route.auth ? await authenticateRequest(req, authenticate) : null,
+        authenticate,
         sandboxCaller: route.sandbox ? await sandboxAccess(req) : null,
         readBody: () => readJsonBody(req, maxBodyBytes),
       };

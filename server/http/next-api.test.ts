@@ -17,7 +17,7 @@ function routeFiles(): { path: string; methods: string[] }[] {
       else if (entry.name === "route.ts") {
         const segments = path.relative(APP_API, dir).split(path.sep).map((s) => (s.startsWith("[...") ? "*" : s.replace(/^\[(.+)\]$/, ":$1")));
         const source = fs.readFileSync(full, "utf8");
-        const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export const ${m}\\b|as ${m}\\b`).test(source));
+        const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => new RegExp(`export const ${m}\\b|export const \\{ ${m} \\}|as ${m}\\b`).test(source));
         found.push({ path: `/api/${segments.join("/")}`, methods });
       }
     }

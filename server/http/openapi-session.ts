@@ -8,7 +8,7 @@
  */
 import type { z } from "zod";
 import { confirmPhoneSchema, ownerDecisionSchema, profileSchema, resendChallengeSchema, startChallengeSchema } from "../../lib/validations/account.ts";
-import { ownerVerificationsQuerySchema } from "../owner-verifications.ts";
+import { ownerVerificationsQuerySchema } from "../owners/verifications.ts";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -492,17 +492,19 @@ export function buildOpenApiDocument(serverUrl?: string) {
   };
 }
 
-const serialized = new WeakMap<ApiRuntime, string>();
+/** The document serialized once per PUBLIC_URL (its only input). */
+const serialized = new Map<string, string>();
 
 /**
  * GET /api/v1/openapi.json — this API's OpenAPI 3.1 document (public).
  * 200 document. No errors of its own.
  */
 export function getOpenApiDocument(ctx: RequestContext): Reply {
-  let document = serialized.get(ctx.runtime);
+  const publicUrl = ctx.runtime.config.PUBLIC_URL;
+  let document = serialized.get(publicUrl);
   if (document === undefined) {
-    document = JSON.stringify(buildOpenApiDocument(ctx.runtime.config.PUBLIC_URL));
-    serialized.set(ctx.runtime, document);
+    document = JSON.stringify(buildOpenApiDocument(publicUrl));
+    serialized.set(publicUrl, document);
   }
   return { status: 200, json: document };
 }

@@ -1,10 +1,10 @@
 /**
- * What the HTTP API layer needs from the process runtime (server/runtime.ts), and the shapes its
- * route handlers share. The real `Runtime` satisfies `ApiRuntime` structurally; unit tests pass a fake.
+ * What the HTTP API layer needs from the process runtime (server/textgate.ts), and the shapes its
+ * route handlers share. The real `Textgate` satisfies `ApiRuntime` structurally; unit tests pass a fake.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { ApiKeyIdentity } from "../api-keys.ts";
+import type { ApiKeyAuthenticator, ApiKeyIdentity } from "../api-keys.ts";
 import type { SandboxEntry } from "../carriers/sandbox.ts";
 import type { SandboxCaller } from "../sandbox-access.ts";
 import type { Carrier, StatusUpdate } from "../carriers/types.ts";
@@ -78,6 +78,8 @@ export interface RequestContext {
   query: string;
   /** Set on routes that require an API key; null on public routes. */
   apiKey: ApiKeyIdentity | null;
+  /** The API key check of this handler (the compatible APIs read their keys from Basic credentials with it). */
+  authenticate: ApiKeyAuthenticator;
   /** Set on sandbox routes (`sandbox: true`): who passed server/sandbox-access.ts; null elsewhere. */
   sandboxCaller: SandboxCaller | null;
   /** Reads and parses the JSON body; undefined when the request has none. */

@@ -1,29 +1,42 @@
 /**
- * `textgate/next-auth`, remote mode: sign-in by phone for a host app that keeps its own users and
- * next-auth sessions and talks to a textgate server over its REST API with an API key.
+ * `textgate/next-auth`: sign-in by phone for next-auth, in two modes chosen by what `textgate` is.
  *
- *   const textgate = { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! };
- *   providers: [SmsProvider({ textgate })]                      // next-auth options
- *   export const { POST } = createSmsAuthRoutes({ textgate }).start;   // app/api/auth/sms/start/route.ts
+ * - Remote: a host app that keeps its own users and next-auth sessions and talks to a textgate server
+ *   over its REST API with an API key.
  *
- * The routes send codes only within per-IP and per-number limits (so the host is not an open SMS
- * relay), only for sign-in (`purpose`), and the provider accepts only verifications of that purpose.
+ *     const textgate = { baseUrl: process.env.TEXTGATE_URL!, apiKey: process.env.TEXTGATE_KEY! };
+ *     providers: [SmsProvider({ textgate })]                      // next-auth options
+ *     export const { POST } = createSmsAuthRoutes({ textgate }).start;   // app/api/auth/sms/start/route.ts
+ *
+ *   The routes send codes only within per-IP and per-number limits (so the host is not an open SMS
+ *   relay), only for sign-in (`purpose`), and the provider accepts only verifications of that purpose.
+ *
+ * - In process: `textgate` is a Textgate built in this process by createTextgate (server/textgate.ts),
+ *   or a function returning it. Codes, limits (AUTH_START_LIMIT_PER_IP, AUTH_START_LIMIT_PER_NUMBER, the
+ *   country spread), users and server-side sessions are that textgate's own (server/auth/sign-in.ts);
+ *   textgate's own /login runs this way (server/auth/sign-in-routes.ts).
+ *
  * The pages' side is `nextAuthAdapter` of `textgate/react`, which posts to these routes.
  */
-import CredentialsProvider from "next-auth/providers/credentials";
+import credentialsModule from "next-auth/providers/credentials";
 import { z } from "zod";
 import type { AuthClientConfig, SmsChallenge } from "../../lib/auth/contract.ts";
 import { DEFAULT_SIGN_IN_CODE, SignInFailure, signInCredentialsSchema, UNREADABLE_CODE } from "../../lib/auth/credentials.ts";
 import type { TextgateClient, Verification } from "../../lib/client/index.ts";
 import { ERRORS, isTextgateRequestError } from "../../lib/errors.ts";
 import { clientIpOf, consume, errorJson, guarded, json, limiter, readBody, type Route } from "./http.ts";
+import { type InProcessTextgate, isInProcess } from "./in-process.ts";
 import { clientOf, type RemoteTextgate } from "./remote.ts";
 
-export { clientIpOf, type RemoteTextgate };
+export { clientIpOf, type InProcessTextgate, type RemoteTextgate };
+
+// next-auth 4 ships CommonJS: Next's bundler hands over the factory, while Node's own ESM loader (a
+// custom server building textgate in process) hands over the module with the factory as `default`.
+const CredentialsProvider = ((credentialsModule as unknown as { default?: typeof credentialsModule }).default ?? credentialsModule) as typeof credentialsModule;
 
 export interface SmsSignInOptions {
-  /** The textgate server, or a client of it. */
-  textgate: RemoteTextgate | TextgateClient;
+  /** The textgate server or a client of it (remote mode), or a textgate of this process (in-process mode). */
+  textgate: RemoteTextgate | TextgateClient | InProcessTextgate | (() => InProcessTextgate);
   /** What verifications for sign-in are created with, and what the provider accepts; "login" by default. */
   purpose?: string;
   channel?: "sms" | "voice";
@@ -39,10 +52,15 @@ export interface SmsSignInOptions {
 }
 
 export interface SmsAuthRoutesOptions extends SmsSignInOptions {
-  /** Codes sent to one number per 10 minutes; 5 by default. */
+  /** Remote mode: codes sent to one number per 10 minutes; 5 by default (in process, the textgate's AUTH_START_LIMIT_PER_NUMBER). */
   limitPerNumber?: number;
-  /** Codes (and resends) asked for by one client IP per 10 minutes; 20 by default. */
+  /** Remote mode: codes (and resends) asked for by one client IP per 10 minutes; 20 by default (in process, AUTH_START_LIMIT_PER_IP). */
   limitPerIp?: number;
+  /**
+   * The client's address when your server knows it better than X-Forwarded-For (textgate's own server
+   * sets a header no client can send); takes the place of `trustedProxies`.
+   */
+  clientIp?: (request: Request) => string;
   /**
    * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client IP is
    * the entry that many places from the end of the header that Next's server completes with the
@@ -87,12 +105,33 @@ function challengeOf(v: Verification, resendAfterSeconds = 30): SmsChallenge {
 const startSchema = z.strictObject({ phone: z.string().min(1).max(64), country: z.string().regex(/^[A-Za-z]{2}$/).optional() });
 const resendSchema = z.strictObject({ verificationId: z.string().min(1).max(64) });
 
+/** The in-process textgate of `textgate` (read per request when it is a function), or null in remote mode. */
+function inProcessOf(textgate: SmsSignInOptions["textgate"]): (() => InProcessTextgate) | null {
+  if (!isInProcess(textgate)) return null;
+  return typeof textgate === "function" ? textgate : () => textgate;
+}
+
+/** What the in-process sign-in is told of a host's code settings: only those it set. */
+function codeOverrides(options: SmsSignInOptions) {
+  const { channel, codeLength, alphanumeric, validFor, maxAttempts, brand } = options;
+  return Object.fromEntries(Object.entries({ channel, codeLength, alphanumeric, validFor, maxAttempts, brand }).filter(([, v]) => v !== undefined));
+}
+
 export function createSmsAuthRoutes(options: SmsAuthRoutesOptions): SmsAuthRoutes {
-  const client = clientOf(options.textgate);
+  const ipOf = options.clientIp ?? ((request: Request) => clientIpOf(request, options.trustedProxies ?? 0));
+  const local = inProcessOf(options.textgate);
+  if (local) {
+    const code = codeOverrides(options);
+    return {
+      start: { POST: guarded(async (request) => local().auth.signIn.start(request, ipOf(request), code)) },
+      resend: { POST: guarded(async (request) => local().auth.signIn.resend(request, ipOf(request))) },
+      config: { GET: guarded(async () => local().auth.signIn.config(code)) },
+    };
+  }
+  const client = clientOf(options.textgate as RemoteTextgate | TextgateClient);
   const settings = settingsOf(options);
   const perNumber = limiter(options.limitPerNumber ?? 5, "tg-number");
   const perIp = limiter(options.limitPerIp ?? 20, "tg-ip");
-  const ipOf = (request: Request) => clientIpOf(request, options.trustedProxies ?? 0);
 
   return {
     start: {
@@ -144,8 +183,9 @@ export interface SmsProviderOptions extends SmsSignInOptions {
   id?: string;
   name?: string;
   /**
-   * Your user for a verified number (create it on a first sign-in: passwordless sign-up). Default: a user
-   * whose id is the number, for apps that keep no user table.
+   * Remote mode: your user for a verified number (create it on a first sign-in: passwordless sign-up).
+   * Default: a user whose id is the number, for apps that keep no user table. In process, the users are
+   * the textgate's own (its users table).
    */
   authorizeUser?: (phone: string, details: { name?: string }) => Promise<{ id: string; name?: string | null } | null>;
 }
@@ -172,19 +212,34 @@ export async function checkSignInCode(client: TextgateClient, purpose: string, i
 
 /** The next-auth Credentials provider that signs in with a code checked on the textgate server. */
 export function SmsProvider(options: SmsProviderOptions) {
-  const client = clientOf(options.textgate);
+  const credentials = {
+    verificationId: { label: "Verification", type: "text" },
+    code: { label: "Code", type: "text" },
+    name: { label: "Display name", type: "text" },
+  };
+  const id = options.id ?? "sms";
+  const name = options.name ?? "SMS";
+  const local = inProcessOf(options.textgate);
+  if (local) {
+    return CredentialsProvider({
+      id,
+      name,
+      credentials,
+      async authorize(input) {
+        const user = await local().auth.signIn.authorize(input);
+        return { id: user.id, name: user.name, phone: user.phone, email: null, accountExisted: user.existed };
+      },
+    });
+  }
+  const client = clientOf(options.textgate as RemoteTextgate | TextgateClient);
   const { purpose } = settingsOf(options);
   const authorizeUser = options.authorizeUser ?? (async (phone: string, details: { name?: string }) => ({ id: phone, name: details.name ?? null }));
   return CredentialsProvider({
-    id: options.id ?? "sms",
-    name: options.name ?? "SMS",
-    credentials: {
-      verificationId: { label: "Verification", type: "text" },
-      code: { label: "Code", type: "text" },
-      name: { label: "Display name", type: "text" },
-    },
-    async authorize(credentials) {
-      const verified = await checkSignInCode(client, purpose, credentials);
+    id,
+    name,
+    credentials,
+    async authorize(input) {
+      const verified = await checkSignInCode(client, purpose, input);
       const user = await authorizeUser(verified.phone, { name: verified.name });
       return user ? { id: user.id, name: user.name ?? null, email: null, phone: verified.phone } : null;
     },

@@ -95,7 +95,7 @@ export interface EngineDeps {
   defaults: EngineDefaults;
   /**
    * Tells a number that someone is trying its codes: once per streak of wrong codes, when it first
-   * locks (runtime.ts texts it through sendNotice). Must not throw.
+   * locks (server/textgate.ts texts it through sendNotice). Must not throw.
    */
   onGuessingLocked?: (alarm: { to: string; lockedForSeconds: number }) => void;
   clock?: () => Date;

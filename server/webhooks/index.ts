@@ -1,5 +1,5 @@
 /**
- * Events out (webhooks and the SSE stream), composed once per process by server/runtime.ts: installs
+ * Events out (webhooks and the SSE stream), composed once per process by server/textgate.ts: installs
  * the outbox triggers, records the bus-only events, runs the dispatcher, and wakes it and every open
  * stream when an event is committed here or on another node (the bus, over Redis with REDIS_URL);
  * without a wake-up they still poll every WEBHOOKS_INTERVAL_MS.

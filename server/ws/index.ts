@@ -5,40 +5,24 @@
  * sign-outs closing sockets — with the gate settings of this server's configuration. server.ts passes it
  * to `createSocketGate` (server/kit/ws.ts, `textgate/ws`), the same gate a host runs.
  */
-import crypto from "node:crypto";
-import os from "node:os";
-import { sessionStoreOf } from "../auth/options.ts";
-import { sendNotice } from "../notifications.ts";
-import type { Runtime } from "../runtime.ts";
-import { OwnerDesk, setOwnerConsole } from "./owner.ts";
-import { databaseOwnerRequests } from "./owner-requests.ts";
+import type { SessionStore } from "../auth/sessions.ts";
+import type { SocketSettings } from "../config-sections.ts";
+import type { Textgate } from "../textgate.ts";
 import type { GateSettings, SocketBackend } from "./gate.ts";
 import { busReplies } from "./replies.ts";
 import type { SocketCodes } from "./sessions.ts";
 import { sharedSecretKey } from "./units/reply.ts";
 import { socketPurpose } from "./units/send-token.ts";
-import type { SessionStore } from "../auth/sessions.ts";
 import { type Authenticate, sessionToken } from "./upgrade.ts";
-import { startSocketCensus } from "./socket-census.ts";
-import { noticeFor, unitNotice } from "../verification/notices.ts";
+import { unitNotice } from "../verification/notices.ts";
 
 export interface InProcessSockets extends SocketBackend {
   /** The gate settings of this server's configuration (WS_* variables, PUBLIC_URL, NEXTAUTH_SECRET). */
   settings: Omit<GateSettings, "endpoints" | "backend">;
 }
 
-/** Where sockets may come from: WS_ALLOWED_ORIGINS, or PUBLIC_URL's origin. */
-export function allowedOrigins(config: Runtime["config"]): Set<string> {
-  return new Set(config.WS_ALLOWED_ORIGINS.length ? config.WS_ALLOWED_ORIGINS : [new URL(config.PUBLIC_URL).origin]);
-}
-
 export function sessionCookieName(publicUrl: string): string {
   return publicUrl.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
-}
-
-/** This process among the socket nodes: host, pid and a random suffix (shown on /owner). */
-export function newNodeId(): string {
-  return `${os.hostname()}-${process.pid}-${crypto.randomBytes(2).toString("hex")}`;
 }
 
 /** textgate's own sign-in: the token names an `auth_sessions` row, which must still be valid. */
@@ -52,7 +36,7 @@ export function sessionRowAuthenticator(options: { cookieName: string; secret: s
 }
 
 /** The engine's codes for one socket: purpose "socket:<connection id>", surface "socket" (server/webhooks/outbox.ts reads both). */
-export function engineCodes(engine: Runtime["engine"], phone: string, connectionId: string): SocketCodes {
+export function engineCodes(engine: Textgate["engine"], phone: string, connectionId: string): SocketCodes {
   return {
     async create(request) {
       const { verification } = await engine.create({
@@ -71,63 +55,31 @@ export function engineCodes(engine: Runtime["engine"], phone: string, connection
   };
 }
 
-export function inProcessSockets(runtime: Runtime): InProcessSockets {
-  const { config, logger } = runtime;
-  const sessions = sessionStoreOf(runtime);
-  const replies = busReplies(runtime.events, runtime.inbound, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
-  const node = newNodeId();
-  const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
-  const owners = new OwnerDesk({
-    events: runtime.events,
-    owners: config.OWNER_PHONES,
-    notify: (to, body) => sendNotice(runtime, to, body),
-    notice: (to, key, values) => noticeFor(notices, to, key, values),
-    store: databaseOwnerRequests(runtime.prisma),
-    node,
-    crossNodeEvents: Boolean(config.REDIS_URL),
-    onError: (error) => logger.warn({ err: error }, "owner request bookkeeping failed"),
-  });
-  // The census counts the sockets of the gate this backend serves (the gate hands them to countSockets).
-  let counts = () => ({ sockets: 0, pending: 0 });
-  const census = startSocketCensus({
-    prisma: runtime.prisma,
-    node,
-    intervalMs: config.WS_HEARTBEAT_MS,
-    counts: () => counts(),
-    onError: (error) => logger.warn({ err: error }, "socket census write failed"),
-  });
-  // The /owner page and /api/owner/* (Next route handlers in this process) see every node's requests and sockets here.
-  setOwnerConsole({
-    requests: () => owners.requests(),
-    decide: (reference, decision) => owners.decide(reference, decision),
-    sockets: () => census.summary(),
-  });
+export function inProcessSockets(textgate: Textgate, settings: SocketSettings): InProcessSockets {
+  const { logger, events, engine, owners, auth } = textgate;
+  const replies = busReplies(events, textgate.inbound, (error) => logger.warn({ err: error }, "socket reply bookkeeping failed"));
   return {
-    codes: (phone, connectionId) => engineCodes(runtime.engine, phone, connectionId),
+    codes: (phone, connectionId) => engineCodes(engine, phone, connectionId),
     waitForReply: (phone, connectionId, match, signal) => replies.wait(phone, connectionId, match, signal),
     // A text from a short code or a shared number must say who sent it: every catalog text names the
     // brand, and a unit's own text gets it put first ("textgate: Hi, what's on the screen?").
-    sendNotice: (phone, notice) => sendNotice(runtime, phone, unitNotice(notices, phone, notice)),
-    owners,
-    secretKey: sharedSecretKey(config.TEXTGATE_SECRET),
-    validSessions: (ids) => sessions.stillValid(ids),
-    onSessionEnded: (close) => runtime.events.subscribe("session.revoked", (event) => close(event.data.userId, event.data.sessionId)),
+    sendNotice: (phone, notice) => textgate.textNotice(phone, unitNotice(settings.notices, phone, notice)),
+    owners: owners.desk,
+    secretKey: sharedSecretKey(settings.textgateSecret),
+    validSessions: (ids) => auth.sessions.stillValid(ids),
+    onSessionEnded: (close) => events.subscribe("session.revoked", (event) => close(event.data.userId, event.data.sessionId)),
     settings: {
-      authenticate: sessionRowAuthenticator({ cookieName: sessionCookieName(config.PUBLIC_URL), secret: config.NEXTAUTH_SECRET, sessions }),
-      allowedOrigins: allowedOrigins(config),
-      maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
-      messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
-      heartbeatMs: config.WS_HEARTBEAT_MS,
+      authenticate: sessionRowAuthenticator({ cookieName: sessionCookieName(settings.publicUrl), secret: settings.nextAuthSecret, sessions: auth.sessions }),
+      allowedOrigins: new Set(settings.allowedOrigins),
+      maxConnectionsPerUser: settings.maxConnectionsPerUser,
+      messagesPerSecond: settings.messagesPerSecond,
+      heartbeatMs: settings.heartbeatMs,
       logger,
     },
-    countSockets(source) {
-      counts = source;
-    },
+    // The census on /owner counts the sockets of the gate this backend serves.
+    countSockets: (source) => owners.census.count(source),
     async close() {
       replies.close();
-      owners.close();
-      setOwnerConsole(undefined);
-      await census.close();
     },
   };
 }

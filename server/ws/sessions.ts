@@ -7,7 +7,7 @@
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
 import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { unitNotice } from "../verification/notices.ts";
-import type { OwnerDesk } from "./owner.ts";
+import type { OwnerDesk } from "../owners/desk.ts";
 
 /** What Send Token asks for: a code texted to the socket's user, one per socket (see units/send-token.ts). */
 export interface SocketCodeRequest {

@@ -31,3 +31,21 @@ describe("import direction", () => {
     expect(crossings("server/carriers", (target) => target.startsWith("server/verification/"))).toEqual([]);
   });
 });
+
+describe("one composition root", () => {
+  const scanned = ["server.ts", "server", "app", "pages", "lib", "components"].flatMap(sourceFiles).filter((f) => !/\.test\.tsx?$/.test(f.path));
+
+  it("keeps one value on globalThis: the Textgate of server/bridge.ts", () => {
+    // Reading globalThis's own functions (fetch) is fine; storing state there is what the rule is about.
+    const storing = scanned.filter((f) => /globalThis\.__|var __\w+/.test(f.text)).map((f) => f.path);
+    expect(storing).toEqual(["server/bridge.ts"]);
+  });
+
+  it("builds the features in server/textgate.ts only, and lets app/ and pages/ reach them only through the bridge", () => {
+    expect(scanned.filter((f) => /\bcreateTextgate\(/.test(f.text) && !f.path.startsWith("server/kit/")).map((f) => f.path).sort()).toEqual(["server.ts", "server/textgate.ts"]);
+    const routeModules = scanned.filter((f) => f.path.startsWith("app/") || f.path.startsWith("pages/"));
+    expect(routeModules.length).toBeGreaterThan(10);
+    const reachingIn = routeModules.flatMap((f) => importsOf(f).filter((target) => target === "server/textgate.ts" || target.startsWith("server/db/")).map((t) => `${f.path} → ${t}`));
+    expect(reachingIn).toEqual([]);
+  });
+});

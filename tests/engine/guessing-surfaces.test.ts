@@ -8,8 +8,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeSignInError, parseSignInError } from "../../lib/auth/contract.ts";
 import { CLOSE } from "../../lib/socket/protocol.ts";
-import { challengesOf } from "../../server/auth/services.ts";
-import { verifySignIn } from "../../server/auth/sms-provider.ts";
 import { engineCodes } from "../../server/ws/index.ts";
 import type { UnitContext } from "../../server/ws/sessions.ts";
 import { sendToken } from "../../server/ws/units/send-token.ts";
@@ -36,10 +34,10 @@ describe("a number locked by wrong codes, on sign-in and sockets", () => {
   };
 
   it("sign-in: even the right code fails with too_many_failed_attempts and its wait, shown as such", async () => {
-    const challenge = await challengesOf(t.runtime).start({ phone: TO, purpose: "login", ip: "192.0.2.7" });
+    const challenge = await t.runtime.auth.challenges.start({ phone: TO, purpose: "login", ip: "192.0.2.7" });
     const code = await t.lastCode(TO);
     await lock();
-    const reason = await verifySignIn(t.runtime, { verificationId: challenge.verificationId, code }).then(
+    const reason = await t.runtime.auth.signIn.authorize({ verificationId: challenge.verificationId, code }).then(
       () => null,
       (e: Error) => e.message,
     );
@@ -50,7 +48,7 @@ describe("a number locked by wrong codes, on sign-in and sockets", () => {
     expect((await t.runtime.engine.get(challenge.verificationId)).status).toBe("pending");
     // After the wait, the same code signs in.
     t.clock.advance(30);
-    await expect(verifySignIn(t.runtime, { verificationId: challenge.verificationId, code })).resolves.toMatchObject({ phone: TO });
+    await expect(t.runtime.auth.signIn.authorize({ verificationId: challenge.verificationId, code })).resolves.toMatchObject({ phone: TO });
   });
 
   it("sockets: Send Token closes with 4008 and the wait, without testing the token", async () => {

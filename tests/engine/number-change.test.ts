@@ -7,9 +7,6 @@
 import type { Session } from "next-auth";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isTextgateError } from "../../lib/errors.ts";
-import { confirmPhoneChange } from "../../server/auth/account.ts";
-import { challengesOf } from "../../server/auth/services.ts";
-import { signInByPhone } from "../../server/auth/users.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 const TAKEN = "+12125550111";
@@ -20,8 +17,8 @@ describe("changing to a number: a wrong code answers alike for taken and free nu
   let session: Session;
   beforeEach(async () => {
     t = await startTestRuntime("sqlite");
-    await signInByPhone(t.runtime.prisma, TAKEN, "Someone else", t.clock.now());
-    const me = await signInByPhone(t.runtime.prisma, "+12125550110", "Me", t.clock.now());
+    await t.runtime.auth.users.signInByPhone(TAKEN, "Someone else", t.clock.now());
+    const me = await t.runtime.auth.users.signInByPhone("+12125550110", "Me", t.clock.now());
     session = {
       expires: "",
       // assertRecentSignIn judges the sign-in time against the real clock.
@@ -40,13 +37,13 @@ describe("changing to a number: a wrong code answers alike for taken and free nu
   };
 
   it("gives the same status, code and body and uses one attempt each; only the right code reveals", async () => {
-    const challenges = challengesOf(t.runtime);
+    const challenges = t.runtime.auth.challenges;
     const start = (phone: string) => challenges.start({ phone, purpose: "change-phone", ip: "192.0.2.1", owner: session.user.id });
     const [taken, free] = await Promise.all([start(TAKEN), start(FREE)]);
     const wrong = async (to: string) => ((await t.lastCode(to)) === "123456" ? "654321" : "123456");
     const [onTaken, onFree] = await Promise.all([
-      failure(confirmPhoneChange(t.runtime, challenges, session, { verificationId: taken.verificationId, code: await wrong(TAKEN) })),
-      failure(confirmPhoneChange(t.runtime, challenges, session, { verificationId: free.verificationId, code: await wrong(FREE) })),
+      failure(t.runtime.auth.account.confirmPhoneChange(session, { verificationId: taken.verificationId, code: await wrong(TAKEN) })),
+      failure(t.runtime.auth.account.confirmPhoneChange(session, { verificationId: free.verificationId, code: await wrong(FREE) })),
     ]);
     expect(onTaken).toEqual(onFree);
     expect(onTaken).toMatchObject({ status: 400, body: { error: { code: "invalid_code", details: { attemptsLeft: 2 } } } });
@@ -54,10 +51,10 @@ describe("changing to a number: a wrong code answers alike for taken and free nu
     expect((await t.runtime.engine.get(free.verificationId)).attempts).toBe(1);
 
     // The right code for the taken number: refused, and the account keeps its number.
-    const right = await failure(confirmPhoneChange(t.runtime, challenges, session, { verificationId: taken.verificationId, code: await t.lastCode(TAKEN) }));
+    const right = await failure(t.runtime.auth.account.confirmPhoneChange(session, { verificationId: taken.verificationId, code: await t.lastCode(TAKEN) }));
     expect(right).toMatchObject({ status: 409, body: { error: { code: "phone_unavailable" } } });
     expect((await t.runtime.prisma.user.findUnique({ where: { id: session.user.id } }))?.phone).toBe("+12125550110");
     // The right code for the free number moves the account.
-    await expect(confirmPhoneChange(t.runtime, challenges, session, { verificationId: free.verificationId, code: await t.lastCode(FREE) })).resolves.toEqual({ phone: FREE });
+    await expect(t.runtime.auth.account.confirmPhoneChange(session, { verificationId: free.verificationId, code: await t.lastCode(FREE) })).resolves.toEqual({ phone: FREE });
   });
 });

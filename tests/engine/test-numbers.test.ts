@@ -6,8 +6,6 @@
  * @see server/verification/test-numbers.ts
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { challengesOf } from "../../server/auth/services.ts";
-import { verifySignIn } from "../../server/auth/sms-provider.ts";
 import { engineCodes } from "../../server/ws/index.ts";
 import type { UnitContext } from "../../server/ws/sessions.ts";
 import { sendToken } from "../../server/ws/units/send-token.ts";
@@ -94,7 +92,7 @@ describe.each(providers)("test numbers on %s", (provider) => {
 
   it("applies the per-number send limit and sign-in's per-IP limit, and spends none of the send budget", async () => {
     await start({ SEND_LIMIT_PER_NUMBER: "3", SEND_BUDGET_PER_HOUR: "1", AUTH_START_LIMIT_PER_IP: "2", AUTH_START_LIMIT_PER_NUMBER: "100" });
-    const challenges = challengesOf(t.runtime);
+    const challenges = t.runtime.auth.challenges;
     const ip = "203.0.113.9";
     await challenges.start({ phone: TEST, purpose: "login", ip });
     await challenges.start({ phone: TEST, purpose: "login", ip });
@@ -111,8 +109,8 @@ describe.each(providers)("test numbers on %s", (provider) => {
   it("sign-in's authorize and the socket Send Token unit accept the configured code, of its own length; nothing is sent", async () => {
     const SOCKET_TEST = "+12125550102";
     const { carrierCalls } = await start({ TEST_NUMBERS: `${TEST}=${CODE},${SOCKET_TEST}=40817263` });
-    const challenge = await challengesOf(t.runtime).start({ phone: TEST, purpose: "login", ip: "192.0.2.7" });
-    await expect(verifySignIn(t.runtime, { verificationId: challenge.verificationId, code: CODE })).resolves.toMatchObject({ phone: TEST });
+    const challenge = await t.runtime.auth.challenges.start({ phone: TEST, purpose: "login", ip: "192.0.2.7" });
+    await expect(t.runtime.auth.signIn.authorize({ verificationId: challenge.verificationId, code: CODE })).resolves.toMatchObject({ phone: TEST });
 
     const pending: unknown[] = [];
     const tokens = ["408172", "40817263"];

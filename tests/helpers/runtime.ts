@@ -3,7 +3,7 @@ import { CarrierRegistry } from "../../server/carriers/registry.ts";
 import type { Carrier } from "../../server/carriers/types.ts";
 import { loadConfig } from "../../server/env.ts";
 import { createLogger } from "../../server/logger.ts";
-import { type Runtime, startRuntime } from "../../server/runtime.ts";
+import { type Textgate, createTextgate } from "../../server/textgate.ts";
 import { LEASE_MS } from "../../server/verification/delivery.ts";
 import { VerificationEngine } from "../../server/verification/engine.ts";
 import type { DeliveryRecord } from "../../server/verification/repository.ts";
@@ -21,7 +21,7 @@ export class FakeClock {
 }
 
 export interface TestRuntime {
-  runtime: Runtime;
+  runtime: Textgate;
   clock: FakeClock;
   database: TestDatabase;
   /** Texts and calls the sandbox holds for a number, oldest first. */
@@ -43,7 +43,7 @@ export async function startTestRuntime(provider: "sqlite" | "postgresql", env: R
     LOG_LEVEL: "silent",
     ...env,
   });
-  const runtime = await startRuntime(config, { clock: clock.now, startScheduler: false, logger: createLogger("silent") });
+  const runtime = await createTextgate(config, { clock: clock.now, startScheduler: false, logger: createLogger("silent") });
   const sent = async (to: string) =>
     (await runtime.sandbox!.listMessages(to, { limit: 200 })).reverse().map((m) => ({ channel: m.channel, body: m.body }));
   return {

@@ -8,7 +8,7 @@
  */
 import { INTERNATIONAL_DIGITS_PATTERN } from "../../../lib/e164.ts";
 import { TextgateError } from "../../../lib/errors.ts";
-import { type ApiKeyAuthenticator, type ApiKeyIdentity, createApiKeyAuthenticator } from "../../api-keys.ts";
+import type { ApiKeyIdentity } from "../../api-keys.ts";
 import type { VerificationView } from "../../verification/types.ts";
 import { isClientAbort } from "../client-abort.ts";
 import { isJsonContentType, parseFormBody, readJsonBody, readRawBody } from "../body.ts";
@@ -29,18 +29,6 @@ export function compatEngine(runtime: ApiRuntime): CompatEngine {
   return runtime.engine as CompatEngine;
 }
 
-const authenticators = new WeakMap<ApiRuntime, ApiKeyAuthenticator>();
-
-/** One cached API-key authenticator per runtime (the same cache rules as the native API's). */
-function authenticatorFor(runtime: ApiRuntime): ApiKeyAuthenticator {
-  let authenticate = authenticators.get(runtime);
-  if (!authenticate) {
-    authenticate = createApiKeyAuthenticator(runtime.prisma, { onError: (err) => runtime.logger.warn({ err }, "could not record API key use") });
-    authenticators.set(runtime, authenticate);
-  }
-  return authenticate;
-}
-
 export interface BasicCredentials {
   username: string;
   password: string;
@@ -58,9 +46,9 @@ export function parseBasic(header: string | undefined): BasicCredentials | null 
 }
 
 /** The identity of a textgate API key, or null when the key is unknown or revoked. */
-export async function identify(runtime: ApiRuntime, key: string): Promise<ApiKeyIdentity | null> {
+export async function identify(ctx: Pick<RequestContext, "authenticate">, key: string): Promise<ApiKeyIdentity | null> {
   if (!key) return null;
-  return authenticatorFor(runtime)(key);
+  return ctx.authenticate(key);
 }
 
 /** Thrown by a compat handler to answer a finished vendor reply (an error body) at once. */

@@ -4,11 +4,11 @@
  * `waitForDecision` the socket stays pending (`{ type: "pending", unit: "owner-approval", reference }`) until
  * an owner answers "ACCEPT <ref>" (passes) or "DENY <ref>" (closes 4001 "denied by owner") by SMS, or decides
  * on /owner (on any node); the timeout closes 4002. A bare ACCEPT/DENY counts only when exactly one request is pending
- * (see server/ws/owner.ts). With no owner configured, a socket that needs a decision is denied at once.
+ * (see server/owners/desk.ts). With no owner configured, a socket that needs a decision is denied at once.
  */
 import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
 import { fillPlaceholders } from "../../verification/notices.ts";
-import { describeUser } from "../owner.ts";
+import { describeUser } from "../../owners/desk.ts";
 import type { SessionUnit } from "../sessions.ts";
 
 export interface OwnerAlertOptions {

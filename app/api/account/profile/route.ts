@@ -4,11 +4,10 @@
  */
 import { profileSchema } from "@/lib/validations/account.ts";
 import { currentSession, handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
-import { renameUser } from "@/server/auth/users.ts";
 
-export const POST = handler(async (request, runtime) => {
-  requireSameOrigin(request, runtime);
-  const session = await currentSession(runtime);
+export const POST = handler(async (request, textgate) => {
+  requireSameOrigin(request, textgate);
+  const session = await currentSession(textgate);
   const { name } = await readJson(request, profileSchema);
-  return json(await renameUser(runtime.prisma, session.user.id, name));
+  return json(await textgate.auth.users.rename(session.user.id, name));
 });

@@ -4,19 +4,18 @@
  */
 import NextAuth from "next-auth";
 import { guardNextAuth } from "@/server/auth/nextauth-guard.ts";
-import { authOptionsFor } from "@/server/auth/options.ts";
-import { getRuntime } from "@/server/runtime.ts";
+import { currentTextgate } from "@/server/bridge.ts";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 async function authHandler(request: Request, context: Context): Promise<Response> {
-  return NextAuth(request as never, context as never, authOptionsFor(getRuntime()));
+  return NextAuth(request as never, context as never, currentTextgate().auth.nextAuthOptions);
 }
 
 const guarded = guardNextAuth(authHandler, {
   // A provider factory's own options (CredentialsProvider({ id: "sms" })) override its default id, as next-auth merges them.
-  providerIds: () => authOptionsFor(getRuntime()).providers.map((provider) => (provider as { options?: { id?: string } }).options?.id ?? provider.id),
-  logger: () => getRuntime().logger,
+  providerIds: () => currentTextgate().auth.nextAuthOptions.providers.map((provider) => (provider as { options?: { id?: string } }).options?.id ?? provider.id),
+  logger: () => currentTextgate().logger,
 });
 
 export { guarded as GET, guarded as POST };

@@ -3,12 +3,11 @@
  * verifications of every surface with their status (as the native API answers it) and the id their own API
  * uses. Errors: 400 invalid_request (unknown status or surface, limit outside 1–200); 401; 403.
  */
-import { handler, json } from "@/server/auth/route-helpers.ts";
-import { requireOwner } from "@/server/owner-access.ts";
-import { listOwnerVerifications, ownerVerificationsQuerySchema } from "@/server/owner-verifications.ts";
+import { currentOwner, handler, json } from "@/server/auth/route-helpers.ts";
+import { ownerVerificationsQuerySchema } from "@/server/owners/verifications.ts";
 
-export const GET = handler(async (request, runtime) => {
-  await requireOwner(runtime);
+export const GET = handler(async (request, textgate) => {
+  await currentOwner(textgate);
   const query = ownerVerificationsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return json(await listOwnerVerifications(runtime, query));
+  return json(await textgate.owners.verifications.list(query));
 });

@@ -36,7 +36,7 @@ export const signalwireVerifySchema = z.strictObject({
 
 async function authenticate(ctx: RequestContext): Promise<string> {
   const credentials = parseBasic(ctx.req.headers.authorization);
-  const identity = credentials && credentials.username ? await identify(ctx.runtime, credentials.password) : null;
+  const identity = credentials && credentials.username ? await identify(ctx, credentials.password) : null;
   if (!identity) throw new VendorReply(signalwireUnauthorized());
   return identity.id;
 }

@@ -50,7 +50,7 @@ async function authenticate(ctx: RequestContext): Promise<string> {
     const basic = parseBasic(ctx.req.headers.authorization);
     if (basic?.username) key = basic.password;
   }
-  const identity = key ? await identify(ctx.runtime, key) : null;
+  const identity = key ? await identify(ctx, key) : null;
   if (!identity) throw new VendorReply(textmagicUnauthorized());
   return identity.id;
 }

@@ -35,7 +35,7 @@ interface Caller {
 async function authenticate(ctx: RequestContext): Promise<Caller> {
   const credentials = parseBasic(ctx.req.headers.authorization);
   if (!credentials || !ACCOUNT_SID.test(credentials.username)) throw new VendorReply(twilioUnauthorized());
-  const identity = await identify(ctx.runtime, credentials.password);
+  const identity = await identify(ctx, credentials.password);
   if (!identity) throw new VendorReply(twilioUnauthorized());
   return { accountSid: credentials.username, apiKeyId: identity.id };
 }

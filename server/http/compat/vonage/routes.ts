@@ -56,7 +56,7 @@ async function authenticate(ctx: RequestContext): Promise<string | null> {
     return null;
   }
   const basic = parseBasic(header);
-  const identity = basic?.username ? await identify(ctx.runtime, basic.password) : null;
+  const identity = basic?.username ? await identify(ctx, basic.password) : null;
   if (!identity) throw new VendorReply(vonageUnauthorized());
   return identity.id;
 }

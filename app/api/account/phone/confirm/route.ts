@@ -5,13 +5,11 @@
  * code answers alike for a taken and a free number).
  */
 import { confirmPhoneSchema } from "@/lib/validations/account.ts";
-import { confirmPhoneChange } from "@/server/auth/account.ts";
 import { currentSession, handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
-import { challengesOf } from "@/server/auth/services.ts";
 
-export const POST = handler(async (request, runtime) => {
-  requireSameOrigin(request, runtime);
-  const session = await currentSession(runtime);
+export const POST = handler(async (request, textgate) => {
+  requireSameOrigin(request, textgate);
+  const session = await currentSession(textgate);
   const body = await readJson(request, confirmPhoneSchema);
-  return json(await confirmPhoneChange(runtime, challengesOf(runtime), session, body));
+  return json(await textgate.auth.account.confirmPhoneChange(session, body));
 });

@@ -1,5 +1,4 @@
 /** GET /api/auth/sms/config — what the sign-in pages need to know (AuthClientConfig). */
-import { authClientConfig } from "@/server/auth/client-config.ts";
-import { handler, json } from "@/server/auth/route-helpers.ts";
+import { signInRoutes } from "@/server/auth/sign-in-routes.ts";
 
-export const GET = handler(async (_request, runtime) => json(authClientConfig(runtime)));
+export const { GET } = signInRoutes.config;

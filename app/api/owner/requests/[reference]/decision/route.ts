@@ -6,16 +6,14 @@
  */
 import { ownerDecisionSchema } from "@/lib/validations/account.ts";
 import { TextgateError } from "@/lib/errors.ts";
-import { handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
-import { requireOwner } from "@/server/owner-access.ts";
-import { getOwnerConsole } from "@/server/ws/owner.ts";
+import { currentOwner, handler, json, readJson, requireSameOrigin } from "@/server/auth/route-helpers.ts";
 
-export const POST = handler(async (request, runtime) => {
-  requireSameOrigin(request, runtime);
-  await requireOwner(runtime);
+export const POST = handler(async (request, textgate) => {
+  requireSameOrigin(request, textgate);
+  await currentOwner(textgate);
   const { decision } = await readJson(request, ownerDecisionSchema);
   // …/requests/{reference}/decision
   const reference = decodeURIComponent(new URL(request.url).pathname.split("/").at(-2) ?? "");
-  if (!(await getOwnerConsole()?.decide(reference, decision))) throw new TextgateError("not_found", "No pending request with this reference.");
+  if (!(await textgate.owners.desk.decide(reference, decision))) throw new TextgateError("not_found", "No pending request with this reference.");
   return json({ reference: reference.toUpperCase(), decision });
 });

@@ -2,11 +2,11 @@
 import { describe, expect, it } from "vitest";
 import type { PendingMessage, ServerMessage } from "../../lib/socket/protocol.ts";
 import { EventBus } from "../events/bus.ts";
-import { describeUser, OwnerDesk, parseOwnerReply } from "./owner.ts";
-import type { OwnerRequestStore, StoredOwnerRequest } from "./owner-requests.ts";
-import type { UnitContext } from "./sessions.ts";
+import { describeUser, OwnerDesk, parseOwnerReply } from "./desk.ts";
+import type { OwnerRequestStore, StoredOwnerRequest } from "./requests-store.ts";
+import type { UnitContext } from "../ws/sessions.ts";
 import { noticeFor } from "../verification/notices.ts";
-import { ownerAlert } from "./units/owner-alert.ts";
+import { ownerAlert } from "../ws/units/owner-alert.ts";
 
 const OWNER = "+12125559001";
 const USER = { id: "u1", name: "Ada", phone: "+12125550123" };

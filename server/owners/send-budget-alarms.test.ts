@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { EventBus } from "./events/bus.ts";
-import type { TextgateEvent } from "./events/types.ts";
-import { createLogger } from "./logger.ts";
+import { EventBus } from "../events/bus.ts";
+import type { TextgateEvent } from "../events/types.ts";
+import { createLogger } from "../logger.ts";
 import { sendBudgetAlarms } from "./send-budget-alarms.ts";
-import { noticeFor } from "./verification/notices.ts";
-import { BUDGET_WINDOW_MS } from "./verification/send-budget.ts";
+import { noticeFor } from "../verification/notices.ts";
+import { BUDGET_WINDOW_MS } from "../verification/send-budget.ts";
 
 function setup(owners: string[]) {
   let now = Date.parse("2026-11-22T10:00:00.000Z");

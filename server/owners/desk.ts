@@ -71,27 +71,7 @@ export interface SocketsSummary {
   nodes: NodeSockets[];
 }
 
-/** What Next's route handlers see of the socket server of this process (every node's requests and sockets). */
-export interface OwnerConsole {
-  requests(): Promise<ListedOwnerRequest[]>;
-  decide(reference: string, decision: OwnerDecision): Promise<boolean>;
-  sockets(): Promise<SocketsSummary>;
-}
-
-declare global {
-  var __textgateOwnerConsole: OwnerConsole | undefined;
-}
-
-/** Registered by the socket server (server/ws/index.ts); null when this process runs none. */
-export function setOwnerConsole(console: OwnerConsole | undefined): void {
-  globalThis.__textgateOwnerConsole = console;
-}
-
-export function getOwnerConsole(): OwnerConsole | null {
-  return globalThis.__textgateOwnerConsole ?? null;
-}
-
-/** What an owner is texted back after answering by SMS, so a decision never goes unconfirmed. */
+/** Request references: 4 characters without look-alikes (0/O, 1/I). */
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const REFERENCE_LENGTH = 4;
 

@@ -6,7 +6,7 @@
  */
 import { isUniqueViolation } from "../store/sql.ts";
 import type { Db } from "../db/client.ts";
-import type { OwnerRequestStore, StoredOwnerRequest } from "./owner.ts";
+import type { OwnerRequestStore, StoredOwnerRequest } from "./desk.ts";
 
 export type { OwnerRequestStore, StoredOwnerRequest };
 

@@ -1,6 +1,8 @@
 /**
- * Composes the server-side domain once per process: database, events, audit log, carriers, engine,
- * scheduler, inbound path. Stored on globalThis so code bundled by Next shares the same instance.
+ * The composition root: `createTextgate(config)` builds textgate's domain once — database, events, audit
+ * log, carriers, engine, scheduler, inbound path, events out — and the features on top of it (auth,
+ * owners, API keys), each given its own section of the configuration (config-sections.ts). server.ts
+ * builds one per process and publishes it to the route modules Next bundles through server/bridge.ts.
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -15,7 +17,11 @@ import { EventBus } from "./events/bus.ts";
 import { InboundService } from "./inbound/receive.ts";
 import { createLogger } from "./logger.ts";
 import { sendNotice } from "./notifications.ts";
-import { sendBudgetAlarms } from "./send-budget-alarms.ts";
+import { sendBudgetAlarms } from "./owners/send-budget-alarms.ts";
+import { type ApiKeyAuthenticator, createApiKeyAuthenticator } from "./api-keys.ts";
+import { type AuthFeature, createAuth } from "./auth/index.ts";
+import { type ConfigSections, configSections } from "./config-sections.ts";
+import { createOwners, newNodeId, type OwnersFeature } from "./owners/index.ts";
 import { openSql, type Sql } from "./store/sql.ts";
 import { VerificationEngine } from "./verification/engine.ts";
 import { guessingNotice } from "./verification/guess-limits.ts";
@@ -26,9 +32,12 @@ import { logTestNumbers } from "./verification/test-numbers.ts";
 import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
 import { noticeFor } from "./verification/notices.ts";
 
-export interface Runtime {
+export interface Textgate {
+  /** The whole configuration: for server.ts, which wires the HTTP server; features get their sections. */
   config: Config;
+  sections: ConfigSections;
   logger: Logger;
+  /** The database, for the tables' owning modules built outside this file (the compat APIs' verify_services) and tests. */
   prisma: Db;
   sql: Sql;
   events: EventBus;
@@ -43,12 +52,20 @@ export interface Runtime {
   redis: Redis | undefined;
   /** Events out: webhook endpoints, the outbox and its dispatcher (server/webhooks/). */
   webhooks: Webhooks;
+  /** The one API key check of the process (its cache is shared by the native and the compatible APIs). */
+  apiKeys: ApiKeyAuthenticator;
+  auth: AuthFeature;
+  owners: OwnersFeature;
+  /** This process among the nodes (socket census, owner requests). */
+  node: string;
+  /** Texts a notice without a code through the SMS carriers; false when none took it (server/notifications.ts). */
+  textNotice(to: string, body: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export class StartupError extends Error {}
 
-export interface RuntimeOptions {
+export interface TextgateOptions {
   clock?: () => Date;
   logger?: Logger;
   /** Start the scheduler's timer (default true); tests drive `scheduler.tick()` themselves. */
@@ -76,7 +93,7 @@ async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
   }
 }
 
-export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createTextgate(config: Config, options: TextgateOptions = {}): Promise<Textgate> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? (() => new Date());
   await prepareDatabase(config, logger);
@@ -98,13 +115,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
   const redis: Redis | undefined =
     ioredis && config.REDIS_URL ? new ioredis.Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
-  const notices = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
+  const sections = configSections(config);
+  const notices = sections.auth.notices;
+  const textNotice = (to: string, body: string) => sendNotice({ carriers, logger, config }, to, body);
   const alarms = sendBudgetAlarms({
     perHour: config.SEND_BUDGET_PER_HOUR,
     logger,
     events,
     owners: config.OWNER_PHONES,
-    textOwner: (to, body) => sendNotice({ carriers, logger, config }, to, body),
+    textOwner: textNotice,
     notice: (to, key, values) => noticeFor(notices, to, key, values),
     clock,
   });
@@ -118,7 +137,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       logger,
       clock,
       textOwners: async (key, values) => {
-        for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, noticeFor(notices, owner, key, values));
+        for (const owner of config.OWNER_PHONES) await textNotice(owner, noticeFor(notices, owner, key, values));
       },
       startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
     });
@@ -155,15 +174,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       testNumbers: config.testNumbers,
     },
     onGuessingLocked: ({ to, lockedForSeconds }) => {
-      void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
+      void textNotice(to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
   });
   const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);
   if (options.startScheduler ?? true) scheduler.start();
   const inbound = new InboundService(sql, events, clock);
+  const apiKeys = createApiKeyAuthenticator(prisma, { onError: (err) => logger.warn({ err }, "could not record API key use") });
+  const auth = createAuth({ settings: sections.auth, engine, events, logger, prisma, redis, sandboxActive: sandbox !== null, textNotice });
+  const node = newNodeId();
+  const owners = createOwners({ settings: sections.owners, events, logger, prisma, engine, node, textNotice });
 
-  const runtime: Runtime = {
+  const textgate: Textgate = {
     config,
+    sections,
     logger,
     prisma,
     sql,
@@ -176,26 +200,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     audit,
     redis,
     webhooks,
+    apiKeys,
+    auth,
+    owners,
+    node,
+    textNotice,
     async close() {
+      await owners.close();
       await scheduler.stop();
       await webhooks.close();
       await bridge?.close();
       await audit.close();
       await Promise.allSettled([sql.close(), prisma.$disconnect(), redis?.quit()]);
-      if (globalThis.__textgateRuntime === runtime) globalThis.__textgateRuntime = undefined;
     },
   };
-  globalThis.__textgateRuntime = runtime;
-  return runtime;
-}
-
-declare global {
-  var __textgateRuntime: Runtime | undefined;
-}
-
-/** The runtime of this process, for code that runs inside Next's bundles. */
-export function getRuntime(): Runtime {
-  const runtime = globalThis.__textgateRuntime;
-  if (!runtime) throw new Error("textgate runtime is not started: run the app through server.ts (npm run dev / npm start)");
-  return runtime;
+  return textgate;
 }

@@ -5,11 +5,11 @@
  * recent uses. Numbers are masked; test numbers' codes are never shown.
  */
 import { z } from "zod";
-import { maskPhone } from "../lib/phone.ts";
-import { verificationSid } from "./http/compat/twilio/serialize.ts";
-import type { Runtime } from "./runtime.ts";
-import { testNumbersActive } from "./verification/test-numbers.ts";
-import { SURFACES, VERIFICATION_STATUSES, type VerificationSummary } from "./verification/types.ts";
+import { maskPhone } from "../../lib/phone.ts";
+import { verificationSid } from "../http/compat/twilio/serialize.ts";
+import type { VerificationEngine } from "../verification/engine.ts";
+import { type TestNumberSettings, testNumbersActive } from "../verification/test-numbers.ts";
+import { SURFACES, VERIFICATION_STATUSES, type VerificationSummary } from "../verification/types.ts";
 
 export const ownerVerificationsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -42,23 +42,37 @@ export function serializeOwnerVerification(v: VerificationSummary) {
 }
 export type OwnerVerification = ReturnType<typeof serializeOwnerVerification>;
 
-export async function listOwnerVerifications(runtime: Runtime, query: OwnerVerificationsQuery): Promise<{ verifications: OwnerVerification[] }> {
-  const rows = await runtime.engine.listRecent(query);
-  return { verifications: rows.map(serializeOwnerVerification) };
-}
-
 /** How many recent uses of test numbers /owner lists. */
 export const TEST_NUMBER_USES_LISTED = 20;
 
-/** The configured test numbers (masked, without their codes), until when they work, and their newest verifications. */
-export async function listOwnerTestNumbers(runtime: Runtime, now = new Date()) {
-  const { numbers, validUntil } = runtime.config.testNumbers;
-  const uses = await runtime.engine.listRecent({ limit: TEST_NUMBER_USES_LISTED, testNumber: true });
+export interface OwnerConsoleLists {
+  /** The newest verifications of every surface. */
+  list(query: OwnerVerificationsQuery): Promise<{ verifications: OwnerVerification[] }>;
+  /** The configured test numbers (masked, without their codes), until when they work, and their newest verifications. */
+  testNumbers(now?: Date): Promise<OwnerTestNumbers>;
+}
+
+export interface OwnerTestNumbers {
+  active: boolean;
+  validUntil: string | null;
+  numbers: string[];
+  uses: OwnerVerification[];
+}
+
+export function ownerConsoleLists(engine: Pick<VerificationEngine, "listRecent">, testNumbers: TestNumberSettings): OwnerConsoleLists {
   return {
-    active: testNumbersActive(runtime.config.testNumbers, now),
-    validUntil: validUntil?.toISOString() ?? null,
-    numbers: numbers.map((n) => maskPhone(n.e164)),
-    uses: uses.map(serializeOwnerVerification),
+    async list(query) {
+      const rows = await engine.listRecent(query);
+      return { verifications: rows.map(serializeOwnerVerification) };
+    },
+    async testNumbers(now = new Date()) {
+      const uses = await engine.listRecent({ limit: TEST_NUMBER_USES_LISTED, testNumber: true });
+      return {
+        active: testNumbersActive(testNumbers, now),
+        validUntil: testNumbers.validUntil?.toISOString() ?? null,
+        numbers: testNumbers.numbers.map((n) => maskPhone(n.e164)),
+        uses: uses.map(serializeOwnerVerification),
+      };
+    },
   };
 }
-export type OwnerTestNumbers = Awaited<ReturnType<typeof listOwnerTestNumbers>>;

@@ -4,7 +4,7 @@
  * three intervals (a node that died) is left out; this node's own figures are always the live ones.
  */
 import type { Db } from "../db/client.ts";
-import type { NodeSockets, SocketsSummary } from "./owner.ts";
+import type { NodeSockets, SocketsSummary } from "./desk.ts";
 
 export interface SocketCounts {
   sockets: number;
@@ -15,27 +15,34 @@ export interface SocketCensusOptions {
   prisma: Db;
   node: string;
   intervalMs: number;
-  /** This node's counts, read live. */
-  counts(): SocketCounts;
   onError(error: unknown): void;
 }
 
 export interface SocketCensus {
+  /** Starts reporting: `counts` reads this node's sockets live (the socket gate's); at once, then every interval. */
+  count(counts: () => SocketCounts): void;
   /** Every live node's counts, this one first. */
   summary(): Promise<SocketsSummary>;
   /** Stops reporting and deletes this node's row. */
   close(): Promise<void>;
 }
 
-export function startSocketCensus({ prisma, node, intervalMs, counts, onError }: SocketCensusOptions): SocketCensus {
+/** A node without sockets (an API-only node, or before the gate attaches) reports nothing and counts zero. */
+export function createSocketCensus({ prisma, node, intervalMs, onError }: SocketCensusOptions): SocketCensus {
+  let counts = (): SocketCounts => ({ sockets: 0, pending: 0 });
+  let timer: NodeJS.Timeout | undefined;
   const report = () => {
     const data = { ...counts(), seenAt: new Date() };
     prisma.socketNode.upsert({ where: { node }, create: { node, ...data }, update: data }).catch(onError);
   };
-  report();
-  const timer = setInterval(report, intervalMs);
-  timer.unref();
   return {
+    count(source) {
+      counts = source;
+      if (timer) return;
+      report();
+      timer = setInterval(report, intervalMs);
+      timer.unref();
+    },
     async summary() {
       const rows = await prisma.socketNode.findMany({ where: { seenAt: { gt: new Date(Date.now() - 3 * intervalMs) }, node: { not: node } }, orderBy: { node: "asc" } });
       const nodes: NodeSockets[] = [{ node, ...counts(), local: true }, ...rows.map((row) => ({ node: row.node, sockets: row.sockets, pending: row.pending, local: false }))];
@@ -46,7 +53,9 @@ export function startSocketCensus({ prisma, node, intervalMs, counts, onError }:
       };
     },
     async close() {
+      if (!timer) return;
       clearInterval(timer);
+      timer = undefined;
       await prisma.socketNode.deleteMany({ where: { node } }).catch(onError);
     },
   };

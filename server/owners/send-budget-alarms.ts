@@ -6,9 +6,9 @@
  * the edge of the window.
  */
 import type { Logger } from "pino";
-import type { EventBus } from "./events/bus.ts";
-import type { NoticeKey, NoticeValues } from "./verification/notices.ts";
-import { BUDGET_WINDOW_MS, type BudgetAlarms } from "./verification/send-budget.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
+import { BUDGET_WINDOW_MS, type BudgetAlarms } from "../verification/send-budget.ts";
 
 export interface BudgetAlarmOptions {
   perHour: number;

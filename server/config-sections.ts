@@ -1,0 +1,102 @@
+/**
+ * Each feature's own part of the configuration: createTextgate (server/textgate.ts) hands a feature its
+ * section, never the whole `Config`, so what a feature reads is visible in its type and a host (or a test)
+ * can build one feature with only the settings it needs.
+ */
+import type { SignInCode } from "../lib/auth/credentials.ts";
+import type { Config } from "./env.ts";
+import type { NoticeSettings } from "./verification/notices.ts";
+import type { TestNumberSettings } from "./verification/test-numbers.ts";
+
+export type { NoticeSettings };
+
+/** How sign-in codes are sent (AUTH_*), unless a caller of the sign-in says otherwise. */
+export type SignInCodeSettings = SignInCode;
+
+export interface AuthSettings {
+  code: SignInCodeSettings;
+  sessionMaxAgeSeconds: number;
+  reauthMaxAgeSeconds: number;
+  resendCooldownSeconds: number;
+  countriesPerIp: number;
+  startLimitPerIp: number;
+  startLimitPerNumber: number;
+  nextAuthSecret: string;
+  publicUrl: string;
+  /** Preselected in phone inputs: the first of ALLOWED_COUNTRIES, else US. */
+  defaultCountry: string;
+  /** Texts about an account (its number changed): brand and default language. */
+  notices: NoticeSettings;
+}
+
+export interface OwnerSettings {
+  phones: readonly string[];
+  testNumbers: TestNumberSettings;
+  notices: NoticeSettings;
+  /** Only with REDIS_URL do events reach other nodes; the desk then leaves decisions to the node holding the socket. */
+  crossNodeEvents: boolean;
+  /** How often this node reports its open sockets (the census on /owner). */
+  censusIntervalMs: number;
+}
+
+export interface SocketSettings {
+  allowedOrigins: readonly string[];
+  maxConnectionsPerUser: number;
+  messagesPerSecond: number;
+  heartbeatMs: number;
+  unitTimeoutMs: number;
+  publicUrl: string;
+  nextAuthSecret: string;
+  /** Keys the Reply unit's shared secrets (server/ws/units/reply.ts). */
+  textgateSecret: string;
+  notices: NoticeSettings;
+}
+
+export interface ConfigSections {
+  auth: AuthSettings;
+  owners: OwnerSettings;
+  ws: SocketSettings;
+}
+
+export function configSections(config: Config): ConfigSections {
+  const notices: NoticeSettings = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
+  return {
+    auth: {
+      code: {
+        channel: config.AUTH_CHANNEL,
+        codeLength: config.AUTH_CODE_LENGTH,
+        alphanumeric: config.AUTH_CODE_ALPHANUMERIC,
+        validFor: config.AUTH_CODE_VALIDITY_SECONDS,
+        maxAttempts: config.AUTH_MAX_ATTEMPTS,
+      },
+      sessionMaxAgeSeconds: config.AUTH_SESSION_MAX_AGE_SECONDS,
+      reauthMaxAgeSeconds: config.AUTH_REAUTH_MAX_AGE_SECONDS,
+      resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
+      countriesPerIp: config.AUTH_COUNTRIES_PER_IP,
+      startLimitPerIp: config.AUTH_START_LIMIT_PER_IP,
+      startLimitPerNumber: config.AUTH_START_LIMIT_PER_NUMBER,
+      nextAuthSecret: config.NEXTAUTH_SECRET,
+      publicUrl: config.PUBLIC_URL,
+      defaultCountry: config.ALLOWED_COUNTRIES[0] ?? "US",
+      notices,
+    },
+    owners: {
+      phones: config.OWNER_PHONES,
+      testNumbers: config.testNumbers,
+      notices,
+      crossNodeEvents: Boolean(config.REDIS_URL),
+      censusIntervalMs: config.WS_HEARTBEAT_MS,
+    },
+    ws: {
+      allowedOrigins: config.WS_ALLOWED_ORIGINS.length ? config.WS_ALLOWED_ORIGINS : [new URL(config.PUBLIC_URL).origin],
+      maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+      messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
+      heartbeatMs: config.WS_HEARTBEAT_MS,
+      unitTimeoutMs: config.WS_DEMO_UNIT_TIMEOUT_MS,
+      publicUrl: config.PUBLIC_URL,
+      nextAuthSecret: config.NEXTAUTH_SECRET,
+      textgateSecret: config.TEXTGATE_SECRET,
+      notices,
+    },
+  };
+}
