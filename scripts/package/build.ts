@@ -73,6 +73,10 @@ for (const entry of PACKAGE_ENTRIES.filter((e) => e.client)) {
 
 for (const style of PACKAGE_STYLES) fs.renameSync(path.join(dist, `${style.from}.css`), path.join(dist, style.subpath));
 
+// textgate/server migrates a host's database at start: it finds the schemas and migrations in dist/prisma
+// (server/db/migrations.ts). The composed models.prisma is the source of both schemas, not needed at run time.
+for (const provider of ["sqlite", "postgresql"]) fs.cpSync(path.join(root, "prisma", provider), path.join(dist, "prisma", provider), { recursive: true });
+
 // Declarations of the entries and what they import, from the repository's own compiler settings.
 const tsconfig = path.join(dist, "tsconfig.declarations.json");
 fs.writeFileSync(
@@ -81,7 +85,8 @@ fs.writeFileSync(
     extends: "../tsconfig.json",
     compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, incremental: false, rootDir: "..", outDir: "types", plugins: [] },
     include: [],
-    files: PACKAGE_ENTRIES.map((e) => `../${e.source}`),
+    // The next-auth session fields textgate adds (types/next-auth.d.ts), which textgate/server's auth feature reads.
+    files: ["../types/next-auth.d.ts", ...PACKAGE_ENTRIES.map((e) => `../${e.source}`)],
   }),
 );
 try {

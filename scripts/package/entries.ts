@@ -24,6 +24,7 @@ export const PACKAGE_ENTRIES: readonly PackageEntry[] = [
   { subpath: "next-auth", source: "server/kit/next-auth.ts" },
   { subpath: "embed", source: "components/verify-element/index.ts", browser: true },
   { subpath: "ws", source: "server/kit/ws.ts" },
+  { subpath: "server", source: "server/kit/server.ts" },
 ];
 
 /** Stylesheets the package exports, by subpath: each is the CSS esbuild bundles out of an entry's CSS modules. */

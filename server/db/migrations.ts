@@ -10,7 +10,20 @@ import { fileURLToPath } from "node:url";
 import type { DatabaseTarget } from "./database-url.ts";
 import { EMPTY_FILTERS, openSchemaEngine } from "./schema-engine.ts";
 
-const PRISMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma");
+/**
+ * prisma/ with the schemas and migrations: at the repository's root (two folders above this file), or in
+ * the package's dist/ (scripts/package/build.ts copies it there; bundled, this code sits in dist/ or
+ * dist/chunks/). The nearest folder above this file that has one.
+ */
+function findPrismaDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "prisma", "sqlite", "schema.prisma"))) return path.join(dir, "prisma");
+  }
+  throw new Error(`textgate's prisma/ folder (schemas and migrations) was not found above ${fileURLToPath(import.meta.url)}`);
+}
+
+const PRISMA_DIR = findPrismaDir();
 
 export interface MigrationFolder {
   name: string;

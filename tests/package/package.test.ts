@@ -159,6 +159,31 @@ describe("the packed tarball", () => {
     });
   });
 
+  it("runs textgate in the host's own process through textgate/server: migrates a fresh database, and textgate/next-auth signs in in process", () => {
+    const script = `
+      import { createTextgate, loadConfig } from "textgate/server";
+      import { createSmsAuthRoutes, SmsProvider } from "textgate/next-auth";
+      const textgate = await createTextgate(loadConfig(), { startScheduler: false });
+      const routes = createSmsAuthRoutes({ textgate, codeLength: 7, clientIp: () => "203.0.113.9" });
+      const phone = "+12125550123";
+      const started = await routes.start.POST(new Request("http://host.example/api/auth/sms/start", {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone }) }));
+      const challenge = await started.json();
+      const [text] = await textgate.sandbox.listMessages(phone, { limit: 1 });
+      const code = /\\b(\\d{7})\\b/.exec(text.body)[1];
+      const user = await SmsProvider({ textgate }).options.authorize({ verificationId: challenge.verificationId, code, name: "Host" }, {});
+      await textgate.close();
+      console.log(JSON.stringify({ status: started.status, codeLength: challenge.codeLength, user }));
+    `;
+    fs.writeFileSync(path.join(host, "in-process.mjs"), script);
+    const env = { ...process.env, NODE_ENV: "development" as const, DATABASE_URL: "file:./data/in-process.db", TEXTGATE_SECRET: "host-secret-host-secret-host-secret-0123", LOG_LEVEL: "silent" };
+    const output = execFileSync(process.execPath, ["in-process.mjs"], { cwd: host, encoding: "utf8", env });
+    expect(JSON.parse(output)).toMatchObject({ status: 200, codeLength: 7, user: { name: "Host", phone: "+12125550123", accountExisted: false } });
+    // The migrations came from the package (dist/prisma), not from this repository.
+    expect(fs.existsSync(path.join(host, "node_modules/textgate/dist/prisma/sqlite/migrations"))).toBe(true);
+    expect(fs.existsSync(path.join(host, "data/in-process.db"))).toBe(true);
+  }, 120_000);
+
   it("renders textgate/react's components in Node, with 'use client' kept on the entry", () => {
     expect(fs.readFileSync(path.join(host, "node_modules/textgate/dist/react.js"), "utf8").startsWith('"use client";')).toBe(true);
     const script = `
