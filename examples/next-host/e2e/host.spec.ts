@@ -47,11 +47,15 @@ test("signs up, signs in again, and opens its sockets after Send Token and after
   await page.goto("/account");
   await expect(page.getByText("You are signed out.")).toBeVisible();
 
-  // The host's own /login, laid out from PhoneInput and TokenInput: the user store still knows the name.
+  // The host's own /login, laid out from PhoneInput and TokenInput: a wrong code first, told in the kit's
+  // words (describeSignInError), then the right one; the user store still knows the name.
   await page.goto("/login");
   await fillPhone(phoneNumber);
   await page.getByRole("button", { name: "Send code", exact: true }).click();
-  await fillCode(await inbox.waitForCode(phoneNumber));
+  const code = await inbox.waitForCode(phoneNumber);
+  await fillCode(`${(Number(code[0]) + 1) % 10}${code.slice(1)}`);
+  await expect(page.getByText("Wrong code. 2 attempts left")).toBeVisible();
+  await fillCode(code);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("account-name")).toHaveText("Grace Host");
 

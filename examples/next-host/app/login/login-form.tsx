@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useMemo, useState } from "react";
-import { nextAuthAdapter, PhoneInput, type SmsChallenge, TokenInput, isTextgateRequestError } from "textgate/react";
+import { describeSignInError, isTextgateRequestError, nextAuthAdapter, PhoneInput, type SmsChallenge, TokenInput } from "textgate/react";
 
 /**
  * Sign-in laid out by the host itself from the parts: PhoneInput, then TokenInput, talking to the routes of
@@ -34,7 +34,7 @@ export function LoginForm() {
     const result = await adapter.verify(challenge, code);
     setBusy(false);
     // On success the adapter goes to /account.
-    if (!result.ok) setError(result.error.kind === "invalid_code" ? `Wrong code: ${result.error.attemptsLeft} attempts left.` : "That code cannot be used. Send a new one.");
+    if (!result.ok) setError(describeSignInError(result.error));
   }
 
   if (!challenge) {
