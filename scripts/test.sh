@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm test: the whole suite. Type-check, production build (the page tests run against it), then every
 # Vitest test: unit, engine and HTTP integration tests on SQLite and PostgreSQL; then the Playwright
-# end-to-end tests (e2e/) against that production build in the system Chromium.
+# end-to-end tests (e2e/) against that production build in the system Chromium; last, the example host app
+# (examples/next-host): the packed package installed into it, its own next build and its own Playwright suite
+# against it and an API-only textgate server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -17,3 +19,9 @@ echo "== tests"
 npx vitest run
 echo "== end-to-end tests"
 npx playwright test
+echo "== example host (examples/next-host)"
+# After the main e2e, not beside it: its two servers and next build would share the two cores with those three.
+# The tarball packed above goes to examples/next-host/node_modules/textgate; next, react and next-auth come
+# from this repository's node_modules, where Node looks after examples/next-host/node_modules: nothing is installed.
+node --import tsx scripts/package/pack-into.ts --install examples/next-host >/dev/null
+(cd examples/next-host && npm run --silent build && npm run --silent test:e2e)

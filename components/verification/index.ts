@@ -18,4 +18,6 @@ export {
 } from "./adapters.ts";
 export { useVerifiedSocket, type SocketMessage, type VerifiedSocketHook } from "../sockets/use-verified-socket.ts";
 export type { SmsChallenge, SignInError } from "../../lib/auth/contract.ts";
+/** The texts VerifyFlow shows for a refused code, for a host that lays out its own form (examples/next-host/app/login). */
+export { describeSignInError } from "../../lib/auth/contract.ts";
 export { isTextgateRequestError, TextgateRequestError } from "../../lib/errors.ts";

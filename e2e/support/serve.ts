@@ -1,7 +1,8 @@
 /**
  * Starts one e2e server (playwright.config.ts `webServer`): refuses at once, with a clear message, when
  * there is no production build to serve; empties this server's SQLite database so every run begins
- * with no users and no messages; then runs server.ts in this process.
+ * with no users and no messages; creates an API key in it when asked (E2E_API_KEY_ENV_FILE, below); then
+ * runs server.ts in this process.
  *
  * It runs only when Playwright actually starts a server: a server that is already listening (reused
  * locally) keeps its database.
@@ -12,7 +13,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+// An API-only server (SERVE_PAGES=false, for examples/next-host's e2e) needs no build.
+if (process.env.SERVE_PAGES !== "false" && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.error(
     "e2e: there is no production build (.next/BUILD_ID is missing). Run `npx next build` (or `npm test`, which builds first) before `npx playwright test`.",
   );
@@ -27,5 +29,24 @@ if (!url.startsWith("file:")) {
 const database = path.resolve(root, url.slice("file:".length));
 fs.mkdirSync(path.dirname(database), { recursive: true });
 for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(`${database}${suffix}`, { force: true });
+
+// E2E_API_KEY_ENV_FILE: an API key is created in the empty database and written there as TEXTGATE_KEY=…,
+// for a host that starts after this server (`node --env-file`) and for its specs (examples/next-host).
+const keyFile = process.env.E2E_API_KEY_ENV_FILE;
+if (keyFile) {
+  const [{ loadConfig }, { migrateIfNeeded }, { createDb }, { createApiKey }] = await Promise.all([
+    import("../../server/env.ts"),
+    import("../../server/db/migrations.ts"),
+    import("../../server/db/client.ts"),
+    import("../../server/api-keys.ts"),
+  ]);
+  const config = loadConfig();
+  await migrateIfNeeded(config.database);
+  const prisma = createDb(config.database);
+  const { key } = await createApiKey(prisma, "e2e next-host");
+  await prisma.$disconnect();
+  fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+  fs.writeFileSync(keyFile, `TEXTGATE_KEY=${key}\n`, { mode: 0o600 });
+}
 
 await import("../../server.ts");

@@ -138,6 +138,9 @@ export async function fillPhone(page: Page, number: string, label = "Phone numbe
 
 export async function fillCode(page: Page, code: string, label = "Verification code"): Promise<void> {
   const boxes = page.getByRole("group", { name: label }).getByRole("textbox");
+  // The code often arrives before the page shows its input (the text goes out before the answer that
+  // renders the code step): wait for the boxes, or they would be counted as none.
+  await boxes.first().waitFor({ state: "visible" });
   const count = await boxes.count();
   if (count !== code.length) throw new Error(`textgate/playwright: the code has ${code.length} characters, the input ${count} boxes`);
   for (let i = count - 1; i >= 0; i--) await boxes.nth(i).fill("");

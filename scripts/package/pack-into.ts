@@ -59,16 +59,25 @@ export function packInto(dir: string): { tarball: string; filename: string; inst
   }
   const tarball = path.join(dir, filename);
   const installed = path.join(dir, "node_modules", "textgate");
+  // An earlier install's files would outlive this one's (examples/next-host is installed into again each run).
+  fs.rmSync(installed, { recursive: true, force: true });
   fs.mkdirSync(installed, { recursive: true });
   execFileSync("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
   return { tarball, filename, installed };
 }
 
-// `node --import tsx scripts/package/pack-into.ts <dir>`: packs into <dir> and prints the tarball's path.
+// `node --import tsx scripts/package/pack-into.ts <dir>`: packs afresh into an emptied <dir> and prints the tarball's path.
+// `… pack-into.ts --install <dir>`: installs the tarball (TEXTGATE_PACKED_TARBALL's, else a fresh one) into the
+// project <dir>, leaving the rest of it alone: how scripts/test.sh installs textgate into examples/next-host.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const dir = path.resolve(process.argv[2] ?? "tmp/packed");
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  delete process.env[PACKED_ENV];
+  const install = process.argv[2] === "--install";
+  const dir = path.resolve((install ? process.argv[3] : process.argv[2]) ?? "tmp/packed");
+  if (!install) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    delete process.env[PACKED_ENV];
+  } else if (!fs.existsSync(path.join(dir, "package.json"))) {
+    throw new Error(`pack-into --install: ${dir} has no package.json`);
+  }
   process.stdout.write(`${packInto(dir).tarball}\n`);
 }

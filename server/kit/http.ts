@@ -23,6 +23,8 @@ export function guarded<A extends unknown[]>(fn: (request: Request, ...rest: A) 
       return await fn(request, ...rest);
     } catch (error) {
       if (error instanceof Response) return error;
+      // The answer says only "could not be reached"; the host's operator needs the cause (unset TEXTGATE_URL, DNS, TLS).
+      if (!isTextgateRequestError(error)) console.error("textgate: a request to the textgate server failed", error);
       return fromTextgate(error);
     }
   };
@@ -38,10 +40,15 @@ export function json(body: unknown): Response {
   return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" } });
 }
 
-/** The client's IP: X-Forwarded-For's entry `trustedProxies` places from its end (see SmsAuthRoutesOptions). */
+/**
+ * The client's IP from X-Forwarded-For, behind `trustedProxies` proxies that each append the address they
+ * saw (see SmsAuthRoutesOptions). Next only fills the header in when a request has none
+ * (`x-forwarded-for ??= socket.remoteAddress`, next/dist/server/base-server.js), and appends nothing: so
+ * the nearest proxy's entry, the last one, is the client's, and each proxy behind it adds one more after it.
+ */
 export function clientIpOf(request: Request, trustedProxies = 0): string {
   const entries = (request.headers.get("x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
-  return entries[Math.max(0, entries.length - 1 - trustedProxies)] ?? "unknown";
+  return entries[Math.max(0, entries.length - Math.max(1, trustedProxies))] ?? "unknown";
 }
 
 export async function readBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {

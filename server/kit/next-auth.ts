@@ -62,10 +62,13 @@ export interface SmsAuthRoutesOptions extends SmsSignInOptions {
    */
   clientIp?: (request: Request) => string;
   /**
-   * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). The client IP is
-   * the entry that many places from the end of the header that Next's server completes with the
-   * connection's address; 0 by default (no proxy: that last entry). Set it right: too high lets a client
-   * choose its IP with a forged header, too low puts every visitor behind the proxy's one address.
+   * Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1; a CDN before it: 2).
+   * The client IP is the entry appended by the first of them: the header's last entry with one proxy, the
+   * one before it with two. Set it right: too high lets a client choose its IP with a forged header, too
+   * low puts every visitor behind a proxy's one address. With no proxy (0, the default) the header is
+   * whatever the client sent, as Next fills it in from the connection only when it is missing: a custom
+   * server should then set it from the socket (examples/next-host/server.mjs does), else one client can
+   * spread its requests over made-up IPs and only the per-number limit holds.
    */
   trustedProxies?: number;
   /** ISO country preselected in phone inputs ("US" by default). */

@@ -8,6 +8,16 @@ export interface RemoteTextgate {
   apiKey: string;
 }
 
+/**
+ * The client of `textgate`. Made at once when both settings are there (a malformed URL fails at start), else
+ * at the first request: `next build` imports a host's route modules (`export const { POST } =
+ * createSmsAuthRoutes({ textgate: { baseUrl: process.env.TEXTGATE_URL!, … } })`) without the runtime's
+ * environment, and a route that is never called must not fail the build. A request then fails with
+ * createTextgateClient's own message if the settings are still missing.
+ */
 export function clientOf(textgate: RemoteTextgate | TextgateClient): TextgateClient {
-  return "verifications" in textgate ? textgate : createTextgateClient(textgate);
+  if ("verifications" in textgate) return textgate;
+  if (textgate.baseUrl && textgate.apiKey) return createTextgateClient(textgate);
+  let client: TextgateClient | undefined;
+  return new Proxy({} as TextgateClient, { get: (_target, key) => Reflect.get((client ??= createTextgateClient(textgate)), key) });
 }

@@ -2,7 +2,7 @@
  * `textgate/next-auth` in remote mode (server/kit/next-auth.ts) against a real textgate server: the
  * host's start/resend/config routes and the provider's authorize, as a host app runs them.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseSignInError, type SmsChallenge } from "../../lib/auth/contract.ts";
 import { createTextgateClient } from "../../lib/client/index.ts";
 import { checkSignInCode, clientIpOf, createSmsAuthRoutes, SmsProvider } from "../../server/kit/next-auth.ts";
@@ -85,7 +85,10 @@ describe("textgate/next-auth, remote mode", () => {
     );
     expect(unknown.status).toBe(404);
     const down = createSmsAuthRoutes({ textgate: { baseUrl: "http://127.0.0.1:9", apiKey: "k" } });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     expect((await down.start.POST(post({ phone: uniquePhone() }, "192.0.2.3"))).status).toBe(502);
+    expect(String(logged.mock.calls[0]?.[1])).toMatch(/fetch failed/);
+    logged.mockRestore();
   });
 
   it("resends only its own sign-in verifications, and refuses another purpose's code", async () => {
@@ -104,10 +107,27 @@ describe("textgate/next-auth, remote mode", () => {
     expect(config).toEqual({ sandbox: false, codeLength: 6, alphanumeric: false, channel: "sms", defaultCountry: "US" });
   });
 
+  it("builds its routes and provider without the textgate server's settings (as `next build` imports them); a request then fails in the error shape", async () => {
+    const unset = { baseUrl: process.env.TEXTGATE_URL_NEVER_SET!, apiKey: process.env.TEXTGATE_KEY_NEVER_SET! };
+    const routes = createSmsAuthRoutes({ textgate: unset });
+    expect(() => SmsProvider({ textgate: unset })).not.toThrow();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await routes.start.POST(post({ phone: uniquePhone() }));
+    expect(response.status).toBe(502);
+    expect((await response.json()).error.code).toBe("internal_error");
+    expect(String(logged.mock.calls[0]?.[1])).toMatch(/baseUrl must be an absolute URL/);
+    logged.mockRestore();
+    expect(() => createSmsAuthRoutes({ textgate: { baseUrl: "not a url", apiKey: "k" } })).toThrow(/baseUrl/);
+  });
+
   it("takes the client IP from X-Forwarded-For, trusting only the configured number of proxies", () => {
+    // A forged entry, then what a CDN appended (the client) and what the load balancer behind it appended (the CDN):
+    // Next adds nothing to a header that is there.
     const request = new Request("http://x/", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.5, 10.0.0.2" } });
+    expect(clientIpOf(request, 2)).toBe("203.0.113.5");
+    expect(clientIpOf(request, 1)).toBe("10.0.0.2");
     expect(clientIpOf(request, 0)).toBe("10.0.0.2");
-    expect(clientIpOf(request, 1)).toBe("203.0.113.5");
+    expect(clientIpOf(request, 5)).toBe("6.6.6.6");
     expect(clientIpOf(new Request("http://x/"))).toBe("unknown");
   });
 });

@@ -1,0 +1,3 @@
+import { smsRoutes } from "../../../../../auth";
+
+export const { GET } = smsRoutes.config;
