@@ -1,25 +1,20 @@
 /**
- * Fixtures for every spec: unique phone numbers, the sandbox handset (where codes arrive), page objects,
- * and `signUp`, the whole onboarding through the pages for specs that need an existing user.
+ * Fixtures for every spec, on `textgate/playwright` (lib/testing/playwright.ts), the fixtures a host's
+ * tests use: its fresh numbers and its inbox of the sandbox handset (where codes arrive), here against
+ * the e2e server of each project with that server's API key; and page objects, and `signUp`, the whole
+ * onboarding through the pages for specs that need an existing user.
  */
 import { type APIRequestContext, type Page, test as base, expect } from "@playwright/test";
 import { parseSignInError, type SignInError } from "../lib/auth/contract.ts";
+import { createTextgateClient } from "../lib/client/index.ts";
+import type { SandboxMessage } from "../lib/client/types.ts";
+import { codeIn, type Inbox, textgateFixtures } from "../lib/testing/playwright.ts";
 import { AccountPage } from "./pages/account-page.ts";
 import { LoginPage } from "./pages/login-page.ts";
 import { SignupPage } from "./pages/signup-page.ts";
 import { e2eApiKeyHeader } from "./support/api-keys.ts";
 
-export { e2eApiKeyHeader };
-
-export { expect };
-
-export interface SandboxMessage {
-  id: string;
-  direction: "outbound" | "inbound";
-  channel: "sms" | "voice";
-  body: string;
-  createdAt: string;
-}
+export { codeIn, e2eApiKeyHeader, expect, type SandboxMessage };
 
 export interface Sandbox {
   /** What the handset of `to` shows, newest first. */
@@ -63,11 +58,6 @@ interface Fixtures {
   otherPage: Page;
 }
 
-/** The code in a text such as "Your textgate verification code is 482913" (alphanumeric codes are upper case). */
-export function codeIn(body: string): string | null {
-  return /\bcode is ([A-Z0-9]{4,20})\b/.exec(body)?.[1] ?? null;
-}
-
 /** Matches `e164`'s national digits however the page formats them: "(212) 555-0123", "212 555 0123", "+1 212…". */
 export function phonePattern(e164: string): RegExp {
   const national = e164.replace(/^\+1/, "");
@@ -80,44 +70,13 @@ export function wrongCode(code: string, shift = 1): string {
   return [...code].map((c) => (digits.includes(c) ? digits.charAt((digits.indexOf(c) + shift) % 10) : c === "Z" ? "A" : "Z")).join("");
 }
 
-// NANP area codes libphonenumber ("max" metadata) accepts with any exchange 200–999.
-const AREA_CODES = ["212", "415", "646", "718", "917", "310", "312", "617", "206", "303"] as const;
-// Differs between runs (servers may be reused locally with their users), fixed within a worker.
-const runSeed = Math.floor(Date.now() / 1000) % 100_000;
-let counter = 0;
-
-function uniquePhone(workerIndex: number): string {
-  const area = AREA_CODES[workerIndex % AREA_CODES.length] ?? "212";
-  counter += 1;
-  // 7 digits: exchange 200–999 and line; the worker picks the area code, so workers never collide.
-  const local = 2_000_000 + ((runSeed * 7919 + Math.floor(workerIndex / AREA_CODES.length) * 100_003 + counter * 13) % 8_000_000);
-  return `+1${area}${local}`;
-}
-
-function sandboxFor(request: APIRequestContext, project: { name: string; metadata?: Record<string, unknown> }): Sandbox {
-  const messages = async (to: string): Promise<SandboxMessage[]> => {
-    const response = await request.get(`/api/sandbox/messages?to=${encodeURIComponent(to)}`, { headers: e2eApiKeyHeader(project) });
-    expect(response.status(), `GET /api/sandbox/messages answered ${response.status()}`).toBe(200);
-    return ((await response.json()) as { messages: SandboxMessage[] }).messages;
-  };
+/** The e2e fixtures' sandbox: the kit's inbox, and the texts to a number since a time. */
+function sandboxOn(inbox: Inbox): Sandbox {
   const textsSince = async (to: string, since: number) =>
-    (await messages(to)).filter((m) => m.direction === "outbound" && m.channel === "sms" && Date.parse(m.createdAt) >= since);
+    (await inbox.messages(to)).filter((m) => m.direction === "outbound" && m.channel === "sms" && Date.parse(m.createdAt) >= since);
   return {
-    messages,
-    async latestCode(to, { since = 0, timeout = 15_000 } = {}) {
-      const found: { code?: string } = {};
-      await expect
-        .poll(
-          async () => {
-            found.code = (await textsSince(to, since)).map((m) => codeIn(m.body)).find((c) => c !== null) ?? undefined;
-            return found.code ?? null;
-          },
-          { message: `a code texted to ${to} since ${new Date(since).toISOString()}`, timeout },
-        )
-        .not.toBeNull();
-      if (!found.code) throw new Error(`no code texted to ${to}`);
-      return found.code;
-    },
+    messages: (to) => inbox.messages(to),
+    latestCode: (to, { since, timeout } = {}) => inbox.waitForCode(to, { since, timeoutMs: timeout }),
     async textsSince(to, since, count) {
       let texts: SandboxMessage[] = [];
       await expect
@@ -148,18 +107,31 @@ function authApiFor(request: APIRequestContext): AuthApi {
   };
 }
 
-export const test = base.extend<Fixtures>({
-  phone: async ({}, use, testInfo) => {
-    await use(uniquePhone(testInfo.workerIndex));
+const runSeed = Math.floor(Date.now() / 1000) % 100_000;
+let names = 0;
+
+export const test = base.extend(textgateFixtures()).extend<Fixtures>({
+  // The kit's client, of each project's e2e server with the key global-setup.ts made for it.
+  textgate: [
+    async ({}, use, workerInfo) => {
+      const baseUrl = workerInfo.project.use.baseURL;
+      if (!baseUrl) throw new Error(`e2e: project ${workerInfo.project.name} has no baseURL`);
+      const apiKey = e2eApiKeyHeader(workerInfo.project).authorization.replace(/^Bearer /, "");
+      await use(createTextgateClient({ baseUrl, apiKey }));
+    },
+    { scope: "worker" },
+  ],
+  phone: async ({ phoneNumber }, use) => {
+    await use(phoneNumber);
   },
-  newPhone: async ({}, use, testInfo) => {
-    await use(() => uniquePhone(testInfo.workerIndex));
+  newPhone: async ({ newPhoneNumber }, use) => {
+    await use(newPhoneNumber);
   },
   displayName: async ({}, use, testInfo) => {
-    await use(`Tester ${testInfo.workerIndex}-${runSeed}-${++counter}`);
+    await use(`Tester ${testInfo.workerIndex}-${runSeed}-${++names}`);
   },
-  sandbox: async ({ request }, use, testInfo) => {
-    await use(sandboxFor(request, testInfo.project));
+  sandbox: async ({ inbox }, use) => {
+    await use(sandboxOn(inbox));
   },
   authApi: async ({ request }, use) => {
     await use(authApiFor(request));

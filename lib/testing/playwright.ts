@@ -75,15 +75,18 @@ export function codeIn(body: string): string | null {
 }
 
 /**
- * Numbers +1 212 555 1000–8999 (valid US numbers libphonenumber accepts, in a range no subscriber has;
- * 9000–9999 stay free for a host's own fixed numbers, such as its owners'):
- * a start picked at random per run, then 997 apart per worker, so workers and reruns rarely meet.
+ * Numbers +1 <area> 555 1000–8999: valid US numbers libphonenumber accepts, in a range no subscriber has
+ * (9000–9999 stay free for a host's own fixed numbers, such as its owners'). Each parallel worker has its
+ * own area code, so up to 16 workers at once never share a number; within it, lines follow one another
+ * from a random start per worker process, so reruns against a server that kept its users rarely meet.
  */
-let next: number | null = null; // per worker process: its tests run one after another
+const AREA_CODES = ["212", "415", "646", "718", "917", "310", "312", "617", "206", "303", "305", "404", "512", "702", "713", "214"] as const;
+const nextLine = new Map<number, number>(); // per worker process: its tests run one after another
 
-function nextNumber(workerIndex: number): string {
-  next ??= Math.floor(Math.random() * 9000) + workerIndex * 997;
-  return `+1212555${1000 + (next++ % 8000)}`;
+function nextNumber(parallelIndex: number): string {
+  const line = nextLine.get(parallelIndex) ?? Math.floor(Math.random() * 8000);
+  nextLine.set(parallelIndex, line + 1);
+  return `+1${AREA_CODES[parallelIndex % AREA_CODES.length]}555${1000 + (line % 8000)}`;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
