@@ -8,6 +8,7 @@
  */
 import { requestErrorFrom } from "../errors.ts";
 import type { SendNoticeRequest } from "../validations/notice.ts";
+import type { OwnerAlertRequest, OwnerAlertResult } from "../validations/owner-alert.ts";
 import type { CreateVerificationRequest } from "../validations/verification.ts";
 import type { CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType } from "../validations/webhooks.ts";
 import { readEventStream } from "./event-stream.ts";
@@ -23,7 +24,7 @@ import type {
 } from "./types.ts";
 
 export type * from "./types.ts";
-export type { CreateVerificationRequest, SendNoticeRequest, CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType };
+export type { CreateVerificationRequest, OwnerAlertRequest, OwnerAlertResult, SendNoticeRequest, CreateWebhookRequest, UpdateWebhookRequest, WebhookEventType };
 export { ERRORS, isTextgateRequestError, TextgateRequestError, type ClientErrorCode, type ErrorCode } from "../errors.ts";
 
 export interface TextgateClientOptions {
@@ -82,6 +83,15 @@ export interface TextgateClient {
      * send limit; `sent` false when no carrier took it. For `textgate/ws` in remote mode.
      */
     send(body: SendNoticeRequest, options?: RequestOptions): Promise<{ to: string; sent: boolean }>;
+  };
+  ownerAlerts: {
+    /**
+     * Texts the server's owners that someone is connecting (POST /api/v1/owner-alerts); with
+     * `waitForDecision`, a request they decide, whose decision is the `owner.decided` event. For `textgate/ws`.
+     */
+    create(body: OwnerAlertRequest, options?: RequestOptions): Promise<OwnerAlertResult>;
+    /** Withdraws a pending request (DELETE /api/v1/owner-alerts/{reference}); not_found once decided or expired. */
+    withdraw(reference: string, options?: RequestOptions): Promise<void>;
   };
   events: {
     /**
@@ -164,6 +174,10 @@ export function createTextgateClient(options: TextgateClientOptions): TextgateCl
     },
     notices: {
       send: (body, request) => call("POST", "/api/v1/notices", body, request),
+    },
+    ownerAlerts: {
+      create: (body, request) => call("POST", "/api/v1/owner-alerts", body, request),
+      withdraw: (reference, request) => call("DELETE", `/api/v1/owner-alerts/${id(reference)}`, undefined, request),
     },
     events: {
       subscribe: (subscribe = {}) =>

@@ -20,6 +20,7 @@ import { compileRoutes } from "./router.ts";
 import { compatRouterError, compatRoutes } from "./compat/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { noticeRoutes } from "./routes/notices.ts";
+import { ownerAlertRoutes } from "./routes/owner-alerts.ts";
 import { sandboxRoutes } from "./routes/sandbox.ts";
 import { verificationRoutes } from "./routes/verifications.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -28,7 +29,7 @@ import type { ApiRoute, ApiRuntime, RequestContext } from "./types.ts";
 
 export type { ApiRuntime } from "./types.ts";
 
-export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...noticeRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes, ...webhookRoutes, ...webhookEndpointRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...verificationRoutes, ...noticeRoutes, ...ownerAlertRoutes, ...sandboxRoutes, ...healthRoutes, ...openApiRoutes, ...webhookRoutes, ...webhookEndpointRoutes];
 
 export interface ApiHandlerOptions {
   /** Replaces the database-backed API key check (unit tests). */

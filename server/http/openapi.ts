@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ERRORS, type ErrorCode } from "../../lib/errors.ts";
 import { sendNoticeSchema } from "../../lib/validations/notice.ts";
+import { ownerAlertSchema } from "../../lib/validations/owner-alert.ts";
 import { CHANNELS, checkVerificationSchema, createVerificationSchema, resendVerificationSchema } from "../../lib/validations/verification.ts";
 import { DELIVERY_STATUSES, VERIFICATION_STATUSES } from "../verification/types.ts";
 import { compatOpenApi, compatSecuritySchemes, compatTags } from "./openapi-compat.ts";
@@ -146,6 +147,17 @@ const schemas: Record<string, JsonSchema> = {
   ResendVerificationRequest: requestSchema(resendVerificationSchema),
   SandboxReplyRequest: requestSchema(sandboxReplySchema),
   SendNoticeRequest: requestSchema(sendNoticeSchema),
+  OwnerAlertRequest: requestSchema(ownerAlertSchema),
+  OwnerAlertResult: {
+    type: "object",
+    required: ["owners", "reference", "connectionId", "expiresAt"],
+    properties: {
+      owners: { type: "integer", description: "How many owners a carrier took the text for (0 when none is configured)." },
+      reference: nullable("string", { description: "The request's reference (`ACCEPT <reference>`), with `waitForDecision` and an owner; else null." }),
+      connectionId: nullable("string", { description: "Your socket's id (or the one textgate made), as `owner.decided` carries it; null without a request." }),
+      expiresAt: nullable("string", { format: "date-time", description: "Until when the owners can decide; null without a request." }),
+    },
+  },
   NoticeResult: {
     type: "object",
     required: ["to", "sent"],
@@ -340,6 +352,33 @@ const paths: Record<string, unknown> = {
       },
     },
   },
+  "/api/v1/owner-alerts": {
+    post: {
+      operationId: "createOwnerAlert",
+      summary: "Text the owners that someone is connecting, optionally asking them to decide (for `textgate/ws` in remote mode)",
+      description:
+        "Texts every owner (OWNER_PHONES) the catalog's alert in the owner's language, with `who` and `path` filled in; only the owners, never a number the request names. With `waitForDecision`, opens a request the owners answer by SMS (`ACCEPT <reference>`, `DENY <reference>`) or on /owner; the decision is the `owner.decided` event of `GET /api/v1/events`.",
+      security: keyed,
+      requestBody: body("OwnerAlertRequest"),
+      responses: {
+        "201": json(ref("OwnerAlertResult"), "A request the owners can decide, and the alert sent."),
+        "200": json(ref("OwnerAlertResult"), "The alert sent (no request: `waitForDecision` false, or no owner configured)."),
+        ...errors([...BODY_ERRORS, "unauthorized", "not_found"]),
+      },
+    },
+  },
+  "/api/v1/owner-alerts/{reference}": {
+    delete: {
+      operationId: "withdrawOwnerAlert",
+      summary: "Withdraw a pending request (its socket closed or timed out)",
+      security: keyed,
+      parameters: [{ name: "reference", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9]{4}$" }, description: "The request's reference." }],
+      responses: {
+        "204": { description: "Withdrawn." },
+        ...errors(["unauthorized", "not_found"]),
+      },
+    },
+  },
   ...webhookDocs.paths,
   "/api/v1/sandbox/messages": {
     get: {
@@ -442,6 +481,7 @@ const TAGS: { name: string; description: string; paths: RegExp }[] = [
     description: "Webhook endpoints (Standard Webhooks signatures) and the live event stream (server-sent events).",
     paths: /^\/api\/v1\/(webhooks|events)/,
   },
+  { name: "Socket units", description: "What the units of a host's `textgate/ws` gate ask of a remote textgate: their texts and the owners' alerts (API key).", paths: /^\/api\/v1\/(notices|owner-alerts)/ },
   { name: "Sandbox", description: "The sandbox carrier's messages, for automated tests and the /sandbox handset page.", paths: /sandbox/ },
   { name: "Carrier webhooks", description: "Called by carriers: inbound texts, delivery receipts and call documents.", paths: /^\/api\/webhooks\// },
   { name: "Service", description: "This document and the liveness check.", paths: /^\/(healthz|api\/v1\/openapi\.json)$/ },

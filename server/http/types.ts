@@ -13,6 +13,7 @@ import type { Config } from "../env.ts";
 import type { Channel, CheckResult, CreateResult, CreateVerificationInput, VerificationView } from "../verification/types.ts";
 import type { NoticeKind } from "../../lib/validations/notice.ts";
 import type { Webhooks } from "../webhooks/index.ts";
+import type { OwnerDesk } from "../owners/desk.ts";
 
 export type { ApiKeyIdentity, SandboxEntry };
 
@@ -67,6 +68,8 @@ export interface ApiRuntime {
   carriers?: { byId(id: string): Carrier | undefined };
   /** Webhook endpoints and the event stream (server/webhooks/); without them those routes answer 404. */
   webhooks?: Webhooks;
+  /** The owner desk, for remote gates' owner alerts (server/http/routes/owner-alerts.ts); without it those routes answer 404. */
+  owners?: { desk: Pick<OwnerDesk, "announce" | "askForRemote" | "withdrawRemote"> };
 }
 
 export interface RequestContext {

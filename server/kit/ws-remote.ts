@@ -1,7 +1,8 @@
 /**
  * The socket gate's backend for a host that talks to a textgate server (server/kit/ws.ts, remote mode):
  * codes over the REST API (`POST /api/v1/verifications`, `…/check`), the units' texts through
- * `POST /api/v1/notices`, and replies from the event stream (`GET /api/v1/events`, `inbound.message`).
+ * `POST /api/v1/notices`, owner alerts through `POST /api/v1/owner-alerts`, and replies and owners'
+ * decisions from the event stream (`GET /api/v1/events`: `inbound.message`, `owner.decided`).
  *
  * One stream per gate, opened with the gate and read until it closes; the client reconnects with
  * Last-Event-ID (lib/client/event-stream.ts), so no text is lost between connections. A unit's text goes
@@ -11,6 +12,7 @@
 import { TextgateError, isTextgateRequestError, type ErrorCode, ERRORS } from "../../lib/errors.ts";
 import { createTextgateClient, type TextgateClient } from "../../lib/client/index.ts";
 import { NOTICE_KINDS } from "../../lib/validations/notice.ts";
+import type { OwnerAlerts, OwnerDecision } from "../owners/desk.ts";
 import type { SocketBackend } from "../ws/gate.ts";
 import { type InboundText, ReplyRouter } from "../ws/replies.ts";
 import type { UnitNotice } from "../ws/sessions.ts";
@@ -57,13 +59,31 @@ export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOp
     },
   });
 
+  // Owners' decisions by reference, for the requests this gate opened; a decision that comes in before the
+  // POST that opened its request has answered (an owner quicker than the response) waits in `early`.
+  const waiting = new Map<string, { connectionId: string; resolve(decision: OwnerDecision): void }>();
+  const early = new Map<string, { connectionId: string; decision: OwnerDecision }>();
+  const decided = (reference: string, connectionId: string, decision: OwnerDecision) => {
+    const entry = waiting.get(reference);
+    if (entry?.connectionId === connectionId) entry.resolve(decision);
+    else if (!entry) {
+      early.set(reference, { connectionId, decision });
+      setTimeout(() => early.delete(reference), 60_000).unref();
+    }
+  };
+
   // The stream's texts go to the router through `deliver` (no matches recorded: the rows are textgate's).
   let deliver: (text: InboundText) => void = () => {};
   const replies = new ReplyRouter((d) => ((deliver = d), () => (deliver = () => {})), null, options.onError);
   let failure: unknown = null;
   const reading = (async () => {
     try {
-      for await (const event of client.events.subscribe({ types: ["inbound.message"], includePhoneNumbers: true, signal: abort.signal })) {
+      for await (const event of client.events.subscribe({ types: ["inbound.message", "owner.decided"], includePhoneNumbers: true, signal: abort.signal })) {
+        if (event.type === "owner.decided") {
+          const { reference, connectionId, decision } = event.data as { reference?: unknown; connectionId?: unknown; decision?: unknown };
+          if (typeof reference === "string" && typeof connectionId === "string" && (decision === "accept" || decision === "deny")) decided(reference, connectionId, decision);
+          continue;
+        }
         const { inboundId, from, body } = event.data as { inboundId?: unknown; from?: unknown; body?: unknown };
         if (typeof from === "string" && typeof body === "string") deliver({ inboundId: String(inboundId ?? event.id), from, body });
       }
@@ -76,7 +96,51 @@ export function remoteBackend(textgate: RemoteTextgate, options: RemoteBackendOp
     }
   })();
 
+  const owners: OwnerAlerts = {
+    async announce(alert) {
+      if (alert.text !== undefined) throw new Error("ownerAlert({ text }) needs textgate in process; a remote textgate sends only its catalog's alert");
+      return (await client.ownerAlerts.create({ who: alert.who, path: alert.path })).owners;
+    },
+    async ask(alert, signal, ttlMs) {
+      if (alert.text !== undefined) throw new Error("ownerAlert({ text }) needs textgate in process; a remote textgate sends only its catalog's alert");
+      if (failure) throw failure;
+      // The decision comes on the stream: listening before the owners are texted.
+      await connected;
+      signal.throwIfAborted();
+      const opened = await client.ownerAlerts
+        .create({ who: alert.who, path: alert.path, waitForDecision: true, connectionId: alert.connectionId, timeoutSeconds: Math.max(5, Math.min(3600, Math.ceil(ttlMs / 1000))) })
+        .catch((error: unknown) => Promise.reject(asTextgateError(error)));
+      const reference = opened.reference;
+      if (!reference) return null;
+      const decision = new Promise<OwnerDecision>((resolve, reject) => {
+        const onAbort = () => {
+          waiting.delete(reference);
+          // Withdrawn so that /owner stops listing it; already decided or expired is fine.
+          client.ownerAlerts.withdraw(reference).catch((error: unknown) => {
+            if (!isTextgateRequestError(error) || error.status !== 404) options.onError(error);
+          });
+          reject(signal.reason);
+        };
+        const settle = (outcome: OwnerDecision) => {
+          signal.removeEventListener("abort", onAbort);
+          waiting.delete(reference);
+          resolve(outcome);
+        };
+        const before = early.get(reference);
+        if (before?.connectionId === alert.connectionId) {
+          early.delete(reference);
+          return settle(before.decision);
+        }
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiting.set(reference, { connectionId: alert.connectionId, resolve: settle });
+      });
+      decision.catch(() => {});
+      return { reference, decision };
+    },
+  };
+
   return {
+    owners,
     codes: (phone, connectionId) => ({
       async create(request) {
         const verification = await client.verifications

@@ -15,8 +15,8 @@
  *
  * Remote mode (`textgate: { baseUrl, apiKey }`, server/kit/ws-remote.ts): Send Token creates and checks
  * codes over the REST API; Reply and Confirm Reply text through POST /api/v1/notices and wait for the
- * user's answer on the event stream. `ownerAlert()` needs textgate in process (owner requests have no REST
- * API): the gate refuses it at creation. In process (`textgate`: the backend of server/ws/index.ts), the
+ * user's answer on the event stream; Owner alert texts the owners through POST /api/v1/owner-alerts and
+ * waits for their decision (`owner.decided`) on the same stream. In process (`textgate`: the backend of server/ws/index.ts), the
  * gate runs on textgate's own domain: that is how textgate's server runs its own sockets.
  */
 import type http from "node:http";

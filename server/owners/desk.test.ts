@@ -20,6 +20,7 @@ function memoryStore(): OwnerRequestStore {
     remove: async (reference, connectionId) => {
       if (rows.get(reference)?.connectionId === connectionId) rows.delete(reference);
     },
+    removeHeldBy: async (reference, node) => rows.get(reference)?.node === node && rows.delete(reference),
     take: async (reference, now) => {
       const row = rows.get(reference);
       if (!row || row.expiresAt <= now) return null;

@@ -17,7 +17,7 @@ import crypto from "node:crypto";
 import { TextgateError } from "../../lib/errors.ts";
 import { maskPhone } from "../../lib/phone.ts";
 import type { EventBus } from "../events/bus.ts";
-import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
+import { fillPlaceholders, type NoticeKey, type NoticeValues } from "../verification/notices.ts";
 
 export type OwnerDecision = "accept" | "deny";
 
@@ -43,12 +43,38 @@ export interface OwnerRequestStore {
   add(request: StoredOwnerRequest): Promise<boolean>;
   /** Deletes a request the holding node withdraws (no-op when it was decided meanwhile). */
   remove(reference: string, connectionId: string): Promise<void>;
+  /** Deletes the pending request `reference` if `node` holds it; false when it does not (decided, withdrawn, another's). */
+  removeHeldBy(reference: string, node: string): Promise<boolean>;
   /** Deletes a pending, unexpired request and returns it: the one winner of concurrent decisions. */
   take(reference: string, now: Date): Promise<StoredOwnerRequest | null>;
   /** Every pending, unexpired request, oldest first. */
   list(now: Date): Promise<StoredOwnerRequest[]>;
   /** The node holding a pending, unexpired request, or null. */
   holder(reference: string, now: Date): Promise<string | null>;
+}
+
+/**
+ * The holder of a request a remote gate opened over REST (POST /api/v1/owner-alerts): no node holds its
+ * socket; the decision reaches the gate as `owner.decided` on the event stream, which every node serves.
+ */
+export const REST_HOLDER = "rest";
+
+/** Who is connecting where, as the owners' alert says it; `text` replaces the catalog's first sentence (in process only). */
+export interface OwnerAlertFields {
+  who: string;
+  path: string;
+  text?: string;
+}
+
+/** What the Owner alert unit asks of the owners (server/ws/units/owner-alert.ts): the desk in process, REST in remote mode. */
+export interface OwnerAlerts {
+  /** Texts every owner the alert; how many a carrier took it for. */
+  announce(alert: OwnerAlertFields): Promise<number>;
+  /**
+   * Opens a request the owners decide and texts them the alert with its reference; null when no owner is
+   * configured. `decision` rejects when `signal` aborts (the request is then withdrawn).
+   */
+  ask(alert: OwnerAlertFields & { connectionId: string; userId: string }, signal: AbortSignal, ttlMs: number): Promise<{ reference: string; decision: Promise<OwnerDecision> } | null>;
 }
 
 /** A pending request as the /owner page lists it: with the node holding the socket. */
@@ -112,7 +138,7 @@ export interface OwnerDeskOptions {
   clock?: () => Date;
 }
 
-export class OwnerDesk {
+export class OwnerDesk implements OwnerAlerts {
   /** The requests whose sockets this process holds, by reference. */
   private readonly pending = new Map<string, Entry>();
   private readonly owners: ReadonlySet<string>;
@@ -147,6 +173,48 @@ export class OwnerDesk {
 
   notice(to: string, key: NoticeKey, values?: NoticeValues): string {
     return this.options.notice(to, key, values);
+  }
+
+  /** The alert's first sentence for the owner `to`: the catalog's, in their language, or the unit's own `text`. */
+  private lead(to: string, { who, path, text }: OwnerAlertFields): string {
+    return text ? fillPlaceholders(text, { who, path }) : this.notice(to, "ownerAlert", { who, path });
+  }
+
+  announce(alert: OwnerAlertFields): Promise<number> {
+    return this.alert((to) => this.lead(to, alert));
+  }
+
+  async ask(
+    alert: OwnerAlertFields & { connectionId: string; userId: string },
+    signal: AbortSignal,
+    ttlMs: number,
+  ): Promise<{ reference: string; decision: Promise<OwnerDecision> } | null> {
+    if (!this.ownerCount) return null;
+    const opened = await this.open({ connectionId: alert.connectionId, userId: alert.userId, who: alert.who, path: alert.path }, signal, ttlMs);
+    await this.alert((to) => `${this.lead(to, alert)} ${this.notice(to, "ownerDecide", { ref: opened.reference })}`);
+    return opened;
+  }
+
+  /**
+   * A request for a remote gate (POST /api/v1/owner-alerts): stored for every node with REST_HOLDER, the
+   * owners texted; nobody here waits for it, the decision goes out as `owner.decided`. Null without owners.
+   */
+  async askForRemote(alert: { who: string; path: string; connectionId: string; userId: string }, ttlMs: number): Promise<{ reference: string; sent: number; expiresAt: Date } | null> {
+    if (!this.ownerCount) return null;
+    for (;;) {
+      const reference = this.newReference();
+      const createdAt = this.clock();
+      const expiresAt = new Date(createdAt.getTime() + ttlMs);
+      const stored = await this.options.store.add({ ...alert, reference, createdAt: createdAt.toISOString(), node: REST_HOLDER, expiresAt });
+      if (!stored) continue;
+      const sent = await this.alert((to) => `${this.lead(to, alert)} ${this.notice(to, "ownerDecide", { ref: reference })}`);
+      return { reference, sent, expiresAt };
+    }
+  }
+
+  /** Withdraws a remote gate's pending request (its socket closed or timed out); false when none was pending. */
+  async withdrawRemote(reference: string): Promise<boolean> {
+    return this.options.store.removeHeldBy(reference.toUpperCase(), REST_HOLDER);
   }
 
   /**
@@ -185,7 +253,8 @@ export class OwnerDesk {
     if (!this.options.crossNodeEvents && !this.pending.has(key)) {
       // Taking another node's request here would answer "decided" while its socket waits for nothing.
       const holder = await this.options.store.holder(key, this.clock());
-      if (holder !== null && holder !== this.options.node) throw new TextgateError("owner_request_elsewhere");
+      // A remote gate's request has no holding node: its decision reaches the gate through the outbox (REST_HOLDER).
+      if (holder !== null && holder !== this.options.node && holder !== REST_HOLDER) throw new TextgateError("owner_request_elsewhere");
     }
     const request = await this.options.store.take(key, this.clock());
     if (!request) return null;

@@ -41,6 +41,10 @@ export function databaseOwnerRequests(prisma: Db): OwnerRequestStore {
     async remove(reference, connectionId) {
       await prisma.ownerRequest.deleteMany({ where: { reference, connectionId } });
     },
+    async removeHeldBy(reference, node) {
+      const { count } = await prisma.ownerRequest.deleteMany({ where: { reference, node } });
+      return count > 0;
+    },
     async take(reference, now) {
       const row = await prisma.ownerRequest.findUnique({ where: { reference } });
       if (!row || row.expiresAt <= now) return null;

@@ -24,7 +24,7 @@ export interface SocketBackend {
   waitForReply(phone: string, connectionId: string, match: (body: string) => "accept" | "deny" | null, signal: AbortSignal): Promise<"accept" | "deny">;
   /** Texts `phone` a catalog notice; false when no carrier took it. */
   sendNotice(phone: string, notice: UnitNotice): Promise<boolean>;
-  /** The owner desk (owner-alert); absent where there is none. */
+  /** Owner alerts (owner-alert): the desk in process, POST /api/v1/owner-alerts remote; absent where there are none. */
   owners?: UnitContext["owners"];
   /** Keys hashes of shared secrets (`reply({ secret: true })`). */
   secretKey: Buffer;
@@ -78,7 +78,7 @@ export function startGate(settings: GateSettings): SocketGate {
   for (const definition of settings.endpoints) {
     if (byPath.has(definition.path)) throw new Error(`socket path defined twice: ${definition.path}`);
     if (!backend.owners && definition.connect.some((unit) => unit.needsOwnerDesk)) {
-      throw new Error(`${definition.path}: ownerAlert() needs textgate in process; a remote textgate has no owner requests over its REST API`);
+      throw new Error(`${definition.path}: ownerAlert() needs a backend with owner alerts`);
     }
     byPath.set(definition.path, definition);
   }

@@ -7,7 +7,7 @@
 import type { CloseCode, PendingMessage, ServerMessage, UnitName } from "../../lib/socket/protocol.ts";
 import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { unitNotice } from "../verification/notices.ts";
-import type { OwnerDesk } from "../owners/desk.ts";
+import type { OwnerAlerts } from "../owners/desk.ts";
 
 /** What Send Token asks for: a code texted to the socket's user, one per socket (see units/send-token.ts). */
 export interface SocketCodeRequest {
@@ -36,7 +36,7 @@ export interface UnitContext {
   /** The socket's path (its session definition). */
   path: string;
   /** Owners (OWNER_PHONES): alerts and requests waiting for their decision; in process only (see server/kit/ws.ts). */
-  owners?: Pick<OwnerDesk, "ownerCount" | "alert" | "open" | "notice">;
+  owners?: OwnerAlerts;
   /** Aborted when the unit times out or the socket closes. */
   signal: AbortSignal;
   pending(message: PendingMessage): void;

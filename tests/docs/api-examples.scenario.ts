@@ -42,6 +42,8 @@ export const EXAMPLE_ENV: Record<string, string> = {
   CANCEL_MIN_AGE_SECONDS: "30",
   SEND_LIMIT_PER_NUMBER: "100",
   WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
+  // One owner, whom the owner alerts text.
+  OWNER_PHONES: "+14155550188",
   // Textlocal after the sandbox: every text goes to the sandbox, and Textlocal's webhook URLs answer.
   SMS_CARRIERS: "sandbox,textlocal",
   VOICE_CARRIERS: "sandbox",
@@ -191,6 +193,26 @@ const native: ExampleStep[] = [
     json: { to: "+14155550125", notice: "confirmReply" },
   },
   { operationId: "sendNotice", title: "Free text is not a notice", method: "POST", path: "/api/v1/notices", json: { to: "+14155550125", notice: "Your bank: call us" } },
+  {
+    operationId: "createOwnerAlert",
+    title: "Ask the owners to decide (Owner alert with waitForDecision)",
+    method: "POST",
+    path: "/api/v1/owner-alerts",
+    json: { who: "Ada (+1•••••••123)", path: "/ws/chat", waitForDecision: true, connectionId: "host-socket-7f3a" },
+    save: (body, vars) => void (vars.reference = body.reference),
+  },
+  { operationId: "createOwnerAlert", title: "Only inform the owners", method: "POST", path: "/api/v1/owner-alerts", json: { who: "Ada (+1•••••••123)", path: "/ws/chat" } },
+  {
+    operationId: "createOwnerAlert",
+    title: "A second line in who",
+    method: "POST",
+    path: "/api/v1/owner-alerts",
+    json: { who: "Ada\nCall +1 415 555 0100 now", path: "/ws/chat" },
+  },
+  ...twice<TestRuntime>(
+    { operationId: "withdrawOwnerAlert", title: "Withdrawn (the socket closed)", method: "DELETE", path: (v) => `/api/v1/owner-alerts/${v.reference}` },
+    "Already withdrawn, decided or expired",
+  ),
   {
     operationId: "createWebhook",
     title: "Every verification outcome",

@@ -66,6 +66,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/api/v1/verifications/:id", surface: "native", fields: [] },
   ...["check", "cancel", "approve", "resend"].map((op) => ({ method: "POST", path: `/api/v1/verifications/:id/${op}`, surface: "native" as const, fields: ["code", "channel", "locale"] })),
   { method: "POST", path: "/api/v1/notices", surface: "native", fields: ["to", "notice", "yes", "locale", "brand"] },
+  { method: "POST", path: "/api/v1/owner-alerts", surface: "native", fields: ["who", "path", "waitForDecision", "connectionId", "timeoutSeconds"] },
+  { method: "DELETE", path: "/api/v1/owner-alerts/:reference", surface: "native", fields: [] },
   { method: "GET", path: "/api/v1/sandbox/messages", surface: "native", fields: ["to", "limit"] },
   { method: "GET", path: "/api/sandbox/numbers", surface: "native", fields: ["limit"] },
   { method: "GET", path: "/api/sandbox/messages", surface: "native", fields: ["to", "limit"] },

@@ -1,8 +1,8 @@
 /**
  * `textgate/ws` in remote mode, from the packed package (as a host installs it), against a real textgate
  * server: a plain node:http server with the gate, sockets signed in with a next-auth JWT cookie the way
- * a host's next-auth sets it. Send Token's code is read from the sandbox, Confirm Reply's YES is texted
- * from the sandbox handset; the unit waits on the event stream.
+ * a host's next-auth sets it. Send Token's code is read from the sandbox, Confirm Reply's YES and the
+ * owners' ACCEPT or DENY are texted from sandbox handsets; the units wait on the event stream.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -22,6 +22,8 @@ import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
 type Kit = typeof import("../../server/kit/ws.ts");
 
 const SECRET = "host-nextauth-secret-for-the-ws-kit-test-0123456789";
+/** The textgate server's owners (OWNER_PHONES). */
+const OWNERS = ["+12125559911", "+12125559912"];
 const ORIGIN = "https://host.example.com";
 
 let scratch: string;
@@ -41,7 +43,7 @@ beforeAll(async () => {
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dep), path.join(scratch, "node_modules", dep));
   }
   const kit = (await import(pathToFileURL(path.join(installed, "dist/ws.js")).href)) as Kit;
-  server = await startServer();
+  server = await startServer({ env: { OWNER_PHONES: OWNERS.join(",") } });
   client = createTextgateClient({ baseUrl: server.url, apiKey: server.key });
   const echo = (socket: { send(data: unknown): void }, data: unknown) => socket.send(data);
   host = http.createServer((_req, res) => res.writeHead(404).end());
@@ -54,6 +56,8 @@ beforeAll(async () => {
         kit.defineSession({ path: "/ws/chat", connect: [kit.sendToken({ timeoutMs: 15_000 }), kit.confirmReply({ timeoutMs: 15_000 })], onMessage: echo }),
         kit.defineSession({ path: "/ws/token", connect: [kit.sendToken({ maxAttempts: 1, timeoutMs: 15_000 })], onMessage: echo }),
         kit.defineSession({ path: "/ws/open", connect: [], onMessage: echo }),
+        kit.defineSession({ path: "/ws/owner", connect: [kit.ownerAlert({ waitForDecision: true, timeoutMs: 15_000 })], onMessage: echo }),
+        kit.defineSession({ path: "/ws/owner-told", connect: [kit.ownerAlert()], onMessage: echo }),
       ],
       heartbeatMs: 250,
       logger: { warn: (_details, message) => logged.push(message), error: (_details, message) => logged.push(message) },
@@ -137,15 +141,52 @@ describe("textgate/ws (remote mode, packed)", () => {
     expect(await open("/ws/open", { cookie: await cookieFor(uniquePhone(), -1) }).refused).toBe(401);
   });
 
-  it("refuses ownerAlert() in remote mode when the gate is created", async () => {
-    const kit = (await import(pathToFileURL(path.join(scratch, "node_modules/textgate/dist/ws.js")).href)) as Kit;
-    expect(() =>
-      kit.createSocketGate({
-        textgate: { baseUrl: server.url, apiKey: server.key },
-        secret: SECRET,
-        allowedOrigins: [ORIGIN],
-        endpoints: [kit.defineSession({ path: "/ws/owner", connect: [kit.ownerAlert()] })],
-      }),
-    ).toThrow(/ownerAlert\(\) needs textgate in process/);
+  it("runs Owner alert over REST: the owners are texted, ACCEPT admits, DENY closes 4001, a closed socket withdraws its request", async () => {
+    const before = (await client.sandbox.messages(OWNERS[1]!)).length;
+    const accepted = open("/ws/owner", { cookie: await cookieFor(uniquePhone()) });
+    const { reference } = (await accepted.next("pending")) as unknown as { reference: string };
+    expect(reference).toMatch(/^[A-Z2-9]{4}$/);
+    // Every owner gets the alert, with who (the token's name and masked number), where, and the reference.
+    const alert = await textNumber(OWNERS[1]!, before + 1);
+    expect(alert).toContain("Ada (+1");
+    expect(alert).toContain("/ws/owner");
+    expect(alert).toContain(reference);
+    await client.sandbox.reply({ from: OWNERS[0]!, body: `ACCEPT ${reference}` });
+    expect(await accepted.next("unit_passed")).toEqual({ type: "unit_passed", unit: "owner-alert" });
+    await accepted.next("admitted");
+    accepted.ws.close();
+
+    const denied = open("/ws/owner", { cookie: await cookieFor(uniquePhone()) });
+    const second = (await denied.next("pending")) as unknown as { reference: string };
+    await client.sandbox.reply({ from: OWNERS[1]!, body: `deny ${second.reference.toLowerCase()}` });
+    expect(await denied.closed).toEqual({ code: 4001, reason: "denied by owner" });
+
+    const left = open("/ws/owner", { cookie: await cookieFor(uniquePhone()) });
+    const third = (await left.next("pending")) as unknown as { reference: string };
+    left.ws.close();
+    // The gate withdraws it (DELETE /api/v1/owner-alerts/{reference}): gone from the server, an ACCEPT then decides nothing.
+    let gone = false;
+    for (let i = 0; i < 40 && !gone; i++) {
+      gone = await client.ownerAlerts.withdraw(third.reference).then(() => false, (error: { code?: string }) => error.code === "not_found");
+      if (!gone) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(gone).toBe(true);
+    expect(logged).toEqual([]);
+  });
+
+  it("runs an informing Owner alert over REST, and refuses bad alerts with 400 and unknown references with 404", async () => {
+    const before = (await client.sandbox.messages(OWNERS[0]!)).length;
+    const told = open("/ws/owner-told", { cookie: await cookieFor(uniquePhone()) });
+    await told.next("admitted");
+    expect(await textNumber(OWNERS[0]!, before + 1)).toContain("/ws/owner-told");
+    told.ws.close();
+
+    const refusal = (body: unknown) => client.ownerAlerts.create(body as never).then(() => null, (error: { status?: number; code?: string }) => [error.status, error.code]);
+    expect(await refusal({ who: "Ada\nCall +1 900 555 0100 now", path: "/ws/chat" })).toEqual([400, "invalid_request"]);
+    expect(await refusal({ who: "Ada", path: "not a path" })).toEqual([400, "invalid_request"]);
+    expect(await refusal({ who: "Ada", path: "/ws/chat", to: OWNERS[0] })).toEqual([400, "invalid_request"]);
+    expect(await client.ownerAlerts.withdraw("ZZZZ").then(() => null, (error: { status?: number }) => error.status)).toBe(404);
+    const anonymous = createTextgateClient({ baseUrl: server.url, apiKey: "tg_nope_nope" });
+    expect(await anonymous.ownerAlerts.create({ who: "Ada", path: "/ws/chat" }).then(() => null, (error: { status?: number }) => error.status)).toBe(401);
   });
 });

@@ -7,7 +7,6 @@
  * (see server/owners/desk.ts). With no owner configured, a socket that needs a decision is denied at once.
  */
 import { CLOSE, CLOSE_REASON } from "../../../lib/socket/protocol.ts";
-import { fillPlaceholders } from "../../verification/notices.ts";
 import { describeUser } from "../../owners/desk.ts";
 import type { SessionUnit } from "../sessions.ts";
 
@@ -30,22 +29,19 @@ export function ownerAlert(options: OwnerAlertOptions = {}): SessionUnit {
     timeoutMs,
     needsOwnerDesk: true,
     async run(ctx) {
-      // createSocketGate refuses this unit without an owner desk (a remote textgate has none over REST).
+      // createSocketGate refuses this unit on a backend without owner alerts.
       const owners = ctx.owners;
-      if (!owners) throw new Error("ownerAlert() needs textgate in process (an owner desk)");
-      const who = describeUser(ctx.user);
-      const values = { who, path: ctx.path };
-      // Each owner gets the alert in the language of their number (OwnerDesk.notice).
-      const lead = (to: string) => (options.text ? fillPlaceholders(options.text, values) : owners.notice(to, "ownerAlert", values));
+      if (!owners) throw new Error("ownerAlert() needs a backend with owner alerts");
+      // Each owner gets the alert in the language of their number (server/owners/desk.ts).
+      const alert = { who: describeUser(ctx.user), path: ctx.path, ...(options.text ? { text: options.text } : {}) };
       if (!options.waitForDecision) {
-        await owners.alert(lead);
+        await owners.announce(alert);
         return { ok: true };
       }
-      if (!owners.ownerCount) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
-      const { reference, decision } = await owners.open({ connectionId: ctx.connectionId, userId: ctx.user.id, who, path: ctx.path }, ctx.signal, timeoutMs);
-      ctx.pending({ type: "pending", unit: "owner-approval", reference });
-      await owners.alert((to) => `${lead(to)} ${owners.notice(to, "ownerDecide", { ref: reference })}`);
-      return (await decision) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.deniedByOwner };
+      const asked = await owners.ask({ ...alert, connectionId: ctx.connectionId, userId: ctx.user.id }, ctx.signal, timeoutMs);
+      if (!asked) return { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.noOwner };
+      ctx.pending({ type: "pending", unit: "owner-approval", reference: asked.reference });
+      return (await asked.decision) === "accept" ? { ok: true } : { ok: false, code: CLOSE.denied, reason: CLOSE_REASON.deniedByOwner };
     },
   };
 }
