@@ -1,10 +1,12 @@
 /**
  * Each feature's own part of the configuration: createTextgate (server/textgate.ts) hands a feature its
  * section, never the whole `Config`, so what a feature reads is visible in its type and a host (or a test)
- * can build one feature with only the settings it needs.
+ * can build one feature with only the settings it needs. The HTTP API (with the compatible APIs) takes
+ * its part as `ApiRuntime["config"]` (server/http/types.ts), a `Pick` of the few variables it reads.
  */
 import type { SignInCode } from "../lib/auth/credentials.ts";
 import type { Config } from "./env.ts";
+import type { EngineDefaults } from "./verification/engine.ts";
 import type { NoticeSettings } from "./verification/notices.ts";
 import type { TestNumberSettings } from "./verification/test-numbers.ts";
 
@@ -53,6 +55,8 @@ export interface SocketSettings {
 }
 
 export interface ConfigSections {
+  /** The verification engine's defaults and policies (DEFAULT_*, destination policy, guessing limits, test numbers). */
+  engine: EngineDefaults;
   auth: AuthSettings;
   owners: OwnerSettings;
   ws: SocketSettings;
@@ -61,6 +65,23 @@ export interface ConfigSections {
 export function configSections(config: Config): ConfigSections {
   const notices: NoticeSettings = { brand: config.DEFAULT_BRAND, defaultLocale: config.DEFAULT_LOCALE };
   return {
+    engine: {
+      brand: config.DEFAULT_BRAND,
+      locale: config.DEFAULT_LOCALE,
+      codeLength: config.DEFAULT_CODE_LENGTH,
+      validForSeconds: config.DEFAULT_VALIDITY_SECONDS,
+      maxAttempts: config.DEFAULT_MAX_ATTEMPTS,
+      sender: config.DEFAULT_SENDER,
+      pendingPolicy: config.PENDING_POLICY,
+      resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
+      allowedCountries: config.ALLOWED_COUNTRIES,
+      blockedLineTypes: config.BLOCKED_LINE_TYPES,
+      cancelMinAgeSeconds: config.CANCEL_MIN_AGE_SECONDS,
+      guessLimits: { lockAfter: config.GUESS_LOCK_AFTER_FAILURES, maxPerDay: config.GUESS_MAX_FAILURES_PER_DAY },
+      originHost: config.ORIGIN_BOUND_CODES ? new URL(config.PUBLIC_URL).hostname : null,
+      appHash: config.ANDROID_APP_HASH ?? null,
+      testNumbers: config.testNumbers,
+    },
     auth: {
       code: {
         channel: config.AUTH_CHANNEL,
