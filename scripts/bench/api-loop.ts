@@ -18,7 +18,7 @@ export interface ApiLoopResult {
   otherServersCpuSecondsPerPair?: number | null;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(2));
@@ -26,7 +26,7 @@ function percentile(values: number[], p: number): number {
 
 let sequence = 0;
 /** A distinct valid US number per pair (area code 415, exchange 200–999), distinct across loops of one process. */
-function nextNumber(): string {
+export function nextNumber(): string {
   const n = sequence++;
   return `+1415${200 + (Math.floor(n / 10_000) % 800)}${String(n % 10_000).padStart(4, "0")}`;
 }
