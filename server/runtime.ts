@@ -17,10 +17,12 @@ import { createLogger } from "./logger.ts";
 import { sendNotice } from "./notifications.ts";
 import { sendBudgetAlarms } from "./send-budget-alarms.ts";
 import { openSql, type Sql } from "./store/sql.ts";
+import { countEvents } from "./telemetry/event-metrics.ts";
+import { Metrics } from "./telemetry/metrics.ts";
 import { VerificationEngine } from "./verification/engine.ts";
 import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
-import { createSendBudget } from "./verification/send-budget.ts";
+import { createSendBudget, type SendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
 import { logTestNumbers } from "./verification/test-numbers.ts";
 import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
@@ -43,6 +45,8 @@ export interface Runtime {
   redis: Redis | undefined;
   /** Events out: webhook endpoints, the outbox and its dispatcher (server/webhooks/). */
   webhooks: Webhooks;
+  /** This node's Prometheus metrics (GET /metrics with METRICS_TOKEN; server/telemetry/metrics.ts). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ export interface RuntimeOptions {
   startScheduler?: boolean;
   /** Start the webhook dispatcher's timer (default: as startScheduler). */
   startWebhooks?: boolean;
+  /** Collect prom-client's process metrics (default true; in-process tests with many runtimes leave them out). */
+  defaultMetrics?: boolean;
 }
 
 /** Brings the database up to date, or refuses to start: before any connection of this process opens. */
@@ -84,6 +90,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
+  // Counted in memory from the start, whether or not anyone scrapes (METRICS_TOKEN only opens the route).
+  const metrics = new Metrics({ budgetPerHour: config.SEND_BUDGET_PER_HOUR, defaultMetrics: options.defaultMetrics });
+  const stopCounting = countEvents(events, metrics);
   // Several nodes: with REDIS_URL, events cross processes over Redis pub/sub (redis-bridge.ts).
   // ioredis is slow to load: only a server with REDIS_URL loads it.
   const ioredis = config.REDIS_URL ? await import("ioredis") : null;
@@ -91,7 +100,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let carriers: CarrierRegistry;
   let sandbox: SandboxCarrier | null;
   try {
-    ({ registry: carriers, sandbox } = buildCarriers({ config, sql, logger, clock }));
+    ({ registry: carriers, sandbox } = buildCarriers({
+      config,
+      sql,
+      logger,
+      clock,
+      onSend: ({ carrier, channel, outcome, seconds }) => metrics.carrierSend(carrier, channel, outcome, seconds),
+    }));
   } catch (error) {
     await Promise.allSettled([sql.close(), bridge?.close()]);
     throw new StartupError((error as Error).message);
@@ -121,6 +136,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, noticeFor(notices, owner, key, values));
       },
       startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
+      onAttempt: (outcome) => metrics.webhookAttempt(outcome),
     });
   } catch (error) {
     // Installing the outbox triggers needs the privileges migrating does (README, PostgreSQL and production).
@@ -136,7 +152,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock,
     secret: config.TEXTGATE_SECRET,
     sendLimiter: createSendLimiter({ points: config.SEND_LIMIT_PER_NUMBER, windowSeconds: config.SEND_LIMIT_WINDOW_SECONDS, redis }),
-    budget: createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }),
+    budget: countedBudget(createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }), metrics),
     defaults: {
       brand: config.DEFAULT_BRAND,
       locale: config.DEFAULT_LOCALE,
@@ -154,6 +170,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       appHash: config.ANDROID_APP_HASH ?? null,
       testNumbers: config.testNumbers,
     },
+    observer: metrics,
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
@@ -176,7 +193,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     audit,
     redis,
     webhooks,
+    metrics,
     async close() {
+      stopCounting();
       await scheduler.stop();
       await webhooks.close();
       await bridge?.close();
@@ -187,6 +206,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   };
   globalThis.__textgateRuntime = runtime;
   return runtime;
+}
+
+/** The budget, with every message taken counted (textgate_send_budget_taken_total). */
+function countedBudget(budget: SendBudget, metrics: Metrics): SendBudget {
+  return {
+    async take() {
+      const take = await budget.take();
+      if (take.taken) metrics.budgetTaken.inc();
+      return take;
+    },
+  };
 }
 
 declare global {

@@ -122,6 +122,8 @@ export function inProcessSockets(runtime: Runtime): InProcessSockets {
     },
     countSockets(source) {
       counts = source;
+      // The same live counts for /metrics (textgate_sockets), read on each scrape.
+      runtime.metrics.countSockets(source);
     },
     async close() {
       replies.close();
