@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     ? (await import("./server/telemetry/tracing-sdk.ts")).startTracing({ serviceName: config.OTEL_SERVICE_NAME, instanceId: `${os.hostname()}:${process.pid}` })
     : null;
   const runtime = await startRuntime(config);
-  const metrics = createMetricsEndpoint(runtime.metrics, config.METRICS_TOKEN, runtime.logger);
+  const metrics = runtime.metrics && createMetricsEndpoint(runtime.metrics, config.METRICS_TOKEN, runtime.logger);
   // One check of who may use the sandbox, for its API routes and its page (/sandbox).
   const sandboxAccess = createSandboxAccess({
     production: config.production,

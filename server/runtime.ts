@@ -17,8 +17,7 @@ import { createLogger } from "./logger.ts";
 import { sendNotice } from "./notifications.ts";
 import { sendBudgetAlarms } from "./send-budget-alarms.ts";
 import { openSql, type Sql } from "./store/sql.ts";
-import { countEvents } from "./telemetry/event-metrics.ts";
-import { Metrics } from "./telemetry/metrics.ts";
+import type { Metrics } from "./telemetry/metrics.ts";
 import { VerificationEngine } from "./verification/engine.ts";
 import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
@@ -45,8 +44,8 @@ export interface Runtime {
   redis: Redis | undefined;
   /** Events out: webhook endpoints, the outbox and its dispatcher (server/webhooks/). */
   webhooks: Webhooks;
-  /** This node's Prometheus metrics (GET /metrics with METRICS_TOKEN; server/telemetry/metrics.ts). */
-  metrics: Metrics;
+  /** This node's Prometheus metrics (GET /metrics; server/telemetry/metrics.ts); null without METRICS_TOKEN, when nothing is counted. */
+  metrics: Metrics | null;
   close(): Promise<void>;
 }
 
@@ -90,9 +89,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
-  // Counted in memory from the start, whether or not anyone scrapes (METRICS_TOKEN only opens the route).
-  const metrics = new Metrics({ budgetPerHour: config.SEND_BUDGET_PER_HOUR, defaultMetrics: options.defaultMetrics });
-  const stopCounting = countEvents(events, metrics);
+  // Counted only when someone can read the counts: without METRICS_TOKEN prom-client (about 75 ms to load
+  // with @opentelemetry/api, docs/benchmarks.md) is not loaded and nothing is counted.
+  const metrics = config.METRICS_TOKEN
+    ? new (await import("./telemetry/metrics.ts")).Metrics({ budgetPerHour: config.SEND_BUDGET_PER_HOUR, defaultMetrics: options.defaultMetrics })
+    : null;
+  const stopCounting = metrics ? (await import("./telemetry/event-metrics.ts")).countEvents(events, metrics) : () => {};
   // Several nodes: with REDIS_URL, events cross processes over Redis pub/sub (redis-bridge.ts).
   // ioredis is slow to load: only a server with REDIS_URL loads it.
   const ioredis = config.REDIS_URL ? await import("ioredis") : null;
@@ -105,7 +107,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       sql,
       logger,
       clock,
-      onSend: ({ carrier, channel, outcome, seconds }) => metrics.carrierSend(carrier, channel, outcome, seconds),
+      ...(metrics ? { onSend: ({ carrier, channel, outcome, seconds }) => metrics.carrierSend(carrier, channel, outcome, seconds) } : {}),
     }));
   } catch (error) {
     await Promise.allSettled([sql.close(), bridge?.close()]);
@@ -136,7 +138,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         for (const owner of config.OWNER_PHONES) await sendNotice({ carriers, logger, config }, owner, noticeFor(notices, owner, key, values));
       },
       startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
-      onAttempt: (outcome) => metrics.webhookAttempt(outcome),
+      ...(metrics ? { onAttempt: (outcome: "succeeded" | "retry" | "failed") => metrics.webhookAttempt(outcome) } : {}),
     });
   } catch (error) {
     // Installing the outbox triggers needs the privileges migrating does (README, PostgreSQL and production).
@@ -170,7 +172,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       appHash: config.ANDROID_APP_HASH ?? null,
       testNumbers: config.testNumbers,
     },
-    observer: metrics,
+    ...(metrics ? { observer: metrics } : {}),
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void sendNotice({ carriers, logger, config }, to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
@@ -209,7 +211,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 }
 
 /** The budget, with every message taken counted (textgate_send_budget_taken_total). */
-function countedBudget(budget: SendBudget, metrics: Metrics): SendBudget {
+function countedBudget(budget: SendBudget, metrics: Metrics | null): SendBudget {
+  if (!metrics) return budget;
   return {
     async take() {
       const take = await budget.take();

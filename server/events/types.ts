@@ -12,7 +12,8 @@ export interface VerificationRef {
 }
 
 export interface EventPayloads {
-  "verification.created": VerificationRef & { expiresAt: string };
+  /** `country`: the number's ISO 3166-1 code as parsed at creation ("unknown" when the metadata cannot place it). */
+  "verification.created": VerificationRef & { expiresAt: string; country: string };
   "verification.step_sent": VerificationRef & { deliveryId: string; stepIndex: number; channel: Channel; carrier: string };
   "verification.delivery_updated": VerificationRef & { deliveryId: string; status: DeliveryStatus; errorCode?: string };
   "verification.attempt_failed": VerificationRef & { attempts: number; attemptsLeft: number };

@@ -1,6 +1,7 @@
 /**
  * Every Prometheus metric of one process (GET /metrics, server/http/metrics.ts), with prom-client.
- * Counts are this node's own since it started (Prometheus sums nodes: `sum by (status) (rate(…))`);
+ * Created by the runtime only when METRICS_TOKEN is set (this module loads prom-client). Counts are this node's
+ * own since it started (Prometheus sums nodes: `sum by (status) (rate(…))`);
  * nothing here reads the database. Counters and histograms are updated where things happen, in
  * memory; the socket gauges are read when scraped.
  *

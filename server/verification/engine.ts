@@ -291,7 +291,7 @@ export class VerificationEngine {
       throw error;
     }
     if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
-    this.deps.events.publish("verification.created", { ...refOf(record), expiresAt: record.expiresAt.toISOString() });
+    this.deps.events.publish("verification.created", { ...refOf(record), expiresAt: record.expiresAt.toISOString(), country: phone.country ?? "unknown" });
     const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true, handedAtClaim: true });
     // Built from what this call wrote, without reading it back, unless the send failed the verification.
     const verification = first.failedVerification

@@ -123,7 +123,7 @@ export function inProcessSockets(runtime: Runtime): InProcessSockets {
     countSockets(source) {
       counts = source;
       // The same live counts for /metrics (textgate_sockets), read on each scrape.
-      runtime.metrics.countSockets(source);
+      runtime.metrics?.countSockets(source);
     },
     async close() {
       replies.close();

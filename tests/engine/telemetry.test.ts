@@ -10,6 +10,8 @@ import { startTracing, type Tracing } from "../../server/telemetry/tracing-sdk.t
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 const TO = "+14155550123";
+/** Counting is on only with a token (server/runtime.ts). */
+const METRICS_TOKEN = "engine-metrics-token-0123";
 
 describe("engine telemetry", () => {
   const exporter = new InMemorySpanExporter();
@@ -24,7 +26,7 @@ describe("engine telemetry", () => {
   });
   beforeEach(async () => {
     exporter.reset();
-    t = await startTestRuntime("sqlite");
+    t = await startTestRuntime("sqlite", { METRICS_TOKEN });
   });
   afterEach(() => t.stop());
 
@@ -76,25 +78,36 @@ describe("engine telemetry", () => {
     expect(cancel?.events).toEqual([]); // an expected refusal is no exception with a stack
 
     const counts = async (name: "checkAttempts" | "fraudRefusals") =>
-      Object.fromEntries((await t.runtime.metrics[name].get()).values.map((v) => [Object.values(v.labels).join(","), v.value]));
+      Object.fromEntries((await t.runtime.metrics![name].get()).values.map((v) => [Object.values(v.labels).join(","), v.value]));
     expect(await counts("checkAttempts")).toEqual({ bad_format: 1, not_found: 1 });
     expect(await counts("fraudRefusals")).toEqual({ line_type_not_allowed: 1 });
+  });
+
+  it("counts nothing and loads no prom-client without METRICS_TOKEN", async () => {
+    const off = await startTestRuntime("sqlite");
+    try {
+      expect(off.runtime.metrics).toBeNull();
+      const { verification } = await off.runtime.engine.create({ to: TO });
+      await expect(off.runtime.engine.check({ id: verification.id }, await off.lastCode(TO))).resolves.toMatchObject({ valid: true });
+    } finally {
+      await off.stop();
+    }
   });
 
   it("counts the scheduler's expiry as a finished verification, and a refusal once when create runs resend", async () => {
     const { verification } = await t.runtime.engine.create({ to: TO, validFor: 60 });
     t.clock.advance(61);
     await t.runtime.engine.expireDue();
-    const finishedCounts = (await t.runtime.metrics.finished.get()).values;
+    const finishedCounts = (await t.runtime.metrics!.finished.get()).values;
     expect(finishedCounts).toEqual([{ labels: { surface: "native", channel: "sms", country: "US", status: "expired" }, value: 1 }]);
     expect(verification.status).toBe("pending");
 
     // "resend" policy with the per-number limit spent: create's resend refuses, counted once.
-    const limited = await startTestRuntime("sqlite", { SEND_LIMIT_PER_NUMBER: "1" });
+    const limited = await startTestRuntime("sqlite", { SEND_LIMIT_PER_NUMBER: "1", METRICS_TOKEN });
     try {
       await limited.runtime.engine.create({ to: TO });
       await expect(limited.runtime.engine.create({ to: TO, onPending: "resend" })).rejects.toMatchObject({ code: "send_limit_reached" });
-      expect((await limited.runtime.metrics.fraudRefusals.get()).values).toEqual([{ labels: { reason: "send_limit_reached" }, value: 1 }]);
+      expect((await limited.runtime.metrics!.fraudRefusals.get()).values).toEqual([{ labels: { reason: "send_limit_reached" }, value: 1 }]);
     } finally {
       await limited.stop();
     }
