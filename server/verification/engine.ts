@@ -173,7 +173,8 @@ export class VerificationEngine {
     return this.operation("create", { "textgate.surface": input.surface ?? "native" }, async (span) => {
       const result = await this.start(input);
       span.setAttributes({ "textgate.verification_id": result.verification.id, "textgate.channel": result.verification.channel });
-      if (result.replayed || result.resent) span.setAttribute("textgate.replayed", result.replayed);
+      if (result.replayed) span.setAttribute("textgate.replayed", true);
+      if (result.resent) span.setAttribute("textgate.resent", true);
       return result;
     });
   }
