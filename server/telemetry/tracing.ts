@@ -9,6 +9,7 @@
  */
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { isTextgateError } from "../../lib/errors.ts";
+import { maskNumbersInText } from "../logger.ts";
 
 export const TRACER_NAME = "textgate";
 
@@ -21,7 +22,8 @@ export function tracer() {
  * Runs `fn` inside a span named `name` that is the active one for everything it awaits (carrier calls
  * become its children). A throw ends the span with an error status: a TextgateError with its `code`
  * (an expected refusal, such as a wrong code's verification_not_found, is recorded as that code, not as an
- * exception with a stack), anything else as an exception.
+ * exception with a stack), anything else as an exception whose message and stack have phone numbers masked
+ * (and a CarrierError's `code`).
  */
 export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
   return tracer().startActiveSpan(name, { attributes, kind }, async (span) => {
@@ -32,7 +34,11 @@ export function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span)
         span.setAttribute("textgate.error_code", error.code);
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
       } else {
-        span.recordException(error instanceof Error ? error : String(error));
+        // Masked as the log masks them: a carrier's error text can quote the number (docs/architecture.md).
+        const e = error instanceof Error ? error : new Error(String(error));
+        span.recordException({ name: e.name, message: maskNumbersInText(e.message), ...(e.stack ? { stack: maskNumbersInText(e.stack) } : {}) });
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === "string") span.setAttribute("textgate.error_code", code);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
       throw error;

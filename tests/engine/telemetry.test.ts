@@ -6,6 +6,8 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CarrierError } from "../../server/carriers/types.ts";
+import { inSpan } from "../../server/telemetry/tracing.ts";
 import { startTracing, type Tracing } from "../../server/telemetry/tracing-sdk.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
@@ -81,6 +83,18 @@ describe("engine telemetry", () => {
       Object.fromEntries((await t.runtime.metrics![name].get()).values.map((v) => [Object.values(v.labels).join(","), v.value]));
     expect(await counts("checkAttempts")).toEqual({ bad_format: 1, not_found: 1 });
     expect(await counts("fraudRefusals")).toEqual({ line_type_not_allowed: 1 });
+  });
+
+  it("records an unexpected error's message and stack with phone numbers masked", async () => {
+    const failing = inSpan("textgate.test.failing", {}, async () => {
+      throw new CarrierError("laml", "rejected", `more than 50 Messages.json to ${TO}`, false);
+    });
+    await expect(failing).rejects.toThrow(TO);
+    const [span] = byName(await finished(), "textgate.test.failing");
+    expect(span?.attributes["textgate.error_code"]).toBe("rejected");
+    const recorded = JSON.stringify(span?.events);
+    expect(recorded).toContain("more than 50 Messages.json to +1");
+    expect(recorded).not.toContain(TO.slice(2));
   });
 
   it("counts nothing and loads no prom-client without METRICS_TOKEN", async () => {
