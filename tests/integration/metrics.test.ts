@@ -129,3 +129,19 @@ describe("without METRICS_TOKEN", () => {
     }
   });
 });
+
+describe("on a sockets-only node (SERVE_API=false)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { SERVE_API: "false", METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(() => server?.stop());
+
+  it("serves its socket gauges at /metrics too, behind the token", async () => {
+    const samples = await scrape(server.url, TOKEN);
+    expect(samples.filter((s) => s.name === "textgate_sockets").map((s) => s.labels.state)).toEqual(["open", "pending"]);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    // The API itself is not served here.
+    expect((await fetch(`${server.url}/api/v1/verifications`)).status).toBe(404);
+  });
+});
