@@ -5,6 +5,7 @@
  */
 import "./server/process-setup.ts";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -14,11 +15,13 @@ import { ConfigError, loadConfig } from "./server/env.ts";
 import { isClientAbort } from "./server/http/client-abort.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
+import { createMetricsEndpoint } from "./server/http/metrics.ts";
 import { guardNextApi } from "./server/http/next-api.ts";
 import { errorResponse, sendJson } from "./server/http/respond.ts";
 import { publishTextgate } from "./server/bridge.ts";
 import { createTextgate, StartupError, type Textgate } from "./server/textgate.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
+import type { Tracing } from "./server/telemetry/tracing-sdk.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketGate, type SocketGate } from "./server/kit/ws.ts";
 import { inProcessSockets, sessionCookieName } from "./server/ws/index.ts";
@@ -30,9 +33,14 @@ async function main(): Promise<void> {
   // next-auth reads these from the environment (callback URLs, cookie signing).
   process.env.NEXTAUTH_URL ??= config.PUBLIC_URL;
   process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
+  // The tracing SDK only with a collector to send to, imported then: a server without one never loads it.
+  const tracing: Tracing | null = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import("./server/telemetry/tracing-sdk.ts")).startTracing({ serviceName: config.OTEL_SERVICE_NAME, instanceId: `${os.hostname()}:${process.pid}` })
+    : null;
   const runtime = await createTextgate(config);
   // The route modules and pages Next bundles read this one (server/bridge.ts).
   publishTextgate(runtime);
+  const metrics = runtime.metrics && createMetricsEndpoint(runtime.metrics, config.METRICS_TOKEN, runtime.logger);
   // One check of who may use the sandbox, for its API routes and its page (/sandbox).
   const sandboxAccess = createSandboxAccess({
     production: config.production,
@@ -70,6 +78,7 @@ async function main(): Promise<void> {
   const server = http.createServer(serverOptions, (req, res) => {
     // The client's address for rate limits in Next's route handlers; never taken from the request.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
+    if (metrics?.(req, res)) return;
     if (api(req, res)) return;
     if (pages) {
       // Every /api/ path answers JSON: what Next would answer in HTML or fail on is refused here (next-api.ts).
@@ -119,7 +128,7 @@ async function main(): Promise<void> {
     { port, database: config.database.provider, sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS, pages: config.SERVE_PAGES, api: config.SERVE_API, redis: Boolean(config.REDIS_URL) },
     `textgate listening on http://localhost:${port}${runtime.sandbox && config.SERVE_PAGES ? ` (sandbox handset: http://localhost:${port}/sandbox)` : ""}`,
   );
-  installShutdown(server, runtime, sockets);
+  installShutdown(server, runtime, sockets, tracing);
 }
 
 /**
@@ -191,7 +200,7 @@ function socketsOnlyHandler(req: http.IncomingMessage, res: http.ServerResponse)
   return true;
 }
 
-function installShutdown(server: http.Server, runtime: Textgate, sockets: SocketGate): void {
+function installShutdown(server: http.Server, runtime: Textgate, sockets: SocketGate, tracing: Tracing | null): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -202,7 +211,11 @@ function installShutdown(server: http.Server, runtime: Textgate, sockets: Socket
     server.closeIdleConnections();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    void closingSockets.then(() => runtime.close()).then(() => process.exit(0));
+    void closingSockets
+      .then(() => runtime.close())
+      // The last spans are exported before the process goes (a collector that is down costs at most the force timeout).
+      .then(() => tracing?.shutdown().catch((error: unknown) => runtime.logger.warn({ err: error }, "could not export the last spans")))
+      .then(() => process.exit(0));
   };
   // Memory figures for `npm run bench:ws` (on stderr, never over HTTP); with --expose-gc, after a full GC.
   process.on("SIGUSR2", () => {

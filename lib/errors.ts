@@ -11,6 +11,7 @@ export const ERRORS = {
   message_too_long: { status: 400, message: "The message does not fit in one SMS segment or voice message." },
   channel_unavailable: { status: 400, message: "No carrier is configured for that channel." },
   unauthorized: { status: 401, message: "A valid API key is required: send Authorization: Bearer <key>." },
+  metrics_unauthorized: { status: 401, message: "A valid metrics token is required: send Authorization: Bearer <METRICS_TOKEN>." },
   forbidden: { status: 403, message: "This key may not do that." },
   cross_site_request: {
     status: 403,

@@ -25,3 +25,9 @@ export function uuidv7(now = Date.now()): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** The creation time (Unix milliseconds) a UUIDv7 carries in its first 48 bits; NaN for anything else. */
+export function uuidv7Time(id: string): number {
+  if (id.length !== 36 || id[14] !== "7") return Number.NaN;
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}

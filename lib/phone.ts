@@ -51,6 +51,19 @@ export function parsePhone(input: string, country?: string): ParsedPhone | null 
 
 export { isE164 } from "./e164.ts";
 
+/**
+ * The ISO 3166-1 country of a stored (E.164) number, or "unknown" when the metadata cannot place it: the
+ * one grouping by country that metrics (server/telemetry/) and any count by country share, since
+ * verifications store the number, not its country. About 10 µs.
+ */
+export function countryOf(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).country ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
 /** "+14155550123" → "+1•••••••123": for logs and pages that must not show a whole number. */
 export function maskPhone(e164: string): string {
   return e164.length <= 6 ? "•••" : `${e164.slice(0, 2)}${"•".repeat(e164.length - 5)}${e164.slice(-3)}`;

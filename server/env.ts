@@ -174,6 +174,19 @@ const schema = z.object({
   WEBHOOKS_DELIVER: bool.default(true),
   /** How long a node holds a webhook delivery it is sending before another node may take it over. */
   WEBHOOKS_LEASE_MS: int(1000, 600_000).default(30_000),
+  /**
+   * Bearer token of GET /metrics (Prometheus text, this node's counts; server/http/metrics.ts); unset: no
+   * /metrics route. At least 16 characters, e.g. `openssl rand -hex 24`.
+   */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)").optional(),
+  /**
+   * OTLP/HTTP endpoint of an OpenTelemetry collector (`http://localhost:4318`; `/v1/traces` is appended):
+   * when set, spans of API requests, engine operations and carrier calls are exported there. Unset: no
+   * tracing SDK is loaded. The SDK's own variables (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, …) apply.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** `service.name` of the exported spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default("textgate"),
 });
 
 /** `https://host[:port]` or `http://…` exactly as a browser serialises an origin (so nothing else reaches a CSP). */

@@ -23,10 +23,11 @@ import { type AuthFeature, createAuth } from "./auth/index.ts";
 import { type ConfigSections, configSections } from "./config-sections.ts";
 import { createOwners, newNodeId, type OwnersFeature } from "./owners/index.ts";
 import { openSql, type Sql } from "./store/sql.ts";
+import type { Metrics } from "./telemetry/metrics.ts";
 import { VerificationEngine } from "./verification/engine.ts";
 import { guessingNotice } from "./verification/guess-limits.ts";
 import { Scheduler } from "./verification/scheduler.ts";
-import { createSendBudget } from "./verification/send-budget.ts";
+import { createSendBudget, type SendBudget } from "./verification/send-budget.ts";
 import { createSendLimiter } from "./verification/send-limits.ts";
 import { logTestNumbers } from "./verification/test-numbers.ts";
 import { startWebhooks, type Webhooks } from "./webhooks/index.ts";
@@ -60,6 +61,8 @@ export interface Textgate {
   node: string;
   /** Texts a notice without a code through the SMS carriers; false when none took it (server/notifications.ts). */
   textNotice(to: string, body: string): Promise<boolean>;
+  /** This node's Prometheus metrics (GET /metrics; server/telemetry/metrics.ts); null without METRICS_TOKEN, when nothing is counted. */
+  metrics: Metrics | null;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,8 @@ export interface TextgateOptions {
   startScheduler?: boolean;
   /** Start the webhook dispatcher's timer (default: as startScheduler). */
   startWebhooks?: boolean;
+  /** Collect prom-client's process metrics (default true; in-process tests with many runtimes leave them out). */
+  defaultMetrics?: boolean;
 }
 
 /** Brings the database up to date, or refuses to start: before any connection of this process opens. */
@@ -101,6 +106,12 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
   const prisma = createDb(config.database, { poolSize: Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 2)) });
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, "event subscriber failed"));
   const audit = new AuditLog(sql, events, logger);
+  // Counted only when someone can read the counts: without METRICS_TOKEN prom-client (about 75 ms to load
+  // with @opentelemetry/api, docs/benchmarks.md) is not loaded and nothing is counted.
+  const metrics = config.METRICS_TOKEN
+    ? new (await import("./telemetry/metrics.ts")).Metrics({ budgetPerHour: config.SEND_BUDGET_PER_HOUR, defaultMetrics: options.defaultMetrics })
+    : null;
+  const stopCounting = metrics ? (await import("./telemetry/event-metrics.ts")).countEvents(events, metrics) : () => {};
   // Several nodes: with REDIS_URL, events cross processes over Redis pub/sub (redis-bridge.ts).
   // ioredis is slow to load: only a server with REDIS_URL loads it.
   const ioredis = config.REDIS_URL ? await import("ioredis") : null;
@@ -108,7 +119,13 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
   let carriers: CarrierRegistry;
   let sandbox: SandboxCarrier | null;
   try {
-    ({ registry: carriers, sandbox } = buildCarriers({ config, sql, logger, clock }));
+    ({ registry: carriers, sandbox } = buildCarriers({
+      config,
+      sql,
+      logger,
+      clock,
+      ...(metrics ? { onSend: ({ carrier, channel, outcome, seconds }) => metrics.carrierSend(carrier, channel, outcome, seconds) } : {}),
+    }));
   } catch (error) {
     await Promise.allSettled([sql.close(), bridge?.close()]);
     throw new StartupError((error as Error).message);
@@ -140,6 +157,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
         for (const owner of config.OWNER_PHONES) await textNotice(owner, noticeFor(notices, owner, key, values));
       },
       startDispatcher: config.WEBHOOKS_DELIVER && (options.startWebhooks ?? options.startScheduler ?? true),
+      ...(metrics ? { onAttempt: (outcome: "succeeded" | "retry" | "failed") => metrics.webhookAttempt(outcome) } : {}),
     });
   } catch (error) {
     // Installing the outbox triggers needs the privileges migrating does (README, PostgreSQL and production).
@@ -155,8 +173,9 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     clock,
     secret: config.TEXTGATE_SECRET,
     sendLimiter: createSendLimiter({ points: config.SEND_LIMIT_PER_NUMBER, windowSeconds: config.SEND_LIMIT_WINDOW_SECONDS, redis }),
-    budget: createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }),
+    budget: countedBudget(createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }), metrics),
     defaults: sections.engine,
+    ...(metrics ? { observer: metrics } : {}),
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void textNotice(to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
@@ -189,7 +208,9 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     owners,
     node,
     textNotice,
+    metrics,
     async close() {
+      stopCounting();
       await owners.close();
       await scheduler.stop();
       await webhooks.close();
@@ -199,4 +220,16 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     },
   };
   return textgate;
+}
+
+/** The budget, with every message taken counted (textgate_send_budget_taken_total). */
+function countedBudget(budget: SendBudget, metrics: Metrics | null): SendBudget {
+  if (!metrics) return budget;
+  return {
+    async take() {
+      const take = await budget.take();
+      if (take.taken) metrics.budgetTaken.inc();
+      return take;
+    },
+  };
 }

@@ -15,6 +15,7 @@ import { CarrierHealth, setCurrentCarrierHealth, withHealth } from "./health.ts"
 import type { FetchLike } from "./http.ts";
 import { CarrierRegistry, DEVELOPMENT_CARRIERS, isDevelopmentCarrier } from "./registry.ts";
 import { SandboxCarrier } from "./sandbox.ts";
+import { type CarrierSendObserver, withTelemetry } from "./telemetry.ts";
 import { signalwireDefinition } from "./signalwire.ts";
 import { textlocalDefinition } from "./textlocal.ts";
 import { textmagicDefinition } from "./textmagic.ts";
@@ -41,6 +42,8 @@ export interface BuildCarriersOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** HTTP client of the adapters that use fetch (tests). */
   fetch?: FetchLike;
+  /** Told every send's outcome and duration (the /metrics counters, server/telemetry/metrics.ts). */
+  onSend?: CarrierSendObserver;
 }
 
 /** Real carriers by id. Development carriers (sandbox, console) are built below. */
@@ -65,7 +68,7 @@ function assertSecureUrls(id: string, config: unknown): void {
   }
 }
 
-export function buildCarriers({ config, sql, logger, clock, env = process.env, fetch: fetchImpl }: BuildCarriersOptions): CarrierSetup {
+export function buildCarriers({ config, sql, logger, clock, env = process.env, fetch: fetchImpl, onSend = () => {} }: BuildCarriersOptions): CarrierSetup {
   const listed: Record<Channel, readonly string[]> = { sms: config.SMS_CARRIERS, voice: config.VOICE_CARRIERS };
   const wanted = new Set([...listed.sms, ...listed.voice]);
   const known = [...DEVELOPMENT_CARRIERS, ...Object.keys(CARRIER_DEFINITIONS)];
@@ -109,7 +112,7 @@ export function buildCarriers({ config, sql, logger, clock, env = process.env, f
 
   const health = new CarrierHealth(logger, clock);
   setCurrentCarrierHealth(health);
-  const all = built.map((carrier) => withHealth(carrier, health));
+  const all = built.map((carrier) => withTelemetry(withHealth(carrier, health), onSend));
   const registry = new CarrierRegistry(all, listed);
   return { registry, sandbox, all, health };
 }

@@ -2,15 +2,18 @@
 import type { CancelReason } from "../../lib/validations/webhooks.ts";
 import type { Channel, DeliveryStatus, Surface, VerificationStatus } from "../verification/types.ts";
 
-interface VerificationRef {
+export interface VerificationRef {
   verificationId: string;
   to: string;
   purpose: string;
   surface: Surface;
+  /** The verification's channel, its first step's (a later step or a resend may use another; step_sent's is the step's). */
+  channel: Channel;
 }
 
 export interface EventPayloads {
-  "verification.created": VerificationRef & { channel: Channel; expiresAt: string };
+  /** `country`: the number's ISO 3166-1 code as parsed at creation ("unknown" when the metadata cannot place it). */
+  "verification.created": VerificationRef & { expiresAt: string; country: string };
   "verification.step_sent": VerificationRef & { deliveryId: string; stepIndex: number; channel: Channel; carrier: string };
   "verification.delivery_updated": VerificationRef & { deliveryId: string; status: DeliveryStatus; errorCode?: string };
   "verification.attempt_failed": VerificationRef & { attempts: number; attemptsLeft: number };

@@ -5,10 +5,12 @@
  * for everything else, which Next then serves.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { context, propagation, type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { TextgateError } from "../../lib/errors.ts";
 import { type ApiKeyAuthenticator, createApiKeyAuthenticator } from "../api-keys.ts";
 import { SessionStore } from "../auth/sessions.ts";
 import { createSandboxAccess, type SandboxAccess } from "../sandbox-access.ts";
+import { tracer } from "../telemetry/tracing.ts";
 import { sessionCookieName } from "../ws/index.ts";
 import { authenticateRequest } from "./auth.ts";
 import { isClientAbort } from "./client-abort.ts";
@@ -62,7 +64,7 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
   // The vendor-compatible APIs (/compat/*) answer in their vendors' shapes and are left out of API_ROUTES and the OpenAPI document.
   const router = compileRoutes([...API_ROUTES, ...compatRoutes].map((route) => ({ method: route.method, path: route.path, value: route })));
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string, span: Span): Promise<void> {
     try {
       // As for the /api/ paths Next serves (next-api.ts): a path that does not decode is a 400 on every /api/ path.
       if (path.startsWith("/api/") && !isValidPercentEncoding(path)) throw new TextgateError("invalid_request", "The path is not valid percent-encoding.");
@@ -78,6 +80,9 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
         return;
       }
       const route = match.value;
+      // The route's template, never the path itself: a compat path can hold a phone number (Twilio's Verifications/{to}).
+      span.updateName(`${method} ${route.path}`);
+      span.setAttribute("http.route", route.path);
       const ctx: RequestContext = {
         runtime,
         req,
@@ -108,10 +113,21 @@ export function createApiHandler(runtime: ApiRuntime, options: ApiHandlerOptions
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     if (!isApiPath(path)) return false;
-    dispatch(req, res, req.method ?? "GET", path, q === -1 ? "" : url.slice(q + 1)).catch((error: unknown) => {
-      // Only reached when even the error answer failed: never let it become an unhandled rejection.
-      logger.error({ err: error, path }, "could not answer an API request");
-      res.destroy();
+    const method = req.method ?? "GET";
+    // One span per request (server/telemetry/tracing.ts; a no-op without the SDK), continuing the caller's trace from `traceparent`.
+    const parent = propagation.extract(context.active(), req.headers);
+    tracer().startActiveSpan(method, { kind: SpanKind.SERVER, attributes: { "http.request.method": method } }, parent, (span) => {
+      dispatch(req, res, method, path, q === -1 ? "" : url.slice(q + 1), span)
+        .catch((error: unknown) => {
+          // Only reached when even the error answer failed: never let it become an unhandled rejection.
+          logger.error({ err: error, path }, "could not answer an API request");
+          res.destroy();
+        })
+        .finally(() => {
+          span.setAttribute("http.response.status_code", res.statusCode);
+          if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+        });
     });
     return true;
   };

@@ -71,6 +71,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     const headers: Record<string, string> = {};
     if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(error.retryAfter)));
     if (error.code === "unauthorized") headers["www-authenticate"] = "Bearer";
+    if (error.code === "metrics_unauthorized") headers["www-authenticate"] = 'Bearer realm="metrics"';
     return { status: error.status, body: error.toBody(), headers };
   }
   if (isZodError(error)) {

@@ -18,13 +18,15 @@ import { maskPhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import { CarrierError, type OutboundMessage, type SendResult } from "../carriers/types.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { VerificationRef } from "../events/types.ts";
+import { inSpan } from "../telemetry/tracing.ts";
 import type { CodeCrypto } from "./codes.ts";
+import { type EngineObserver, NO_OBSERVER } from "./observer.ts";
 import { renderMessage } from "./messages.ts";
 import { type DeliveryRecord, INTERRUPTED, type VerificationRecord, type VerificationRepository } from "./repository.ts";
 import type { SendBudget } from "./send-budget.ts";
 import type { SendPacer } from "./send-pacer.ts";
 import { TEST_NUMBER_CARRIER } from "./test-numbers.ts";
-import type { Surface } from "./types.ts";
 
 /** Sends of one delivery before it is given up. */
 export const MAX_SEND_TRIES = 5;
@@ -57,6 +59,8 @@ export interface DelivererDeps {
   budget: SendBudget;
   /** Told how long each carrier call took, to size the scheduler's claims. */
   pacer?: SendPacer;
+  /** Told when a carrier says at once that a message arrived (the sandbox). */
+  observer?: EngineObserver;
   defaultBrand: string;
   defaultSender?: string;
   /** Host for the origin-bound line of code texts (null: none). */
@@ -93,13 +97,23 @@ export interface DeliveryOutcome {
 export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
 
-  async deliver(d: DeliveryRecord, v: VerificationRecord, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
+  /** Sends one step (or resend) in its own span, `textgate.delivery.send`, whose children are the carrier calls. */
+  deliver(d: DeliveryRecord, v: VerificationRecord, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
+    const attributes = { "textgate.verification_id": v.id, "textgate.delivery_id": d.id, "textgate.step": d.stepIndex, "textgate.channel": d.channel };
+    return inSpan("textgate.delivery.send", attributes, async (span) => {
+      const result = await this.send(d, v, options);
+      span.setAttribute("textgate.delivery_outcome", result.outcome);
+      return result;
+    });
+  }
+
+  private async send(d: DeliveryRecord, v: VerificationRecord, options: DeliverOptions): Promise<DeliveryOutcome> {
     const { repo, carriers, codes, events, logger, clock } = this.deps;
     if (v.status !== "pending" || v.expiresAt <= clock()) {
       await repo.markDropped(d.id, clock());
       return { outcome: "dropped", delivery: { ...d, status: "dropped", leaseUntil: null } };
     }
-    const ref = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface };
+    const ref: VerificationRef = { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface, channel: v.workflow[0]?.channel ?? d.channel };
     if (v.testNumber) return this.recordTestSend(d, ref);
     const body = renderMessage(
       { channel: d.channel, locale: v.locale, brand: v.brand ?? this.deps.defaultBrand, template: v.template, code: codes.open(v.codeSealed, v.id) },
@@ -151,6 +165,7 @@ export class Deliverer {
         const sentAt = clock();
         if (await repo.markSent(d, { ...result, carrier: carrier.id }, sentAt)) {
           events.publish("verification.step_sent", { ...ref, deliveryId: d.id, stepIndex: d.stepIndex, channel: d.channel, carrier: carrier.id });
+          if (result.status === "delivered") (this.deps.observer ?? NO_OBSERVER).delivered(carrier.id, d.channel, 0);
         }
         const delivery: DeliveryRecord = {
           ...d,
@@ -203,7 +218,7 @@ export class Deliverer {
    * A test number's step: nothing is rendered or handed to a carrier; the step is recorded as sent (once,
    * by whichever claim gets there first: markSent is conditional on `sending`).
    */
-  private async recordTestSend(d: DeliveryRecord, ref: { verificationId: string; to: string; purpose: string; surface: Surface }): Promise<DeliveryOutcome> {
+  private async recordTestSend(d: DeliveryRecord, ref: VerificationRef): Promise<DeliveryOutcome> {
     const sentAt = this.deps.clock();
     if (await this.deps.repo.markSent(d, { carrier: TEST_NUMBER_CARRIER, carrierMessageId: null, status: "sent" }, sentAt)) {
       this.deps.logger.info({ testNumber: maskPhone(ref.to), verificationId: ref.verificationId, deliveryId: d.id, step: d.stepIndex, channel: d.channel }, "test number: nothing sent, the configured code checks");

@@ -21,8 +21,9 @@
  */
 import { uuidv7 } from "../../lib/ids.ts";
 import crypto from "node:crypto";
+import type { Span } from "@opentelemetry/api";
 import type { Logger } from "pino";
-import { TextgateError } from "../../lib/errors.ts";
+import { isTextgateError, TextgateError } from "../../lib/errors.ts";
 import { type LineType, maskPhone, parsePhone } from "../../lib/phone.ts";
 import type { CarrierRegistry } from "../carriers/registry.ts";
 import type { StatusUpdate } from "../carriers/types.ts";
@@ -33,11 +34,13 @@ import { CodeCrypto, generateCode, normalizeCode, plausibleCode } from "./codes.
 import { Deliverer, LEASE_MS } from "./delivery.ts";
 import type { NoticeKind } from "../../lib/validations/notice.ts";
 import { sendNotice } from "../notifications.ts";
+import { inSpan } from "../telemetry/tracing.ts";
 import { assertDestinationAllowed } from "./destination-policy.ts";
 import { noticeFor } from "./notices.ts";
 import { DEFAULT_GUESS_LIMITS, type GuessLimitSettings, GuessLimits } from "./guess-limits.ts";
 import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
+import { type CheckOutcome, type EngineObserver, FRAUD_REFUSALS, NO_OBSERVER } from "./observer.ts";
 import { type DeliveryRecord, type NewDelivery, type VerificationRecord, VerificationRepository } from "./repository.ts";
 import { type SendBudget, takeOrRefuse } from "./send-budget.ts";
 import { type TestNumberSettings, testCodeFor } from "./test-numbers.ts";
@@ -98,6 +101,8 @@ export interface EngineDeps {
    * locks (server/textgate.ts texts it through sendNotice). Must not throw.
    */
   onGuessingLocked?: (alarm: { to: string; lockedForSeconds: number }) => void;
+  /** Told check outcomes, fraud refusals and delivery times (the /metrics counters); default: nobody. */
+  observer?: EngineObserver;
   clock?: () => Date;
 }
 
@@ -110,10 +115,14 @@ export class VerificationEngine {
   private readonly clock: () => Date;
   private readonly guesses: GuessLimits;
   private readonly pacer = new SendPacer(LEASE_MS);
+  private readonly observer: EngineObserver;
+  /** Refusals already counted by an inner operation (create's "resend" policy runs resend). */
+  private readonly countedRefusals = new WeakSet<object>();
   private testNumbersStopLogged = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.observer = deps.observer ?? NO_OBSERVER;
     this.repo = new VerificationRepository(deps.sql);
     this.codes = new CodeCrypto(deps.secret);
     this.guesses = new GuessLimits(deps.sql, deps.defaults.guessLimits ?? DEFAULT_GUESS_LIMITS);
@@ -126,6 +135,7 @@ export class VerificationEngine {
       clock: this.clock,
       budget: deps.budget,
       pacer: this.pacer,
+      observer: this.observer,
       defaultBrand: deps.defaults.brand,
       defaultSender: deps.defaults.sender,
       originHost: deps.defaults.originHost ?? null,
@@ -138,7 +148,11 @@ export class VerificationEngine {
    * destination policy, per-number send limit and global send budget of codes, so notices cannot reach
    * numbers or volumes codes could not. `sent` false: no carrier took it.
    */
-  async sendNotice(input: { to: string; notice: NoticeKind; yes?: string; locale?: string; brand?: string }): Promise<{ to: string; sent: boolean }> {
+  sendNotice(input: { to: string; notice: NoticeKind; yes?: string; locale?: string; brand?: string }): Promise<{ to: string; sent: boolean }> {
+    return this.operation("notice", { "textgate.notice": input.notice }, () => this.textNotice(input));
+  }
+
+  private async textNotice(input: { to: string; notice: NoticeKind; yes?: string; locale?: string; brand?: string }): Promise<{ to: string; sent: boolean }> {
     const { defaults } = this.deps;
     const phone = parsePhone(input.to);
     if (!phone) throw new TextgateError("invalid_phone_number", undefined, { details: [{ path: "to", message: "not a valid phone number" }] });
@@ -155,7 +169,17 @@ export class VerificationEngine {
   }
 
   /** Starts a verification and sends its first step before answering. */
-  async create(input: CreateVerificationInput): Promise<CreateResult> {
+  create(input: CreateVerificationInput): Promise<CreateResult> {
+    return this.operation("create", { "textgate.surface": input.surface ?? "native" }, async (span) => {
+      const result = await this.start(input);
+      span.setAttributes({ "textgate.verification_id": result.verification.id, "textgate.channel": result.verification.channel });
+      if (result.replayed) span.setAttribute("textgate.replayed", true);
+      if (result.resent) span.setAttribute("textgate.resent", true);
+      return result;
+    });
+  }
+
+  private async start(input: CreateVerificationInput): Promise<CreateResult> {
     const { defaults, sendLimiter } = this.deps;
     const requestHash = input.idempotencyKey ? hashRequest(input) : null;
     if (input.idempotencyKey) {
@@ -268,7 +292,7 @@ export class VerificationEngine {
       throw error;
     }
     if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
-    this.deps.events.publish("verification.created", { ...refOf(record), channel: workflow.steps[0]?.channel ?? "sms", expiresAt: record.expiresAt.toISOString() });
+    this.deps.events.publish("verification.created", { ...refOf(record), expiresAt: record.expiresAt.toISOString(), country: phone.country ?? "unknown" });
     const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true, handedAtClaim: true });
     // Built from what this call wrote, without reading it back, unless the send failed the verification.
     const verification = first.failedVerification
@@ -320,6 +344,7 @@ export class VerificationEngine {
    */
   async applyCarrierReceipt(carrier: string, update: StatusUpdate): Promise<boolean> {
     const failed = update.status === "failed";
+    const at = this.clock();
     const changed = await this.repo.applyCarrierStatus({
       carrier,
       carrierMessageId: update.carrierMessageId,
@@ -327,15 +352,17 @@ export class VerificationEngine {
       status: update.status,
       errorCode: failed ? "carrier_undelivered" : undefined,
       error: failed ? `${carrier} reported the message undelivered${update.carrierError ? ` (${update.carrierError})` : ""}` : undefined,
-      at: this.clock(),
+      at,
     });
     if (!changed) return false;
-    const { deliveryId, verificationId, to, purpose, surface, status } = changed;
+    const { deliveryId, verificationId, to, purpose, surface, channel, status } = changed;
+    if (status === "delivered" && changed.sentAt) this.observer.delivered(carrier, changed.deliveryChannel, (at.getTime() - changed.sentAt.getTime()) / 1000);
     this.deps.events.publish("verification.delivery_updated", {
       verificationId,
       to,
       purpose,
       surface,
+      channel,
       deliveryId,
       status,
       ...(failed ? { errorCode: "carrier_undelivered" } : {}),
@@ -356,9 +383,25 @@ export class VerificationEngine {
    * the right one approves exactly once and ends the streak. While the number is locked by its streak,
    * too_many_failed_attempts (429, Retry-After), and the code is neither tested nor counted.
    */
-  async check(ref: CheckRef, code: string): Promise<CheckResult> {
+  check(ref: CheckRef, code: string): Promise<CheckResult> {
+    return this.operation("check", "id" in ref ? { "textgate.verification_id": ref.id } : {}, async (span) => {
+      try {
+        const result = await this.checkCode(ref, code, span);
+        this.observer.checked(result.valid ? "approved" : "wrong_code");
+        span.setAttribute("textgate.check_outcome", result.valid ? "approved" : "wrong_code");
+        return result;
+      } catch (error) {
+        const outcome = refusedCheck(error);
+        if (outcome) this.observer.checked(outcome);
+        throw error;
+      }
+    });
+  }
+
+  private async checkCode(ref: CheckRef, code: string, span: Span): Promise<CheckResult> {
     const now = this.clock();
     const record = await this.findCheckable(ref, now);
+    span.setAttributes({ "textgate.verification_id": record.id, "textgate.surface": record.surface });
     const hadFailures = await this.guesses.assertOpen(record.to, now);
     const submitted = normalizeCode(code);
     if (!plausibleCode(submitted, record.codeLength, record.alphanumeric)) {
@@ -408,7 +451,11 @@ export class VerificationEngine {
   }
 
   /** Cancels a pending verification; by default refused in its first 30 seconds (Textmagic's rule). */
-  async cancel(id: string, options: { enforceMinimumAge?: boolean } = {}): Promise<VerificationView> {
+  cancel(id: string, options: { enforceMinimumAge?: boolean } = {}): Promise<VerificationView> {
+    return this.operation("cancel", { "textgate.verification_id": id }, () => this.end(id, options));
+  }
+
+  private async end(id: string, options: { enforceMinimumAge?: boolean }): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);
     const ageSeconds = (now.getTime() - record.createdAt.getTime()) / 1000;
@@ -430,7 +477,11 @@ export class VerificationEngine {
   }
 
   /** Approves a pending verification without a code (an owner's decision; Twilio's Status=approved). */
-  async approve(id: string): Promise<VerificationView> {
+  approve(id: string): Promise<VerificationView> {
+    return this.operation("approve", { "textgate.verification_id": id }, () => this.approveNow(id));
+  }
+
+  private async approveNow(id: string): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);
     const approved = await this.deps.sql.transaction(async (tx) => {
@@ -447,7 +498,11 @@ export class VerificationEngine {
    * Sends the same code again, now, on the given channel (default: the first step's). Attempts are not
    * reset. Counts toward the per-number send limit and the send budget, and honours RESEND_COOLDOWN_SECONDS.
    */
-  async resend(id: string, options: { channel?: Channel; ignoreCooldown?: boolean } = {}): Promise<VerificationView> {
+  resend(id: string, options: { channel?: Channel; ignoreCooldown?: boolean } = {}): Promise<VerificationView> {
+    return this.operation("resend", { "textgate.verification_id": id }, () => this.sendAgain(id, options));
+  }
+
+  private async sendAgain(id: string, options: { channel?: Channel; ignoreCooldown?: boolean }): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);
     const channel = options.channel ?? record.workflow[0]?.channel ?? "sms";
@@ -485,7 +540,11 @@ export class VerificationEngine {
   }
 
   /** Sends the next scheduled workflow step now instead of at its time (Vonage's next_workflow). */
-  async nextStep(id: string): Promise<VerificationView> {
+  nextStep(id: string): Promise<VerificationView> {
+    return this.operation("next_step", { "textgate.verification_id": id }, () => this.sendNextStep(id));
+  }
+
+  private async sendNextStep(id: string): Promise<VerificationView> {
     const now = this.clock();
     const record = await this.usable(id, now);
     const next = await this.repo.nextScheduled(id);
@@ -526,9 +585,27 @@ export class VerificationEngine {
     const expired = await this.repo.expireDue(now, limit);
     for (const v of expired) {
       await this.repo.dropScheduled(v.id, now);
-      this.deps.events.publish("verification.expired", { verificationId: v.id, to: v.to, purpose: v.purpose, surface: v.surface });
+      this.deps.events.publish("verification.expired", refOf(v));
     }
     return expired.length;
+  }
+
+  /**
+   * One engine operation in a span (`textgate.verification.<name>`, server/telemetry/tracing.ts) whose
+   * carrier calls are its children; a fraud refusal (observer.ts) is counted once, by the innermost operation.
+   */
+  private operation<T>(name: string, attributes: Record<string, string>, fn: (span: Span) => Promise<T>): Promise<T> {
+    return inSpan(`textgate.verification.${name}`, attributes, async (span) => {
+      try {
+        return await fn(span);
+      } catch (error) {
+        if (isTextgateError(error) && FRAUD_REFUSALS.has(error.code) && !this.countedRefusals.has(error)) {
+          this.countedRefusals.add(error);
+          this.observer.refused(error.code);
+        }
+        throw error;
+      }
+    });
   }
 
   private async findCheckable(ref: CheckRef, now: Date): Promise<VerificationRecord> {
@@ -620,8 +697,17 @@ function compose(r: VerificationRecord, deliveries: readonly DeliveryRecord[]): 
   };
 }
 
-function refOf(r: Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">) {
-  return { verificationId: r.id, to: r.to, purpose: r.purpose, surface: r.surface };
+function refOf(r: Pick<VerificationRecord, "id" | "to" | "purpose" | "surface" | "workflow">) {
+  return { verificationId: r.id, to: r.to, purpose: r.purpose, surface: r.surface, channel: r.workflow[0]?.channel ?? "sms" };
+}
+
+/** A check refused before any code was compared, by its error; null for anything unexpected. */
+function refusedCheck(error: unknown): CheckOutcome | null {
+  if (!isTextgateError(error)) return null;
+  if (error.code === "too_many_failed_attempts") return "locked";
+  if (error.code === "invalid_request") return "bad_format";
+  if (error.code === "verification_not_found") return "not_found";
+  return null;
 }
 
 /** A fresh claim's lease token: the claimer re-checks it before each carrier call (repository.ts `handOver`). */

@@ -279,15 +279,21 @@ export class VerificationRepository {
   }
 
   /** Marks every pending verification past its expiry as expired; returns them, each to exactly one caller. */
-  async expireDue(now: Date, limit: number): Promise<Pick<VerificationRecord, "id" | "to" | "purpose" | "surface">[]> {
+  async expireDue(now: Date, limit: number): Promise<Pick<VerificationRecord, "id" | "to" | "purpose" | "surface" | "workflow">[]> {
     const rows = await this.sql.all<Raw>(
       `UPDATE verifications SET status = 'expired', finished_at = ?, updated_at = ?
        WHERE id IN (SELECT id FROM verifications WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
          AND status = 'pending'
-       RETURNING id, "to", purpose, surface`,
+       RETURNING id, "to", purpose, surface, workflow`,
       [now, now, now, limit],
     );
-    return rows.map((r) => ({ id: r.id as string, to: r.to as string, purpose: r.purpose as string, surface: r.surface as Surface }));
+    return rows.map((r) => ({
+      id: r.id as string,
+      to: r.to as string,
+      purpose: r.purpose as string,
+      surface: r.surface as Surface,
+      workflow: JSON.parse(r.workflow as string) as WorkflowStep[],
+    }));
   }
 
   async dropScheduled(verificationId: string, now: Date, db: Sql = this.sql): Promise<number> {
@@ -477,7 +483,19 @@ export class VerificationRepository {
     errorCode?: string;
     error?: string;
     at: Date;
-  }): Promise<{ deliveryId: string; verificationId: string; to: string; purpose: string; surface: Surface; status: DeliveryStatus } | null> {
+  }): Promise<{
+    deliveryId: string;
+    verificationId: string;
+    to: string;
+    purpose: string;
+    surface: Surface;
+    /** The verification's channel (its first step's) and the delivery's. */
+    channel: Channel;
+    deliveryChannel: Channel;
+    /** When the delivery was recorded as sent before this receipt (null: this receipt is the first news of it). */
+    sentAt: Date | null;
+    status: DeliveryStatus;
+  } | null> {
     const where = update.deliveryId !== undefined ? "id = ? AND carrier = ?" : "carrier_message_id = ? AND carrier = ?";
     const key = update.deliveryId ?? update.carrierMessageId;
     if (key === undefined) return null;
@@ -485,24 +503,24 @@ export class VerificationRepository {
     if (update.status === "delivered") {
       row = await this.sql.get<Raw>(
         `UPDATE deliveries SET status = 'delivered', delivered_at = ?, sent_at = COALESCE(sent_at, ?), lease_until = NULL, updated_at = ?
-         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id`,
+         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id, channel, sent_at`,
         [update.at, update.at, update.at, key, update.carrier],
       );
     } else if (update.status === "sent") {
       row = await this.sql.get<Raw>(
         `UPDATE deliveries SET status = 'sent', sent_at = COALESCE(sent_at, ?), lease_until = NULL, updated_at = ?
-         WHERE ${where} AND status = 'sending' RETURNING id, verification_id`,
+         WHERE ${where} AND status = 'sending' RETURNING id, verification_id, channel, sent_at`,
         [update.at, update.at, key, update.carrier],
       );
     } else {
       row = await this.sql.get<Raw>(
         `UPDATE deliveries SET status = 'failed', failed_at = ?, error_code = ?, error = ?, lease_until = NULL, updated_at = ?
-         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id`,
+         WHERE ${where} AND status IN ('sending', 'sent') RETURNING id, verification_id, channel, sent_at`,
         [update.at, update.errorCode ?? "carrier_failed", update.error ?? null, update.at, key, update.carrier],
       );
     }
     if (!row) return null;
-    const v = await this.sql.get<Raw>(`SELECT "to", purpose, surface FROM verifications WHERE id = ?`, [row.verification_id as string]);
+    const v = await this.sql.get<Raw>(`SELECT "to", purpose, surface, workflow FROM verifications WHERE id = ?`, [row.verification_id as string]);
     if (!v) return null;
     return {
       deliveryId: row.id as string,
@@ -510,7 +528,15 @@ export class VerificationRepository {
       to: v.to as string,
       purpose: v.purpose as string,
       surface: v.surface as Surface,
+      channel: (JSON.parse(v.workflow as string) as WorkflowStep[])[0]?.channel ?? "sms",
+      deliveryChannel: row.channel as Channel,
+      sentAt: handedOverBefore(toDateOrNull(row.sent_at), update.at),
       status: update.status,
     };
   }
+}
+
+/** RETURNING gives the row as updated: a sent_at equal to the receipt's time was set by the receipt itself (COALESCE), not by a send. */
+function handedOverBefore(sentAt: Date | null, at: Date): Date | null {
+  return sentAt && sentAt.getTime() !== at.getTime() ? sentAt : null;
 }

@@ -99,6 +99,8 @@ export interface DispatcherOptions {
   clock?: () => Date;
   /** Texts every owner (OWNER_PHONES) a catalog notice, each in their language (server/verification/notices.ts). */
   textOwners?: (key: NoticeKey, values: NoticeValues) => Promise<void>;
+  /** Told each attempt's outcome once it is written (textgate_webhook_deliveries_total). */
+  onAttempt?: (outcome: "succeeded" | "retry" | "failed") => void;
 }
 
 export class WebhookDispatcher {
@@ -340,8 +342,9 @@ export class WebhookDispatcher {
         }
       }
     });
-    for (const failed of batch) {
-      if (!failed.result.ok) this.options.logger.debug({ deliveryId: failed.claimed.id, status: failed.result.status, error: failed.result.error }, "webhook delivery attempt failed");
+    for (const { claimed, result, final } of batch) {
+      if (!result.ok) this.options.logger.debug({ deliveryId: claimed.id, status: result.status, error: result.error }, "webhook delivery attempt failed");
+      this.options.onAttempt?.(result.ok ? "succeeded" : isLastAttempt(claimed, final) ? "failed" : "retry");
     }
     await this.recordStreaks(batch, now);
   }
@@ -418,9 +421,13 @@ export class WebhookDispatcher {
 }
 
 /** A failed attempt: retried on the schedule, or failed for good after the last attempt (or when `final`). */
+function isLastAttempt(claimed: Claimed, final: boolean): boolean {
+  return final || RETRY_SCHEDULE_MS[claimed.attempts] === undefined;
+}
+
 async function writeFailure(tx: Sql, claimed: Claimed, result: SendResult, final: boolean, now: Date): Promise<void> {
   const next = RETRY_SCHEDULE_MS[claimed.attempts];
-  if (final || next === undefined) {
+  if (next === undefined || isLastAttempt(claimed, final)) {
     await tx.run(
       `UPDATE webhook_deliveries SET status = 'failed', response_status = ?, error = ?, lease_until = NULL, finished_at = ?, updated_at = ?
        WHERE id = ? AND status = 'sending'`,

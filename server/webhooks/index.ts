@@ -40,6 +40,7 @@ export interface WebhooksOptions {
   logger: Logger;
   clock?: () => Date;
   textOwners?: DispatcherOptions["textOwners"];
+  onAttempt?: DispatcherOptions["onAttempt"];
   /** Start the dispatcher's timer (default true); tests drive `dispatcher.tick()` themselves. */
   startDispatcher?: boolean;
 }
@@ -61,6 +62,7 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
     intervalMs: config.WEBHOOKS_INTERVAL_MS,
     clock,
     textOwners: options.textOwners,
+    onAttempt: options.onAttempt,
   });
   const stopRecording = recordBusEvents(events, outbox, logger);
   const listeners = new Set<() => void>();

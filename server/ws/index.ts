@@ -76,8 +76,11 @@ export function inProcessSockets(textgate: Textgate, settings: SocketSettings): 
       heartbeatMs: settings.heartbeatMs,
       logger,
     },
-    // The census on /owner counts the sockets of the gate this backend serves.
-    countSockets: (source) => owners.census.count(source),
+    // The census on /owner and /metrics (textgate_sockets, read on each scrape) count the sockets of the gate this backend serves.
+    countSockets: (source) => {
+      owners.census.count(source);
+      textgate.metrics?.countSockets(source);
+    },
     async close() {
       replies.close();
     },

@@ -43,7 +43,7 @@ export async function startTestRuntime(provider: "sqlite" | "postgresql", env: R
     LOG_LEVEL: "silent",
     ...env,
   });
-  const runtime = await createTextgate(config, { clock: clock.now, startScheduler: false, logger: createLogger("silent") });
+  const runtime = await createTextgate(config, { clock: clock.now, startScheduler: false, logger: createLogger("silent"), defaultMetrics: false });
   const sent = async (to: string) =>
     (await runtime.sandbox!.listMessages(to, { limit: 200 })).reverse().map((m) => ({ channel: m.channel, body: m.body }));
   return {

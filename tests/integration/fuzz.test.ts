@@ -23,6 +23,7 @@ if (!built && process.env.CI === "true") throw new Error("No production build: `
 const PER_ENDPOINT = Number(process.env.FUZZ_REQUESTS_PER_ENDPOINT ?? 500);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONCURRENCY = 12;
+const METRICS_TOKEN = "fuzz-metrics-token-0123456789";
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** mulberry32: small, seedable, good enough to pick test inputs. */
@@ -84,6 +85,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/api/v1/webhooks/:id/deliveries/:deliveryId/retry", surface: "native", fields: [] },
   ...["inbound", "status", "voice"].map((kind) => ({ method: "POST", path: `/api/webhooks/:carrier/${kind}`, surface: "native" as const, fields: ["From", "To", "Body", "MessageSid", "msisdn", "text", "token", "status"], form: true })),
   { method: "GET", path: "/healthz", surface: "native", fields: [] },
+  // Prometheus text for its token (METRICS_TOKEN below), the one error shape otherwise.
+  { method: "GET", path: "/metrics", surface: "native", fields: [] },
   { method: "POST", path: TWILIO, surface: "twilio", fields: ["FriendlyName", "CodeLength", "Psd2Enabled"], form: true },
   { method: "GET", path: `${TWILIO}/:serviceSid`, surface: "twilio", fields: [], form: true },
   { method: "POST", path: `${TWILIO}/:serviceSid/Verifications`, surface: "twilio", fields: ["To", "Channel", "Locale", "CustomCode", "Amount"], form: true },
@@ -126,6 +129,8 @@ const NEXT_ENDPOINTS: Endpoint[] = [
 
 interface Known {
   key: string;
+  /** METRICS_TOKEN of the server, the Bearer token of /metrics. */
+  metricsToken: string;
   verificationIds: string[];
   serviceSid: string;
   sessionCookie: string | null;
@@ -302,7 +307,8 @@ function hostileHeaders(rng: Rng, endpoint: Endpoint, known: Known, hasBody: boo
   switch (rng.int(8)) {
     case 0:
     case 1:
-      headers.authorization = endpoint.surface === "native" ? `Bearer ${known.key}` : basic("AC00000000000000000000000000000000", known.key);
+      headers.authorization =
+        endpoint.path === "/metrics" ? `Bearer ${known.metricsToken}` : endpoint.surface === "native" ? `Bearer ${known.key}` : basic("AC00000000000000000000000000000000", known.key);
       break;
     case 2:
       headers.authorization = rng.pick(["Bearer", "Bearer tg_nothing", "Basic !!!", "Basic Og==", `Basic ${"A".repeat(4000)}`, "Digest x", basic("", ""), `Bearer ${known.key}x`]);
@@ -442,6 +448,7 @@ describe("fuzz: hostile requests to every endpoint", () => {
         AUTH_COUNTRIES_PER_IP: "250",
         OWNER_PHONES: owner,
         LOG_LEVEL: "warn",
+        METRICS_TOKEN,
       },
     });
   }, 60_000);
@@ -462,7 +469,7 @@ describe("fuzz: hostile requests to every endpoint", () => {
       const service = await server.request<{ sid: string }>("POST", TWILIO, { key: null, headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body: "FriendlyName=fuzz" });
       expect(service.status).toBe(201);
       const session = built ? await signIn(server, owner) : { sessionCookie: null, csrfCookie: null, csrfToken: null };
-      const known: Known = { key: server.key, verificationIds, serviceSid: service.body.sid, ...session };
+      const known: Known = { key: server.key, metricsToken: METRICS_TOKEN, verificationIds, serviceSid: service.body.sid, ...session };
 
       console.log(`fuzz: seed ${SEED} (FUZZ_SEED=${SEED} replays it), ${PER_ENDPOINT} requests × ${endpoints.length} endpoints${built ? "" : " (no production build: Next routes left out)"}`);
       const rng = prng(SEED);

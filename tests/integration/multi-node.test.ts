@@ -223,7 +223,7 @@ describe("Redis event bridge without Redis", () => {
     const seen: TextgateEvent[] = [];
     bus.subscribe("*", (event) => seen.push(event));
     const bridge = new RedisEventBridge({ url: "redis://127.0.0.1:1", events: bus, logger: pino({ level: "silent" }) });
-    expect(() => bus.publish("verification.expired", { verificationId: "v", to: "+12125550100", purpose: "login", surface: "native" })).not.toThrow();
+    expect(() => bus.publish("verification.expired", { verificationId: "v", to: "+12125550100", purpose: "login", surface: "native", channel: "sms" })).not.toThrow();
     await new Promise((r) => setTimeout(r, 500));
     expect(seen).toHaveLength(1);
     const started = Date.now();

@@ -15,6 +15,7 @@ import { CLOSE } from "../../lib/socket/protocol.ts";
 import { createDb } from "../../server/db/client.ts";
 import { resolveDatabaseTarget } from "../../server/db/database-url.ts";
 import { REPO_ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { scrape, valueOf } from "../helpers/prometheus.ts";
 import { Client, SESSION_COOKIE as COOKIE, socketTools } from "../helpers/sockets.ts";
 import { databaseVariants, describeEachDatabase } from "../helpers/services.ts";
 
@@ -23,6 +24,7 @@ if (!built && process.env.CI === "true") throw new Error("No production build: `
 
 const ORIGIN = "https://app.example.com";
 const UNIT_TIMEOUT_MS = 2500;
+const METRICS_TOKEN = "sockets-metrics-token-0123456789";
 
 let counter = 0;
 const phone = () => `+1212555${String(2000 + ((process.pid * 13 + 4000 + counter++) % 8000)).padStart(4, "0")}`;
@@ -49,6 +51,7 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
         WS_DEMO_UNIT_TIMEOUT_MS: String(UNIT_TIMEOUT_MS),
         WS_MAX_CONNECTIONS_PER_USER: "3",
         WS_MESSAGES_PER_SECOND: "20",
+        METRICS_TOKEN,
       },
     });
     wsUrl = server.url.replace("http://", "ws://");
@@ -172,6 +175,32 @@ describe.skipIf(!built)("sockets", () => describeEachDatabase(variants, "SMS-gat
       await new Promise((r) => setTimeout(r, 1200));
       expect(client.pings).toBeGreaterThan(0);
       client.ws.close();
+    });
+
+    it("counts open and pending sockets in /metrics, read when scraped", async () => {
+      const { cookie } = await signIn();
+      const sockets = async () => {
+        const samples = await scrape(server.url, METRICS_TOKEN);
+        return { open: valueOf(samples, "textgate_sockets", { state: "open" }), pending: valueOf(samples, "textgate_sockets", { state: "pending" }) };
+      };
+      const admitted = connect("/ws/echo", { cookie });
+      await admitted.next("admitted");
+      const waiting = connect("/ws/demo/token", { cookie });
+      await waiting.next("pending");
+      const during = await sockets();
+      expect(during.open).toBeGreaterThanOrEqual(2);
+      expect(during.pending).toBeGreaterThanOrEqual(1);
+      admitted.ws.close();
+      waiting.ws.close();
+      // Sockets of earlier tests may still be closing, never opening: the counts fall by at least these two.
+      const deadline = Date.now() + 5000;
+      let after = await sockets();
+      while ((after.open > during.open - 2 || after.pending > during.pending - 1) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = await sockets();
+      }
+      expect(after.open).toBeLessThanOrEqual(during.open - 2);
+      expect(after.pending).toBeLessThanOrEqual(during.pending - 1);
     });
 
     it("terminates a peer that stops answering pings", async () => {
