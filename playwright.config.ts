@@ -56,9 +56,9 @@ function webServer(server: ServerSpec) {
   const database = e2eDatabasePath(server.name, server.port);
   return {
     name: server.name,
-    // The wrapper refuses to start without a production build and empties this server's database,
-    // then runs server.ts in the same process.
-    command: "node --import tsx e2e/support/serve.ts",
+    // serve.ts refuses to start without a production build, empties this server's database and bundles
+    // server.ts to E2E_SERVER_BUNDLE; the bundle then replaces the shell, so it gets the SIGTERM below.
+    command: 'node --import tsx e2e/support/serve.ts && exec node --enable-source-maps "$E2E_SERVER_BUNDLE"',
     url: `${origin(server.port)}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
@@ -73,6 +73,7 @@ function webServer(server: ServerSpec) {
       SERVE_PAGES: "true",
       TEXTGATE_SECRET: TEST_SECRET,
       DATABASE_URL: `file:${database}`,
+      E2E_SERVER_BUNDLE: path.join(root, "tmp", "e2e", `server-${server.port}`, "server.mjs"),
       PORT: String(server.port),
       HOST: "127.0.0.1",
       PUBLIC_URL: origin(server.port),

@@ -8,10 +8,20 @@ import { type Page, type TestInfo, expect } from "@playwright/test";
 
 const BLOCKING = new Set(["serious", "critical"]);
 
-/** `include`: CSS selectors of the parts to scan, when not the whole page. */
-export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string, include?: readonly string[]): Promise<void> {
+export interface ScanScope {
+  /** CSS selectors of the parts to scan, when not the whole page; each must match (a scan of nothing passes). */
+  include?: readonly string[];
+  /** Only these axe rules (ids as in axe's rule list), when not all of them. */
+  rules?: readonly string[];
+}
+
+export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string, scope: ScanScope = {}): Promise<void> {
   const builder = new AxeBuilder({ page });
-  for (const selector of include ?? []) builder.include(selector);
+  for (const selector of scope.include ?? []) {
+    expect(await page.locator(selector).count(), `${name}: the part to scan, ${selector}, is on the page`).toBeGreaterThan(0);
+    builder.include(selector);
+  }
+  if (scope.rules) builder.withRules([...scope.rules]);
   const results = await builder.analyze();
   await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(results, null, 2), contentType: "application/json" });
   const blocking = results.violations

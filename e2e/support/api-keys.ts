@@ -4,7 +4,7 @@
  * database (with scripts/keys-create.ts, as an operator would) and hands it to the workers in the
  * environment, which Playwright passes on from global setup.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,15 +23,25 @@ export function e2eServerOf(project: { name: string; metadata?: Record<string, u
   return typeof project.metadata?.server === "string" ? project.metadata.server : project.name;
 }
 
-/** Creates a key in the database of the e2e server `server` and publishes it for the workers. */
-export function createE2eApiKey(server: string, port: number): void {
-  if (process.env[envName(server)]) return; // several projects may share one server
+/**
+ * Creates a key in the database of the e2e server `server` and publishes it for the workers. Call it once per
+ * server (several projects may share one); calls for different servers may run at once.
+ */
+export async function createE2eApiKey(server: string, port: number): Promise<void> {
+  if (process.env[envName(server)]) return;
   // The secret only satisfies the configuration check: creating a key does not use it.
-  const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/keys-create.ts", "--name", `e2e ${server}`], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"), DATABASE_URL: `file:${e2eDatabasePath(server, port)}`, LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/keys-create.ts", "--name", `e2e ${server}`],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", TEXTGATE_SECRET: crypto.randomBytes(32).toString("base64url"), DATABASE_URL: `file:${e2eDatabasePath(server, port)}`, LOG_LEVEL: "warn" },
+        encoding: "utf8",
+      },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    ),
+  );
   const key = /tg_[A-Za-z0-9_-]+/.exec(out)?.[0];
   if (!key) throw new Error(`e2e: keys-create printed no key for server "${server}": ${out}`);
   process.env[envName(server)] = key;

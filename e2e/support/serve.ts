@@ -1,8 +1,11 @@
 /**
- * Starts one e2e server (playwright.config.ts `webServer`): refuses at once, with a clear message, when
- * there is no production build to serve; empties this server's SQLite database so every run begins
- * with no users and no messages; creates an API key in it when asked (E2E_API_KEY_ENV_FILE, below); then
- * runs server.ts in this process.
+ * Prepares one e2e server (playwright.config.ts `webServer`, and examples/next-host's): refuses at once,
+ * with a clear message, when there is no production build to serve; empties this server's SQLite database
+ * so every run begins with no users and no messages; creates an API key in it when asked
+ * (E2E_API_KEY_ENV_FILE, below); and bundles server.ts to E2E_SERVER_BUNDLE (tests/helpers/server-bundle.ts,
+ * as for the Vitest servers: the same source, without tsx's loader answering every import of the process).
+ * The webServer command then runs the bundle in place of the shell (`exec`), so Playwright's SIGTERM
+ * reaches the server itself.
  *
  * It runs only when Playwright actually starts a server: a server that is already listening (reused
  * locally) keeps its database.
@@ -10,6 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildServerBundle } from "../../tests/helpers/server-bundle.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -49,4 +53,9 @@ if (keyFile) {
   fs.writeFileSync(keyFile, `TEXTGATE_KEY=${key}\n`, { mode: 0o600 });
 }
 
-await import("../../server.ts");
+const bundle = process.env.E2E_SERVER_BUNDLE ?? "";
+if (path.basename(bundle) !== "server.mjs" || !path.resolve(bundle).startsWith(path.join(root, "tmp") + path.sep)) {
+  console.error(`e2e: E2E_SERVER_BUNDLE must be a server.mjs under tmp/ (packages resolve from the repository's node_modules), not "${bundle}".`);
+  process.exit(1);
+}
+await buildServerBundle(root, path.dirname(path.resolve(bundle)));

@@ -1,6 +1,6 @@
 /**
  * This host's end-to-end tests, as its own suite: `npx playwright test` in this directory, after `next build`
- * (the repository's `npm test` runs both through scripts/test-next-host.sh).
+ * (the repository's `npm test` runs both, scripts/test.sh).
  *
  * A config of its own rather than a project in the repository's playwright.config.ts: that one's global
  * setup and three servers serve textgate's own pages, and its projects would all wait for this app's two
@@ -40,8 +40,9 @@ export default defineConfig({
   webServer: [
     {
       name: "textgate",
-      // Empties its SQLite database, creates an API key in it (written to KEY_ENV_FILE), then serves the API.
-      command: "node --import tsx e2e/support/serve.ts",
+      // Empties its SQLite database, creates an API key in it (written to KEY_ENV_FILE) and bundles the
+      // server, which then serves the API in place of the shell (as the repository's e2e servers do).
+      command: 'node --import tsx e2e/support/serve.ts && exec node --enable-source-maps "$E2E_SERVER_BUNDLE"',
       cwd: REPOSITORY,
       url: `${TEXTGATE_URL}/healthz`,
       ...started,
@@ -52,6 +53,7 @@ export default defineConfig({
         TEXTGATE_SECRET,
         DATABASE_URL: `file:tmp/e2e/next-host-textgate-${TEXTGATE_PORT}.db`,
         E2E_API_KEY_ENV_FILE: KEY_ENV_FILE,
+        E2E_SERVER_BUNDLE: `${REPOSITORY}/tmp/e2e/server-next-host-${TEXTGATE_PORT}/server.mjs`,
         PORT: String(TEXTGATE_PORT),
         HOST: "127.0.0.1",
         PUBLIC_URL: TEXTGATE_URL,

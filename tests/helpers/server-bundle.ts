@@ -4,7 +4,8 @@
  * CPU in tsx's loader (its resolve and load hooks answer every module from a separate thread). The bundle
  * is the same source compiled by esbuild, which tsx itself uses: packages stay external, and each file's
  * `import.meta.url` stays its own, so paths such as prisma/ and the generated clients resolve as before.
- * `npm start`, the Playwright servers and TEXTGATE_TEST_SERVER=tsx keep running the source through tsx.
+ * The Playwright servers start from such a bundle too (e2e/support/serve.ts builds one per server); `npm start`
+ * and TEXTGATE_TEST_SERVER=tsx keep running the source through tsx.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -78,7 +78,6 @@ describe.skipIf(!built)("sign-in by phone (NextAuth SMS provider)", () => {
     server = await startServer({
       env: { NODE_ENV: "production", SERVE_PAGES: "true", SANDBOX_IN_PRODUCTION: "true", AUTH_START_LIMIT_PER_NUMBER: "3", AUTH_START_LIMIT_PER_IP: "1000" },
     });
-    process.env.PUBLIC_URL = server.url;
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
