@@ -180,6 +180,11 @@ export class OwnerDesk implements OwnerAlerts {
     return text ? fillPlaceholders(text, { who, path }) : this.notice(to, "ownerAlert", { who, path });
   }
 
+  /** Texts every owner the alert and how to decide the request `reference`. */
+  private askOwners(alert: OwnerAlertFields, reference: string): Promise<number> {
+    return this.alert((to) => `${this.lead(to, alert)} ${this.notice(to, "ownerDecide", { ref: reference })}`);
+  }
+
   announce(alert: OwnerAlertFields): Promise<number> {
     return this.alert((to) => this.lead(to, alert));
   }
@@ -191,7 +196,7 @@ export class OwnerDesk implements OwnerAlerts {
   ): Promise<{ reference: string; decision: Promise<OwnerDecision> } | null> {
     if (!this.ownerCount) return null;
     const opened = await this.open({ connectionId: alert.connectionId, userId: alert.userId, who: alert.who, path: alert.path }, signal, ttlMs);
-    await this.alert((to) => `${this.lead(to, alert)} ${this.notice(to, "ownerDecide", { ref: opened.reference })}`);
+    await this.askOwners(alert, opened.reference);
     return opened;
   }
 
@@ -207,7 +212,7 @@ export class OwnerDesk implements OwnerAlerts {
       const expiresAt = new Date(createdAt.getTime() + ttlMs);
       const stored = await this.options.store.add({ ...alert, reference, createdAt: createdAt.toISOString(), node: REST_HOLDER, expiresAt });
       if (!stored) continue;
-      const sent = await this.alert((to) => `${this.lead(to, alert)} ${this.notice(to, "ownerDecide", { ref: reference })}`);
+      const sent = await this.askOwners(alert, reference);
       return { reference, sent, expiresAt };
     }
   }
