@@ -11,6 +11,8 @@ import type { Sql } from "./store/sql.ts";
 
 const FLUSH_MS = 100;
 const MAX_BATCH = 200;
+/** Rows per INSERT (5 parameters each, far below either database's limit). */
+const INSERT_ROWS = 100;
 
 /** Removes what must never be stored in the log: message bodies of inbound texts stay in inbound_messages. */
 function auditData(event: TextgateEvent): string {
@@ -53,11 +55,13 @@ export class AuditLog {
     this.flushing = this.flushing.then(() =>
       this.sql
         .transaction(async (tx) => {
-          for (const e of batch) {
-            const verificationId = (e.data as { verificationId?: string }).verificationId ?? null;
-            await tx.run(`INSERT INTO audit_events (id, type, verification_id, data, created_at) VALUES (?, ?, ?, ?, ?)`, [
-              e.id, e.type, verificationId, auditData(e), new Date(e.at),
-            ]);
+          // Several rows per statement: one round trip per chunk on PostgreSQL instead of one per event.
+          for (let i = 0; i < batch.length; i += INSERT_ROWS) {
+            const chunk = batch.slice(i, i + INSERT_ROWS);
+            await tx.run(
+              `INSERT INTO audit_events (id, type, verification_id, data, created_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+              chunk.flatMap((e) => [e.id, e.type, (e.data as { verificationId?: string }).verificationId ?? null, auditData(e), new Date(e.at)]),
+            );
           }
         })
         .catch((error: unknown) => this.logger.error({ err: error, events: batch.length }, "audit log write failed")),

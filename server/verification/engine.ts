@@ -277,13 +277,15 @@ export class VerificationEngine {
     }));
 
     try {
-      await this.deps.sql.transaction(async (tx) => {
-        if (pending) {
+      if (pending) {
+        await this.deps.sql.transaction(async (tx) => {
           // policy "replace": the old code stops working in the same transaction that creates the new one
           if (await this.repo.end(pending.id, "canceled", now, tx, id)) await this.repo.dropScheduled(pending.id, now, tx);
-        }
-        await this.repo.insert(record, deliveries, tx);
-      });
+          await this.repo.insert(record, deliveries, tx);
+        });
+      } else {
+        await this.repo.insertAtomically(record, deliveries);
+      }
     } catch (error) {
       if (input.idempotencyKey && isUniqueViolation(error)) {
         const earlier = await this.repo.findByIdempotencyKey(input.apiKeyId ?? null, input.idempotencyKey);

@@ -113,6 +113,8 @@ export class WebhookDispatcher {
   /** Attempts that finished and are not written yet; their successors become due once they are. */
   private outcomes: Outcome[] = [];
   private cursorReady = false;
+  /** The fan-out cursor as this node last read or moved it; null: read it from the row. */
+  private cursor: number | null = null;
   /** When claimDue last found no more expired leases (ms since the epoch, this.clock). */
   private leasesCheckedAt = Number.NEGATIVE_INFINITY;
   /** Resolves the pass's wait (a send finished, an event was committed, or stop). */
@@ -155,7 +157,8 @@ export class WebhookDispatcher {
         do {
           this.again = false;
           await this.recordOutcomes();
-          while ((await this.fanOut()) > 0) {}
+          // A batch shorter than FANOUT_BATCH was everything there was; an event committed since wakes a new pass.
+          for (let moved = await this.fanOut(); moved === FANOUT_BATCH || moved < 0; moved = await this.fanOut()) {}
           while (!this.stopped && (await this.deliverDue())) {}
           if (!this.stopped && this.inFlight.size && !this.outcomes.length && !this.again) {
             await new Promise<void>((resolve) => (this.signal = resolve));
@@ -187,41 +190,55 @@ export class WebhookDispatcher {
     await this.recordOutcomes().catch((error: unknown) => this.options.logger.error({ err: error }, "could not record webhook outcomes at stop"));
   }
 
-  /** Fans out one batch of new events; returns how many events it moved past (0: nothing new, or another node did). */
+  /**
+   * Fans out one batch of new events; returns how many events it moved past (0: nothing new, or another
+   * node did). The cursor this node last read or moved is kept: when another node has moved it since,
+   * the conditional UPDATE matches nothing, the row is read again and the pass goes on (returns -1).
+   */
   async fanOut(): Promise<number> {
     const { sql, outbox } = this.options;
     if (!this.cursorReady) {
       await sql.run(`INSERT INTO outbox_cursors (name, seq) VALUES ('fanout', 0) ON CONFLICT (name) DO NOTHING`);
       this.cursorReady = true;
     }
-    const cursor = Number((await sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`))?.seq ?? 0);
+    const cursor = this.cursor ?? Number((await sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`))?.seq ?? 0);
+    this.cursor = cursor;
     const events = await outbox.after(cursor, { limit: FANOUT_BATCH });
     if (!events.length) return 0;
     const endpoints = await this.options.endpoints.list();
     const last = (events.at(-1) as { seq: number }).seq;
     const now = this.clock();
-    const moved = await sql.transaction(async (tx) => {
-      if ((await tx.run(`UPDATE outbox_cursors SET seq = ? WHERE name = 'fanout' AND seq = ?`, [last, cursor])) !== 1) return false;
-      const rows: SqlParam[][] = [];
-      for (const event of events) {
-        for (const endpoint of endpoints) {
-          if (!endpoint.enabled || event.createdAt < endpoint.createdAt) continue;
-          if (endpoint.events && !endpoint.events.includes(event.type)) continue;
-          rows.push([uuidv7(), endpoint.id, event.seq, event.verificationId ?? "", now, now, now]);
-        }
+    const rows: SqlParam[][] = [];
+    for (const event of events) {
+      for (const endpoint of endpoints) {
+        if (!endpoint.enabled || event.createdAt < endpoint.createdAt) continue;
+        if (endpoint.events && !endpoint.events.includes(event.type)) continue;
+        rows.push([uuidv7(), endpoint.id, event.seq, event.verificationId ?? "", now, now, now]);
       }
-      // Several rows per statement, not one per delivery: fewer round trips (PostgreSQL) and statement runs (SQLite).
-      for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-        const chunk = rows.slice(i, i + INSERT_ROWS);
-        await tx.run(
-          `INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, order_key, status, attempts, next_attempt_at, created_at, updated_at)
-           VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(", ")} ON CONFLICT (endpoint_id, event_seq) DO NOTHING`,
-          chunk.flat(),
-        );
-      }
-      return true;
-    });
-    return moved ? events.length : 0;
+    }
+    const moveCursor = async (db: Sql) => (await db.run(`UPDATE outbox_cursors SET seq = ? WHERE name = 'fanout' AND seq = ?`, [last, cursor])) === 1;
+    // Nothing to insert (no endpoint wants these events): the cursor's own UPDATE, no transaction around it.
+    const moved = rows.length
+      ? await sql.transaction(async (tx) => {
+          if (!(await moveCursor(tx))) return false;
+          // Several rows per statement, not one per delivery: fewer round trips (PostgreSQL) and statement runs (SQLite).
+          for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+            const chunk = rows.slice(i, i + INSERT_ROWS);
+            await tx.run(
+              `INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, order_key, status, attempts, next_attempt_at, created_at, updated_at)
+               VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(", ")} ON CONFLICT (endpoint_id, event_seq) DO NOTHING`,
+              chunk.flat(),
+            );
+          }
+          return true;
+        })
+      : await moveCursor(sql);
+    if (!moved) {
+      this.cursor = null;
+      return -1;
+    }
+    this.cursor = last;
+    return events.length;
   }
 
   /**
