@@ -151,6 +151,25 @@ function toNumbered(sql: string): string {
   return out;
 }
 
+/**
+ * A query as node-postgres takes it. Statements that read or write rows are named, so each pooled
+ * connection parses them once and PostgreSQL skips parsing and analysing them on every later run
+ * (https://node-postgres.com/features/queries#prepared-statements). The texts come from this code, not
+ * from input, so their number is bounded; past PREPARED_LIMIT the rest stay unnamed all the same.
+ */
+const PREPARED_LIMIT = 1000;
+const prepared = new Map<string, string>();
+function pgQuery(sql: string, params: readonly SqlParam[]): pg.QueryConfig {
+  const text = toNumbered(sql);
+  const values = params.map(pgParam);
+  let name = prepared.get(text);
+  if (name === undefined && prepared.size < PREPARED_LIMIT && /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text)) {
+    name = `tg${prepared.size + 1}`;
+    prepared.set(text, name);
+  }
+  return name === undefined ? { text, values } : { name, text, values };
+}
+
 function pgParam(value: SqlParam): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
@@ -174,7 +193,7 @@ class PostgresSql implements Sql {
   ) {}
 
   async all<T = Row>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
-    const result = await this.target.query(toNumbered(sql), params.map(pgParam));
+    const result = await this.target.query(pgQuery(sql, params));
     return result.rows as T[];
   }
 
@@ -183,7 +202,7 @@ class PostgresSql implements Sql {
   }
 
   async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
-    const result = await this.target.query(toNumbered(sql), params.map(pgParam));
+    const result = await this.target.query(pgQuery(sql, params));
     return result.rowCount ?? 0;
   }
 
