@@ -1,7 +1,8 @@
 /**
- * What /owner/insights shows for a range (24 h, 7 d, 30 d), read from the rollup's rows
- * (insight_buckets, insight_latency; rollup.ts) and insight_refusals: a few GROUP BY over at most
- * 720 hours, whatever the number of verifications. Hours and days are UTC.
+ * What /owner/insights shows for a range (24 h, 7 d, 30 d), read from the rollup's rows (rollup.ts:
+ * insight_hours, insight_buckets for 24 h, insight_days for 7 and 30 d, insight_latency) and
+ * insight_refusals: a few GROUP BY over at most 720 hours or 30 days of rows, whatever the number of
+ * verifications. Hours and days are UTC.
  */
 import { z } from "zod";
 import type { Sql } from "../../store/sql.ts";
@@ -73,41 +74,53 @@ const counts = (r: Record<string, unknown>): Counts => {
 
 type Dimension = "country" | "carrier" | "channel" | "surface";
 
+/**
+ * The rows a range reads: hourly buckets for the last 24 hours, daily ones (insight_days) for 7 and 30
+ * days, whose ranges start at midnight UTC; totals per hour (insight_hours) for the series either way.
+ */
+export interface Slice {
+  table: "insight_buckets" | "insight_days";
+  column: "hour" | "day";
+  since: Date;
+}
+
+export function sliceOf(granularity: "hour" | "day", since: Date): Slice {
+  return granularity === "hour" ? { table: "insight_buckets", column: "hour", since } : { table: "insight_days", column: "day", since };
+}
+
 export class InsightsQueries {
   constructor(private readonly sql: Sql) {}
 
   async totals(since: Date): Promise<Counts & { pending: number }> {
     const row = await this.sql.get<Record<string, unknown>>(
-      `SELECT SUM(started) AS started, SUM(approved) AS approved, SUM(sends) AS sends, SUM(pending) AS pending FROM insight_buckets WHERE hour >= ?`,
+      `SELECT SUM(started) AS started, SUM(approved) AS approved, SUM(sends) AS sends, SUM(pending) AS pending FROM insight_hours WHERE hour >= ?`,
       [since],
     );
     return { ...counts(row ?? {}), pending: Number(row?.pending ?? 0) };
   }
 
   async perHour(since: Date): Promise<(Counts & { hour: Date })[]> {
-    const rows = await this.sql.all<Record<string, unknown>>(
-      `SELECT hour, SUM(started) AS started, SUM(approved) AS approved, SUM(sends) AS sends FROM insight_buckets WHERE hour >= ? GROUP BY hour ORDER BY hour`,
-      [since],
-    );
+    const rows = await this.sql.all<Record<string, unknown>>(`SELECT hour, started, approved, sends FROM insight_hours WHERE hour >= ? ORDER BY hour`, [since]);
     return rows.map((r) => ({ hour: toDate(r.hour), ...counts(r) }));
   }
 
-  async by(dimension: Dimension, since: Date): Promise<(Counts & { key: string })[]> {
-    // `dimension` is one of four column names (the type), never input.
+  async by(dimension: Dimension, slice: Slice): Promise<(Counts & { key: string })[]> {
+    // `dimension` and the slice's table and column are fixed names (their types), never input.
     const rows = await this.sql.all<Record<string, unknown>>(
-      `SELECT ${dimension} AS k, SUM(started) AS started, SUM(approved) AS approved, SUM(sends) AS sends FROM insight_buckets WHERE hour >= ?
+      `SELECT ${dimension} AS k, SUM(started) AS started, SUM(approved) AS approved, SUM(sends) AS sends FROM ${slice.table} WHERE ${slice.column} >= ?
        GROUP BY ${dimension} ORDER BY SUM(started) DESC, SUM(sends) DESC, ${dimension}`,
-      [since],
+      [slice.since],
     );
     return rows.map((r) => ({ key: String(r.k), ...counts(r) }));
   }
 
-  async sendsByPrice(since: Date): Promise<{ hour: Date; carrier: string; country: string; sends: number }[]> {
+  async sendsByPrice(slice: Slice): Promise<{ at: Date; carrier: string; country: string; sends: number }[]> {
     const rows = await this.sql.all<Record<string, unknown>>(
-      `SELECT hour, carrier, country, SUM(sends) AS sends FROM insight_buckets WHERE hour >= ? AND sends > 0 GROUP BY hour, carrier, country`,
-      [since],
+      `SELECT ${slice.column} AS at, carrier, country, SUM(sends) AS sends FROM ${slice.table} WHERE ${slice.column} >= ? AND sends > 0
+       GROUP BY ${slice.column}, carrier, country`,
+      [slice.since],
     );
-    return rows.map((r) => ({ hour: toDate(r.hour), carrier: String(r.carrier), country: String(r.country), sends: Number(r.sends) }));
+    return rows.map((r) => ({ at: toDate(r.at), carrier: String(r.carrier), country: String(r.country), sends: Number(r.sends) }));
   }
 
   async latency(since: Date): Promise<Map<number, number>> {
@@ -136,14 +149,15 @@ export async function insightsReport(input: {
   const { since, granularity, slots } = rangeStart(range, now);
   const slotMs = granularity === "hour" ? HOUR_MS : DAY_MS;
   const slotOf = (at: Date) => Math.floor((at.getTime() - since.getTime()) / slotMs);
+  const slice = sliceOf(granularity, since);
   const [totals, hours, byCountry, byCarrier, byChannel, bySurface, priced, latency, refusals] = await Promise.all([
     queries.totals(since),
     queries.perHour(since),
-    queries.by("country", since),
-    queries.by("carrier", since),
-    queries.by("channel", since),
-    queries.by("surface", since),
-    queries.sendsByPrice(since),
+    queries.by("country", slice),
+    queries.by("carrier", slice),
+    queries.by("channel", slice),
+    queries.by("surface", slice),
+    queries.sendsByPrice(slice),
     queries.latency(since),
     typeof input.refusals === "function" ? input.refusals(since) : input.refusals,
   ]);
@@ -162,7 +176,7 @@ export async function insightsReport(input: {
   const costTotals = new Map<string, number>();
   let unpriced = 0;
   for (const row of priced) {
-    const slot = costSlots[slotOf(row.hour)];
+    const slot = costSlots[slotOf(row.at)];
     if (!slot) continue;
     const price = prices.priceOf(row.carrier, row.country);
     if (!price) {

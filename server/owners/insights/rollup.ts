@@ -5,8 +5,8 @@
  * are (docs/benchmarks.md, "Insights").
  *
  * An hour is always recomputed from the raw rows and written in one transaction that replaces the
- * hour's rows; nothing is ever incremented. A process killed midway (SIGKILL included) rolls the
- * transaction back and leaves the hour as it was; two nodes computing the same hour write the same
+ * hour's rows and its day's (insight_days, summed from the day's hours); nothing is ever incremented.
+ * A process killed midway (SIGKILL included) rolls the transaction back and leaves the hour as it was; two nodes computing the same hour write the same
  * numbers. Buckets are by the verification's creation hour: a verification and the messages sent for
  * it count in the hour it started, so an hour can still change while something in it is pending.
  *
@@ -18,7 +18,7 @@ import { countryOf } from "../../../lib/phone.ts";
 import type { Sql } from "../../store/sql.ts";
 import { toDate } from "../../store/sql.ts";
 import type { SentMessage, StartedVerification } from "../../verification/repository.ts";
-import { HOUR_MS, floorHour } from "./hours.ts";
+import { DAY_MS, HOUR_MS, floorDay, floorHour } from "./hours.ts";
 import { latencyBucket } from "./latency.ts";
 
 /** Where the rollup reads raw rows: the engine's repository (the owner of verifications and deliveries). */
@@ -170,9 +170,28 @@ export class InsightsRollup {
           count,
         ]);
       }
+      const t = result.buckets.reduce((sum, b) => ({ started: sum.started + b.started, approved: sum.approved + b.approved, pending: sum.pending + b.pending, sends: sum.sends + b.sends }), {
+        started: 0,
+        approved: 0,
+        pending: 0,
+        sends: 0,
+      });
       await tx.run(
-        `INSERT INTO insight_hours (hour, computed_at, final) VALUES (?, ?, ?) ON CONFLICT (hour) DO UPDATE SET computed_at = excluded.computed_at, final = excluded.final`,
-        [hour, now, result.final],
+        `INSERT INTO insight_hours (hour, computed_at, final, started, approved, pending, sends) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (hour) DO UPDATE SET computed_at = excluded.computed_at, final = excluded.final, started = excluded.started,
+         approved = excluded.approved, pending = excluded.pending, sends = excluded.sends`,
+        [hour, now, result.final, t.started, t.approved, t.pending, t.sends],
+      );
+      // The day's rows, summed again from its hours (as recomputed, never incremented).
+      const day = floorDay(hour);
+      await tx.run(`DELETE FROM insight_days WHERE day = ?`, [day]);
+      await tx.run(
+        `INSERT INTO insight_days (day, country, carrier, channel, surface, started, approved, pending, sends)
+         SELECT ?, country, carrier, channel, surface, SUM(started), SUM(approved), SUM(pending), SUM(sends) FROM insight_buckets
+         WHERE hour >= ? AND hour < ? GROUP BY country, carrier, channel, surface
+         ON CONFLICT (day, country, carrier, channel, surface) DO UPDATE SET started = excluded.started, approved = excluded.approved,
+         pending = excluded.pending, sends = excluded.sends`,
+        [day, day, new Date(day.getTime() + DAY_MS)],
       );
     });
     return result;
