@@ -36,7 +36,7 @@ function seed(file: string): void {
       for (const [i, row] of SEEDED.entries()) {
         const created = iso(i * 60_000);
         verification.run(row.id, row.to, row.approved ? "approved" : "expired", iso(i * 60_000 + 600_000), created, created, iso(i * 60_000 + (row.approved ? 12_000 : 600_000)));
-        delivery.run(row.id.replace(/.$/, "d"), row.id, created, created, created, iso(i * 60_000 + 1_000));
+        delivery.run(row.id.replace("0190e000", "0190e001"), row.id, created, created, created, iso(i * 60_000 + 1_000));
       }
     })();
   } finally {
