@@ -42,6 +42,8 @@ const E2E_SERVERS: readonly ServerSpec[] = [
       // owner-webhooks.spec.ts's receiver listens on 127.0.0.1 (http), which production refuses by default.
       WEBHOOKS_ALLOW_PRIVATE_URLS: "true",
       TEST_NUMBERS: `${E2E_TEST_NUMBER}=${E2E_TEST_CODE}`,
+      // owner-insights.spec.ts waits for the rollup to count the rows it seeds (default: every minute).
+      INSIGHTS_ROLLUP_INTERVAL_MS: "1000",
       // A year from today: the server refuses a past date at boot.
       TEST_NUMBERS_VALID_UNTIL: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
     },
@@ -134,9 +136,9 @@ export default defineConfig({
       use: { ...chromium, baseURL: origin(serverFor("main").port) },
     },
     {
-      // The accessibility scans, the no-sideways-scroll check and the owner's Webhooks section again on a phone-sized screen.
+      // The accessibility scans, the no-sideways-scroll check, the owner's Webhooks section and insights again on a phone-sized screen.
       name: "phone",
-      testMatch: ["**/a11y.spec.ts", "**/owner-webhooks.spec.ts"],
+      testMatch: ["**/a11y.spec.ts", "**/owner-webhooks.spec.ts", "**/owner-insights.spec.ts"],
       metadata: { server: "main" },
       use: { ...chromium, viewport: { width: 390, height: 844 }, baseURL: origin(serverFor("main").port) },
     },

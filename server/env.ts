@@ -95,6 +95,8 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   /** How often the scheduler looks for due workflow steps and expired verifications, in milliseconds. */
   SCHEDULER_INTERVAL_MS: int(20, 60_000).default(250),
+  /** How often the /owner insights' rollup recounts recent hours (server/owners/insights/rollup.ts), in milliseconds. */
+  INSIGHTS_ROLLUP_INTERVAL_MS: int(500, 3_600_000).default(60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Sign-in by phone (the NextAuth SMS provider): the verification each sign-in starts. */
   AUTH_CHANNEL: z.enum(["sms", "voice"]).default("sms"),

@@ -22,6 +22,7 @@ import { type ApiKeyAuthenticator, createApiKeyAuthenticator } from "./api-keys.
 import { type AuthFeature, createAuth } from "./auth/index.ts";
 import { type ConfigSections, configSections } from "./config-sections.ts";
 import { createOwners, newNodeId, type OwnersFeature } from "./owners/index.ts";
+import { createInsights, createRefusalCounter, type Insights, observerWith } from "./owners/insights/index.ts";
 import { openSql, type Sql } from "./store/sql.ts";
 import type { Metrics } from "./telemetry/metrics.ts";
 import { VerificationEngine } from "./verification/engine.ts";
@@ -57,6 +58,8 @@ export interface Textgate {
   apiKeys: ApiKeyAuthenticator;
   auth: AuthFeature;
   owners: OwnersFeature;
+  /** The /owner insights: rollup, fraud refusals, prices, the page's report (server/owners/insights/). */
+  insights: Insights;
   /** This process among the nodes (socket census, owner requests). */
   node: string;
   /** Texts a notice without a code through the SMS carriers; false when none took it (server/notifications.ts). */
@@ -165,6 +168,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     throw new StartupError(`Could not set up the events outbox: ${(error as Error).message}`);
   }
   logTestNumbers(logger, config.testNumbers, config.production);
+  const refusals = createRefusalCounter({ sql, clock, logger });
   const engine = new VerificationEngine({
     sql,
     carriers,
@@ -175,7 +179,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     sendLimiter: createSendLimiter({ points: config.SEND_LIMIT_PER_NUMBER, windowSeconds: config.SEND_LIMIT_WINDOW_SECONDS, redis }),
     budget: countedBudget(createSendBudget({ perHour: config.SEND_BUDGET_PER_HOUR, alarms, redis, clock }), metrics),
     defaults: sections.engine,
-    ...(metrics ? { observer: metrics } : {}),
+    observer: observerWith(refusals, metrics),
     onGuessingLocked: ({ to, lockedForSeconds }) => {
       void textNotice(to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
@@ -187,6 +191,16 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
   const auth = createAuth({ settings: sections.auth, engine, events, logger, prisma, redis, sandboxActive: sandbox !== null, textNotice });
   const node = newNodeId();
   const owners = createOwners({ settings: sections.owners, events, logger, prisma, engine, node, textNotice });
+  const insights = createInsights({
+    sql,
+    source: engine.repo,
+    refusals,
+    events,
+    clock,
+    logger,
+    settings: { budgetPerHour: config.SEND_BUDGET_PER_HOUR, rollupIntervalMs: config.INSIGHTS_ROLLUP_INTERVAL_MS },
+  });
+  if (options.startScheduler ?? true) insights.start();
 
   const textgate: Textgate = {
     config,
@@ -206,6 +220,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     apiKeys,
     auth,
     owners,
+    insights,
     node,
     textNotice,
     metrics,
@@ -213,6 +228,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
       stopCounting();
       await owners.close();
       await scheduler.stop();
+      await insights.close();
       await webhooks.close();
       await bridge?.close();
       await audit.close();

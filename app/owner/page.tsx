@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
 import { OwnerConsole } from "@/components/owner/owner-console.tsx";
 
@@ -14,7 +15,7 @@ export default function OwnerPage() {
       <h1>Owner console</h1>
       <p className="page-intro">
         Connections to sockets with the owner-alert unit wait here (and by SMS: reply <code>ACCEPT ref</code> or{" "}
-        <code>DENY ref</code>) until an owner decides. Only numbers listed in <code>OWNER_PHONES</code> may use this page.
+        <code>DENY ref</code>) until an owner decides. Only numbers listed in <code>OWNER_PHONES</code> may use this page. <Link href="/owner/insights">Insights</Link>: conversion, sends and cost by country, carrier and channel.
       </p>
       <OwnerConsole />
     </>

@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 
 import { Button } from "@/components/ui/button.tsx";
 import { Card } from "@/components/ui/card.tsx";
 
 import { TestNumbersList } from "./test-numbers-list.tsx";
+import { useOwnerPolled } from "./use-polled.ts";
 import { VerificationsList } from "./verifications-list.tsx";
 import { WebhooksList } from "./webhooks-list.tsx";
 
@@ -23,48 +24,18 @@ interface Listing {
   sockets: { count: number; pending: number; nodes: unknown[] };
 }
 
-type View = { state: "loading" } | { state: "signed-out" } | { state: "forbidden" } | { state: "error" } | { state: "ready"; listing: Listing };
-
 const POLL_MS = 1000;
 
-function isListing(value: unknown): value is Listing {
-  if (typeof value !== "object" || value === null) return false;
+function readListing(value: unknown): Listing | null {
+  if (typeof value !== "object" || value === null) return null;
   const v = value as { requests?: unknown; sockets?: { count?: unknown; pending?: unknown; nodes?: unknown } };
-  return Array.isArray(v.requests) && typeof v.sockets?.count === "number" && typeof v.sockets.pending === "number" && Array.isArray(v.sockets.nodes);
+  return Array.isArray(v.requests) && typeof v.sockets?.count === "number" && typeof v.sockets.pending === "number" && Array.isArray(v.sockets.nodes) ? (value as Listing) : null;
 }
 
 /** The owner's view: every node's pending requests (polled every second) with Accept / Deny, and the open sockets. */
 export function OwnerConsole() {
-  const [view, setView] = useState<View>({ state: "loading" });
+  const { view, reload } = useOwnerPolled("/api/owner/requests", readListing, POLL_MS);
   const [busy, setBusy] = useState<string | null>(null);
-
-  const load = useCallback(async (): Promise<View["state"]> => {
-    let next: View;
-    try {
-      const res = await fetch("/api/owner/requests", { cache: "no-store" });
-      const body: unknown = res.status === 401 || res.status === 403 ? null : await res.json();
-      next = res.status === 401 ? { state: "signed-out" } : res.status === 403 ? { state: "forbidden" } : res.ok && isListing(body) ? { state: "ready", listing: body } : { state: "error" };
-    } catch {
-      next = { state: "error" };
-    }
-    setView(next);
-    return next.state;
-  }, []);
-
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      const state = await load();
-      // Signed out or not an owner: asking again every second cannot change that (signing in reloads the page).
-      if (!stopped && state !== "signed-out" && state !== "forbidden") timer = setTimeout(() => void poll(), POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [load]);
 
   const decide = async (reference: string, decision: "accept" | "deny") => {
     setBusy(reference);
@@ -76,7 +47,7 @@ export function OwnerConsole() {
       });
     } finally {
       setBusy(null);
-      void load();
+      void reload();
     }
   };
 
@@ -94,7 +65,7 @@ export function OwnerConsole() {
     case "error":
       return <p className="muted">Could not load the requests; retrying…</p>;
     case "ready": {
-      const { requests, sockets } = view.listing;
+      const { requests, sockets } = view.data;
       return (
         <>
           <p>

@@ -7,8 +7,11 @@ export const E2E_OWNER_PHONE = "+12125559901";
  */
 export const E2E_WEBHOOK_OWNER_PHONES: Readonly<Record<string, string>> = { main: "+12125559902", phone: "+12125559903" };
 
+/** The owners who open /owner/insights (owner-insights.spec.ts), one per project, for the same reason. */
+export const E2E_INSIGHTS_OWNER_PHONES: Readonly<Record<string, string>> = { main: "+12125559904", phone: "+12125559905" };
+
 /** Every owner of the "main" server, as OWNER_PHONES lists them. */
-export const E2E_OWNER_PHONES = [E2E_OWNER_PHONE, ...Object.values(E2E_WEBHOOK_OWNER_PHONES)];
+export const E2E_OWNER_PHONES = [E2E_OWNER_PHONE, ...Object.values(E2E_WEBHOOK_OWNER_PHONES), ...Object.values(E2E_INSIGHTS_OWNER_PHONES)];
 
 /**
  * The e2e "main" server's test number (TEST_NUMBERS) and its configured code, as an app-store reviewer

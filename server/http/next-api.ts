@@ -33,6 +33,9 @@ export const NEXT_API_ROUTES: readonly NextApiRoute[] = [
   { path: "/api/owner/requests/:reference/decision", methods: ["POST"] },
   { path: "/api/owner/webhooks", methods: ["GET"] },
   { path: "/api/owner/webhooks/:id/deliveries/:deliveryId/retry", methods: ["POST"] },
+  { path: "/api/owner/insights", methods: ["GET"] },
+  { path: "/api/owner/insights/costs", methods: ["GET", "POST"] },
+  { path: "/api/owner/insights/costs/remove", methods: ["POST"] },
   // next-auth's catch-all; its actions are checked by server/auth/nextauth-guard.ts.
   { path: `${NEXT_AUTH_PREFIX}*`, methods: ["GET", "POST"] },
 ];

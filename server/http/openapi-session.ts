@@ -8,6 +8,8 @@
  */
 import type { z } from "zod";
 import { confirmPhoneSchema, ownerDecisionSchema, profileSchema, resendChallengeSchema, startChallengeSchema } from "../../lib/validations/account.ts";
+import { costKeySchema, costSchema } from "../owners/insights/costs.ts";
+import { insightsQuerySchema } from "../owners/insights/report.ts";
 import { ownerVerificationsQuerySchema } from "../owners/verifications.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -59,6 +61,7 @@ export function sessionOpenApi(requestSchema: (schema: z.ZodType) => JsonSchema)
     ...extra,
   });
   const query = requestSchema(ownerVerificationsQuerySchema) as { properties: Record<string, JsonSchema> };
+  const insightsQuery = requestSchema(insightsQuerySchema) as { properties: Record<string, JsonSchema> };
   const csrfToken = text("The token from GET /api/auth/csrf (its cookie too).");
   return {
     "/api/auth/sms/config": { get: op(SIGN_IN_TAG, null, "signInConfig", "What the sign-in pages need: code length, channel, default country, sandbox") },
@@ -112,6 +115,18 @@ export function sessionOpenApi(requestSchema: (schema: z.ZodType) => JsonSchema)
     },
     "/api/owner/webhooks/{id}/deliveries/{deliveryId}/retry": {
       post: op(OWNER_TAG, "ownerSession", "ownerRetryDelivery", "Send a webhook delivery again now"),
+    },
+    "/api/owner/insights": {
+      get: op(OWNER_TAG, "ownerSession", "ownerInsights", "Conversion, sends, cost, approval times, fraud refusals and budget use over 24 h, 7 d or 30 d (the /owner/insights page)", {
+        parameters: Object.entries(insightsQuery.properties).map(([name, schema]) => ({ name, in: "query", required: false, schema })),
+      }),
+    },
+    "/api/owner/insights/costs": {
+      get: op(OWNER_TAG, "ownerSession", "ownerInsightCosts", "The price of a message per carrier and country, as the owner set them"),
+      post: op(OWNER_TAG, "ownerSession", "ownerSetInsightCost", "Set (or replace) the price of a message for one carrier and country", { requestBody: json(costSchema) }),
+    },
+    "/api/owner/insights/costs/remove": {
+      post: op(OWNER_TAG, "ownerSession", "ownerRemoveInsightCost", "Remove the price of one carrier and country", { requestBody: json(costKeySchema) }),
     },
   };
 }

@@ -144,6 +144,23 @@ function mapDelivery(r: Raw): DeliveryRecord {
  * lease token: a sender that lost its lease must not undo the work of the one that took the step over.
  * A send, on the other hand, is recorded whoever made it (markSent), since it happened.
  */
+/** A verification as the insights rollup counts it (VerificationRepository.startedBetween). */
+export interface StartedVerification {
+  id: string;
+  to: string;
+  status: VerificationStatus;
+  surface: Surface;
+  finishedAt: Date | null;
+}
+
+/** A message handed to a carrier, as the insights rollup counts it. */
+export interface SentMessage {
+  verificationId: string;
+  channel: Channel;
+  carrier: string | null;
+  sentAt: Date;
+}
+
 export type HeldDelivery = Pick<DeliveryRecord, "id" | "leaseToken">;
 
 export interface NewDelivery {
@@ -222,6 +239,44 @@ export class VerificationRepository {
       [...params, filter.limit],
     );
     return rows.map(mapVerification);
+  }
+
+  /**
+   * What the /owner insights' rollup (server/owners/insights/rollup.ts) counts for one stretch of time:
+   * the verifications created in [from, to), test numbers left out (nothing of theirs reaches a carrier),
+   * and their messages handed to carriers. Two range reads on the created_at index.
+   */
+  async startedBetween(from: Date, to: Date): Promise<{ verifications: StartedVerification[]; sends: SentMessage[] }> {
+    const verifications = await this.sql.all<Raw>(
+      `SELECT id, "to", status, surface, finished_at FROM verifications WHERE created_at >= ? AND created_at < ? AND test_number = ?`,
+      [from, to, false],
+    );
+    const sends = await this.sql.all<Raw>(
+      `SELECT d.verification_id, d.channel, d.carrier, d.sent_at FROM deliveries d JOIN verifications v ON v.id = d.verification_id
+       WHERE v.created_at >= ? AND v.created_at < ? AND v.test_number = ? AND d.sent_at IS NOT NULL`,
+      [from, to, false],
+    );
+    return {
+      verifications: verifications.map((r) => ({
+        id: r.id as string,
+        to: r.to as string,
+        status: r.status as VerificationStatus,
+        surface: r.surface as Surface,
+        finishedAt: toDateOrNull(r.finished_at),
+      })),
+      sends: sends.map((r) => ({
+        verificationId: r.verification_id as string,
+        channel: r.channel as Channel,
+        carrier: (r.carrier as string | null) ?? null,
+        sentAt: toDate(r.sent_at),
+      })),
+    };
+  }
+
+  /** When the oldest verification was created (where the insights rollup's backfill starts), or null. */
+  async oldestCreatedAt(): Promise<Date | null> {
+    const row = await this.sql.get<{ at: unknown }>(`SELECT MIN(created_at) AS at FROM verifications`);
+    return toDateOrNull(row?.at);
   }
 
   /** Writes a verification and its deliveries inside the caller's transaction `db`. */

@@ -26,6 +26,12 @@ const OWNERS: Record<string, { model: string; owners: string[] }> = {
   webhook_endpoints: { model: "webhookEndpoint", owners: ["server/webhooks/"] },
   webhook_deliveries: { model: "webhookDelivery", owners: ["server/webhooks/"] },
   outbox_cursors: { model: "outboxCursor", owners: ["server/webhooks/"] },
+  insight_buckets: { model: "insightBucket", owners: ["server/owners/insights/"] },
+  insight_latency: { model: "insightLatency", owners: ["server/owners/insights/"] },
+  insight_hours: { model: "insightHour", owners: ["server/owners/insights/"] },
+  insight_days: { model: "insightDay", owners: ["server/owners/insights/"] },
+  insight_refusals: { model: "insightRefusal", owners: ["server/owners/insights/"] },
+  insight_costs: { model: "insightCost", owners: ["server/owners/insights/"] },
 };
 
 /**

@@ -125,6 +125,10 @@ const NEXT_ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/api/owner/requests/:reference/decision", surface: "next", fields: ["decision"] },
   { method: "GET", path: "/api/owner/webhooks", surface: "next", fields: [] },
   { method: "POST", path: "/api/owner/webhooks/:id/deliveries/:deliveryId/retry", surface: "next", fields: [] },
+  { method: "GET", path: "/api/owner/insights", surface: "next", fields: ["range"] },
+  { method: "GET", path: "/api/owner/insights/costs", surface: "next", fields: [] },
+  { method: "POST", path: "/api/owner/insights/costs", surface: "next", fields: ["carrier", "country", "currency", "pricePerMessage"] },
+  { method: "POST", path: "/api/owner/insights/costs/remove", surface: "next", fields: ["carrier", "country"] },
 ];
 
 interface Known {
