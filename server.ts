@@ -13,12 +13,14 @@ import { ERRORS, type ErrorCode, isTextgateError, TextgateError } from "./lib/er
 import { CLIENT_IP_HEADER } from "./server/auth/client-ip.ts";
 import { ConfigError, loadConfig } from "./server/env.ts";
 import { isClientAbort } from "./server/http/client-abort.ts";
+import { createAuthRoutesHandler } from "./server/http/auth-routes.ts";
 import { createApiHandler } from "./server/http/index.ts";
 import { newNonce, pageSecurityHeaders, type PageSecurityOptions } from "./server/http/security-headers.ts";
 import { createMetricsEndpoint } from "./server/http/metrics.ts";
 import { guardNextApi } from "./server/http/next-api.ts";
 import { errorResponse, sendJson } from "./server/http/respond.ts";
 import { publishTextgate } from "./server/bridge.ts";
+import { signInRoutes } from "./server/auth/sign-in-routes.ts";
 import { createTextgate, StartupError, type Textgate } from "./server/textgate.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
 import type { Tracing } from "./server/telemetry/tracing-sdk.ts";
@@ -53,6 +55,13 @@ async function main(): Promise<void> {
   const security: PageSecurityOptions = { production: config.production, publicUrl: config.PUBLIC_URL, embedOrigins: config.EMBED_ALLOWED_ORIGINS };
   const api = config.SERVE_API ? createApiHandler(runtime, { sandboxAccess, authenticate: runtime.apiKeys }) : socketsOnlyHandler;
   const sockets = createSocketGate({ textgate: inProcessSockets(runtime, runtime.sections.ws), endpoints: socketDefinitions({ unitTimeoutMs: runtime.sections.ws.unitTimeoutMs }) });
+  // /api/auth/* answered here rather than by Next's routes, the same handlers (server/http/auth-routes.ts).
+  const authRoutes = createAuthRoutesHandler({
+    signIn: signInRoutes,
+    nextAuthOptions: () => runtime.auth.nextAuthOptions,
+    logger: runtime.logger,
+    origin: new URL(config.PUBLIC_URL).origin,
+  });
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       // Next takes the nonce for its scripts from the request's CSP (server/http/security-headers.ts).
       req.headers["content-security-policy"] = headers["content-security-policy"];
+      if (authRoutes(req, res, pathname)) return;
       gateSandboxPage(req, res, pathname, sandboxAccess, runtime.sandbox !== null)
         .then((allowed) => (allowed ? servePage(req, res) : undefined))
         .catch((error: unknown) => {

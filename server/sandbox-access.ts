@@ -15,7 +15,7 @@
  *   the answer for the credential it chose.
  */
 import type { IncomingMessage } from "node:http";
-import { decode } from "next-auth/jwt";
+import { decodeJwt } from "./auth/jwt.ts";
 import { TextgateError } from "../lib/errors.ts";
 import type { ApiKeyAuthenticator, ApiKeyIdentity } from "./api-keys.ts";
 import type { SessionStore, ValidSession } from "./auth/sessions.ts";
@@ -53,7 +53,7 @@ export function createSandboxAccess(options: SandboxAccessOptions): SandboxAcces
       return { via: "api_key", key };
     }
     const cookie = cookieValue(req.headers.cookie, options.cookieName);
-    const jwt = cookie ? await decode({ token: cookie, secret: options.secret }).catch(() => null) : null;
+    const jwt = cookie ? await decodeJwt({ token: cookie, secret: options.secret }).catch(() => null) : null;
     const session = jwt && typeof jwt.sid === "string" ? await options.sessions.validate(jwt.sid) : null;
     if (!session) throw new TextgateError("unauthorized", SIGN_IN_FIRST);
     if (!session.user.phone || !owners.has(session.user.phone)) throw new TextgateError("forbidden", NOT_AN_OWNER);

@@ -188,7 +188,7 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
   if (options.startScheduler ?? true) scheduler.start();
   const inbound = new InboundService(sql, events, clock);
   const apiKeys = createApiKeyAuthenticator(prisma, { onError: (err) => logger.warn({ err }, "could not record API key use") });
-  const auth = createAuth({ settings: sections.auth, engine, events, logger, prisma, redis, sandboxActive: sandbox !== null, textNotice });
+  const auth = createAuth({ settings: sections.auth, engine, events, logger, prisma, sql, redis, sandboxActive: sandbox !== null, textNotice });
   const node = newNodeId();
   const owners = createOwners({ settings: sections.owners, events, logger, prisma, engine, node, textNotice });
   const insights = createInsights({

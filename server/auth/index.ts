@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { AuthClientConfig } from "../../lib/auth/contract.ts";
 import type { AuthSettings } from "../config-sections.ts";
 import type { Db } from "../db/client.ts";
+import type { Sql } from "../store/sql.ts";
 import type { EventBus } from "../events/bus.ts";
 import { isClientAbort } from "../http/client-abort.ts";
 import type { InProcessSignIn } from "../kit/in-process.ts";
@@ -29,6 +30,8 @@ export interface AuthDeps {
   events: EventBus;
   logger: Logger;
   prisma: Db;
+  /** The engine's SQL executor: the session rows of sign-ins and session reads go through it (sessions.ts). */
+  sql?: Sql;
   /** Limits shared by every node when REDIS_URL is set. */
   redis?: Redis;
   sandboxActive: boolean;
@@ -59,8 +62,8 @@ export function createAuth(deps: AuthDeps): AuthFeature {
     startLimits: createStartLimits({ perIp: settings.startLimitPerIp, perNumber: settings.startLimitPerNumber, redis }),
   });
   // Revocations are published so sockets close at once, on every node when REDIS_URL is set.
-  const sessions = new SessionStore(deps.prisma, settings.sessionMaxAgeSeconds, undefined, (revoked) => events.publish("session.revoked", revoked));
-  const users = createUserDirectory(deps.prisma);
+  const sessions = new SessionStore(deps.prisma, settings.sessionMaxAgeSeconds, undefined, (revoked) => events.publish("session.revoked", revoked), deps.sql ?? null);
+  const users = createUserDirectory(deps.prisma, deps.sql ?? null);
   const clientConfig = authClientConfig(settings, deps.sandboxActive);
   const signIn = createInProcessSignIn({
     engine,

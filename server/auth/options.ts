@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { AuthSettings } from "../config-sections.ts";
 import type { InProcessSignIn } from "../kit/in-process.ts";
 import { SmsProvider } from "../kit/next-auth.ts";
+import { decodeJwt, encodeJwt } from "./jwt.ts";
 import type { SessionStore } from "./sessions.ts";
 
 /**
@@ -67,6 +68,8 @@ export function nextAuthOptions({ settings, sessions, signIn, logger }: AuthOpti
     secret: settings.nextAuthSecret,
     providers: [SmsProvider({ textgate: { auth: { signIn } } })],
     session: { strategy: "jwt", maxAge: settings.sessionMaxAgeSeconds },
+    // next-auth's own token format, with the key derived once per secret instead of per call (server/auth/jwt.ts).
+    jwt: { encode: encodeJwt, decode: decodeJwt },
     pages: { signIn: "/login", error: "/login" },
     useSecureCookies: settings.publicUrl.startsWith("https://"),
     callbacks: {

@@ -6,6 +6,7 @@
 import { uuidv7 } from "../../lib/ids.ts";
 import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { Db } from "../db/client.ts";
+import { type Sql, toDate, toDateOrNull } from "../store/sql.ts";
 
 export type { SessionUser };
 
@@ -25,11 +26,22 @@ export class SessionStore {
     private readonly clock: () => Date = () => new Date(),
     /** Told after sessions are revoked, so open sockets can be closed at once. */
     private readonly onRevoke: (revoked: { userId: string; sessionId: string | null }) => void = () => {},
+    /**
+     * The engine's SQL executor (server/store/sql.ts) for the two queries of every sign-in and session read
+     * (create, validate): a Prisma call costs ten times a prepared statement, and a socket admission and a
+     * sign-in each make one (issue 14). Without it (unit tests' fake runtimes) Prisma runs them too.
+     */
+    private readonly sql: Sql | null = null,
   ) {}
 
   async create(userId: string): Promise<{ id: string; createdAt: Date }> {
     const now = this.clock();
     const id = uuidv7(now.getTime());
+    const expiresAt = new Date(now.getTime() + this.maxAgeSeconds * 1000);
+    if (this.sql) {
+      await this.sql.run("INSERT INTO auth_sessions (id, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)", [id, userId, now, expiresAt, now]);
+      return { id, createdAt: now };
+    }
     await this.prisma.authSession.create({
       data: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + this.maxAgeSeconds * 1000) },
     });
@@ -40,6 +52,7 @@ export class SessionStore {
   async validate(sessionId: string | undefined | null): Promise<ValidSession | null> {
     if (!sessionId) return null;
     const now = this.clock();
+    if (this.sql) return this.validateSql(this.sql, sessionId, now);
     const row = await this.prisma.authSession.findUnique({
       where: { id: sessionId },
       include: { user: { select: { id: true, name: true, phone: true } } },
@@ -49,6 +62,19 @@ export class SessionStore {
       await this.prisma.authSession.update({ where: { id: sessionId }, data: { lastSeenAt: now } }).catch(() => {});
     }
     return { sessionId, createdAt: row.createdAt, user: row.user };
+  }
+
+  private async validateSql(sql: Sql, sessionId: string, now: Date): Promise<ValidSession | null> {
+    const row = await sql.get<{ created_at: unknown; expires_at: unknown; last_seen_at: unknown; revoked_at: unknown; user_id: string; name: string | null; phone: string | null }>(
+      "SELECT s.created_at, s.expires_at, s.last_seen_at, s.revoked_at, u.id AS user_id, u.name, u.phone FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+      [sessionId],
+    );
+    // Compared here, not in SQL: the same test as the Prisma path, whatever form the dates are stored in.
+    if (!row || toDateOrNull(row.revoked_at) || toDate(row.expires_at) <= now) return null;
+    if (now.getTime() - toDate(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+      await sql.run("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?", [now, sessionId]).catch(() => {});
+    }
+    return { sessionId, createdAt: toDate(row.created_at), user: { id: row.user_id, name: row.name, phone: row.phone } };
   }
 
   /** Which of `sessionIds` are still valid (not revoked, not expired): the sockets' heartbeat asks in bulk. */

@@ -3,7 +3,7 @@ import { TextgateError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { MAX_NAME_LENGTH } from "../../lib/validations/account.ts";
 import type { Db } from "../db/client.ts";
-import { isUniqueViolation } from "../store/sql.ts";
+import { isUniqueViolation, type Sql } from "../store/sql.ts";
 import type { SessionUser } from "./sessions.ts";
 
 export { MAX_NAME_LENGTH };
@@ -42,6 +42,34 @@ export async function signInByPhone(prisma: Db, phone: string, name: string | nu
   }
 }
 
+/**
+ * signInByPhone through the engine's SQL executor (server/store/sql.ts): every sign-in makes these two
+ * statements, and a Prisma call costs about ten times a prepared one (issue 14, docs/architecture.md).
+ */
+export async function signInByPhoneSql(sql: Sql, phone: string, name: string | null | undefined, now: Date): Promise<SignedInUser> {
+  const find = () => sql.get<SessionUser>("SELECT id, name, phone FROM users WHERE phone = ?", [phone]);
+  const existing = await find();
+  if (existing) {
+    const wanted = cleanName(name);
+    if (wanted && !existing.name) {
+      await sql.run("UPDATE users SET name = ?, updated_at = ? WHERE id = ?", [wanted, now, existing.id]);
+      return { ...existing, name: wanted, existed: true };
+    }
+    return { ...existing, existed: true };
+  }
+  const user = { id: uuidv7(now.getTime()), phone, name: cleanName(name) };
+  try {
+    // role keeps its column default ('user'), as Prisma's create leaves it.
+    await sql.run("INSERT INTO users (id, phone, name, phone_verified_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", [user.id, phone, user.name, now, now, now]);
+    return { ...user, existed: false };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await find();
+    if (!winner) throw error;
+    return { ...winner, existed: true };
+  }
+}
+
 /** Moves a user to a new verified number; refuses a number another user has. Returns the old number. */
 export async function changePhone(prisma: Db, userId: string, phone: string, now: Date): Promise<string | null> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { phone: true } });
@@ -72,9 +100,10 @@ export interface UserDirectory {
   rename(userId: string, name: string | null): Promise<{ name: string | null }>;
 }
 
-export function createUserDirectory(prisma: Db): UserDirectory {
+/** With `sql`, sign-ins go through the engine's SQL executor; the rarer account changes stay with Prisma. */
+export function createUserDirectory(prisma: Db, sql: Sql | null = null): UserDirectory {
   return {
-    signInByPhone: (phone, name, now) => signInByPhone(prisma, phone, name, now),
+    signInByPhone: (phone, name, now) => (sql ? signInByPhoneSql(sql, phone, name, now) : signInByPhone(prisma, phone, name, now)),
     changePhone: (userId, phone, now) => changePhone(prisma, userId, phone, now),
     rename: (userId, name) => renameUser(prisma, userId, name),
   };

@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import type { JWT } from "next-auth/jwt";
+import { decodeJwt } from "../auth/jwt.ts";
 import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { SessionDefinition } from "./sessions.ts";
 
@@ -41,15 +42,6 @@ export interface SocketIdentity {
 export type Authenticate = (req: http.IncomingMessage) => Promise<SocketIdentity | null>;
 
 /**
- * next-auth's JWT module, imported on first use, not at the top: `textgate/ws` loads without next-auth
- * when the host authenticates itself. The promise is kept: every `import()` goes through the module
- * loader's resolve hooks again (under tsx, a message to its loader thread), which cost a fifth of the
- * socket admission rate when it ran per upgrade (docs/benchmarks.md, bench:ws).
- */
-let jwtModule: Promise<typeof import("next-auth/jwt")> | undefined;
-const nextAuthJwt = () => (jwtModule ??= import("next-auth/jwt"));
-
-/**
  * The next-auth session token of an upgrade (JWT strategy), decoded with the app's secret: the first of
  * `cookieNames` present, joined from next-auth's chunks (`name.0`, `name.1`, …) when it was split.
  */
@@ -65,7 +57,9 @@ export async function sessionToken(req: http.IncomingMessage, cookieNames: reado
       }
       token = chunks.length ? chunks.join("") : null;
     }
-    if (token) return (await nextAuthJwt()).decode({ token, secret }).catch(() => null);
+    // decodeJwt keeps the key it derives from the secret and loads jose only on first use: `textgate/ws` loads
+    // without next-auth when the host authenticates itself (server/auth/jwt.ts).
+    if (token) return decodeJwt({ token, secret }).catch(() => null);
   }
   return null;
 }
