@@ -103,7 +103,10 @@ export function decideConversionAlarms(
 }
 
 export interface ConversionAlarmOptions {
+  /** The conversion_alarms table (this module's) and the outbox. */
   sql: Sql;
+  /** The verifications of a window, from their owner (VerificationRepository.createdBetween). */
+  verificationsBetween(from: Date, to: Date): Promise<WindowRow[]>;
   events: EventBus;
   logger: Logger;
   settings: ConversionAlarmSettings;
@@ -135,16 +138,7 @@ export function conversionAlarms(options: ConversionAlarmOptions): ConversionAla
     windowSeconds: CONVERSION_WINDOW_MS / 1000,
   });
 
-  // The window's rows through verifications_created_at_idx, each joined to its first step by
-  // deliveries_verification_id_idx: the hour's verifications, never a scan of the table.
-  const windowRows = (now: Date) =>
-    sql.all<WindowRow>(
-      `SELECT v."to" AS "to", v.status AS status, d.carrier AS carrier
-       FROM verifications v
-       LEFT JOIN deliveries d ON d.verification_id = v.id AND d.step_index = 0 AND d.kind = 'workflow'
-       WHERE v.created_at >= ? AND v.created_at <= ? AND v.test_number = ?`,
-      [new Date(now.getTime() - CONVERSION_WINDOW_MS), now, false],
-    );
+  const windowRows = (now: Date) => options.verificationsBetween(new Date(now.getTime() - CONVERSION_WINDOW_MS), now);
 
   const raise = async (count: ConversionCount, now: Date) => {
     const data = eventData(count);

@@ -34,7 +34,7 @@ export interface OwnersDeps {
   prisma: Db;
   sql: Sql;
   clock: () => Date;
-  engine: Pick<VerificationEngine, "listRecent">;
+  engine: Pick<VerificationEngine, "listRecent" | "repo">;
   /** This process among the nodes (socket census, who holds a request). */
   node: string;
   textNotice: (to: string, body: string) => Promise<boolean>;
@@ -77,6 +77,7 @@ export function createOwners(deps: OwnersDeps): OwnersFeature {
     verifications: ownerConsoleLists(deps.engine, settings.testNumbers),
     conversionAlarms: conversionAlarms({
       sql: deps.sql,
+      verificationsBetween: (from, to) => deps.engine.repo.createdBetween(from, to),
       events: deps.events,
       logger,
       settings: settings.conversionAlarm,

@@ -26,6 +26,7 @@ const OWNERS: Record<string, { model: string; owners: string[] }> = {
   webhook_endpoints: { model: "webhookEndpoint", owners: ["server/webhooks/"] },
   webhook_deliveries: { model: "webhookDelivery", owners: ["server/webhooks/"] },
   outbox_cursors: { model: "outboxCursor", owners: ["server/webhooks/"] },
+  conversion_alarms: { model: "conversionAlarm", owners: ["server/owners/conversion-alarms.ts"] },
 };
 
 /**
