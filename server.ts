@@ -23,6 +23,7 @@ import { publishTextgate } from "./server/bridge.ts";
 import { signInRoutes } from "./server/auth/sign-in-routes.ts";
 import { createTextgate, StartupError, type Textgate } from "./server/textgate.ts";
 import { createSandboxAccess, isSandboxPage, type SandboxAccess } from "./server/sandbox-access.ts";
+import { nextRouteTemplates, routeMatcher, withNextSpan } from "./server/telemetry/next-spans.ts";
 import type { Tracing } from "./server/telemetry/tracing-sdk.ts";
 import { socketDefinitions } from "./server/ws/definitions.ts";
 import { createSocketGate, type SocketGate } from "./server/kit/ws.ts";
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     origin: new URL(config.PUBLIC_URL).origin,
   });
   let pages: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
+  let nextRoute: ((pathname: string) => string | undefined) | null = null;
   let upgrade: ((req: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
   if (config.SERVE_PAGES) {
     if (!config.production) {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     const app = next({ dev: !config.production, dir: root, hostname: "localhost", port: config.PORT });
     await app.prepare();
     pages = app.getRequestHandler();
+    nextRoute = routeMatcher(nextRouteTemplates(root));
     upgrade = app.getUpgradeHandler();
   }
 
@@ -94,21 +97,23 @@ async function main(): Promise<void> {
       if (guardNextApi(req, res)) return;
       const servePage = pages;
       const pathname = URL.parse(req.url ?? "/", "http://localhost")?.pathname ?? "/";
-      const nonce = newNonce();
-      const headers = pageSecurityHeaders(pathname, nonce, security);
-      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-      // Next takes the nonce for its scripts from the request's CSP (server/http/security-headers.ts).
-      req.headers["content-security-policy"] = headers["content-security-policy"];
-      if (authRoutes(req, res, pathname)) return;
-      gateSandboxPage(req, res, pathname, sandboxAccess, runtime.sandbox !== null)
-        .then((allowed) => (allowed ? servePage(req, res) : undefined))
-        .catch((error: unknown) => {
-          if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
-          else runtime.logger.error({ err: error, url: req.url }, "page request failed");
-          if (res.headersSent) return void res.end();
-          if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
-          else res.writeHead(500).end();
-        });
+      withNextSpan(req, res, nextRoute?.(pathname), () => {
+        const nonce = newNonce();
+        const headers = pageSecurityHeaders(pathname, nonce, security);
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        // Next takes the nonce for its scripts from the request's CSP (server/http/security-headers.ts).
+        req.headers["content-security-policy"] = headers["content-security-policy"];
+        if (authRoutes(req, res, pathname)) return;
+        gateSandboxPage(req, res, pathname, sandboxAccess, runtime.sandbox !== null)
+          .then((allowed) => (allowed ? servePage(req, res) : undefined))
+          .catch((error: unknown) => {
+            if (isClientAbort(error)) runtime.logger.debug({ err: error, url: req.url }, "client went away during a page request");
+            else runtime.logger.error({ err: error, url: req.url }, "page request failed");
+            if (res.headersSent) return void res.end();
+            if (req.url?.startsWith("/api/")) sendJson(res, 500, new TextgateError("internal_error").toBody());
+            else res.writeHead(500).end();
+          });
+      });
       return;
     }
     const message = config.SERVE_API ? "This node serves only the API (SERVE_PAGES=false)." : "This node serves only WebSockets (SERVE_API=false, SERVE_PAGES=false).";

@@ -39,6 +39,8 @@ export interface OwnerSettings {
   crossNodeEvents: boolean;
   /** How often this node reports its open sockets (the census on /owner). */
   censusIntervalMs: number;
+  /** The low-conversion alarm (server/owners/conversion-alarms.ts); threshold 0: off. */
+  conversionAlarm: { threshold: number; minStarted: number; checkMs: number };
 }
 
 export interface SocketSettings {
@@ -107,6 +109,11 @@ export function configSections(config: Config): ConfigSections {
       notices,
       crossNodeEvents: Boolean(config.REDIS_URL),
       censusIntervalMs: config.WS_HEARTBEAT_MS,
+      conversionAlarm: {
+        threshold: config.CONVERSION_ALARM_THRESHOLD,
+        minStarted: config.CONVERSION_ALARM_MIN_STARTED,
+        checkMs: config.CONVERSION_ALARM_CHECK_SECONDS * 1000,
+      },
     },
     ws: {
       allowedOrigins: config.WS_ALLOWED_ORIGINS.length ? config.WS_ALLOWED_ORIGINS : [new URL(config.PUBLIC_URL).origin],

@@ -87,6 +87,16 @@ const schema = z.object({
   GUESS_MAX_FAILURES_PER_DAY: int(1, 100).default(100),
   /** Messages handed to carriers per rolling hour, for the whole deployment (shared over Redis); 0 = no budget. */
   SEND_BUDGET_PER_HOUR: int(0, 1_000_000_000).default(1000),
+  /**
+   * The low-conversion alarm (server/owners/conversion-alarms.ts): owners are texted once, and
+   * `conversion.low` is emitted, when a country's or a carrier's conversion (approved ÷ started) over the
+   * last hour is below this share (0..1); 0 turns the alarm off.
+   */
+  CONVERSION_ALARM_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /** Verifications a country or carrier must have started in the hour before its conversion counts. */
+  CONVERSION_ALARM_MIN_STARTED: int(1, 1_000_000_000).default(20),
+  /** How often the scheduler checks the last hour's conversion, in seconds. */
+  CONVERSION_ALARM_CHECK_SECONDS: int(10, 3600).default(60),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: int(1024, 1_048_576).default(16_384),
   /** Time a client has to send a request's headers, in milliseconds (then 408 and the connection closes). */

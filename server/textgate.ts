@@ -184,13 +184,12 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
       void textNotice(to, guessingNotice({ to, brand: config.DEFAULT_BRAND, lockedForSeconds, defaultLocale: config.DEFAULT_LOCALE }));
     },
   });
-  const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS);
-  if (options.startScheduler ?? true) scheduler.start();
+  const scheduler = new Scheduler(engine, logger, config.SCHEDULER_INTERVAL_MS, clock);
   const inbound = new InboundService(sql, events, clock);
   const apiKeys = createApiKeyAuthenticator(prisma, { onError: (err) => logger.warn({ err }, "could not record API key use") });
   const auth = createAuth({ settings: sections.auth, engine, events, logger, prisma, sql, redis, sandboxActive: sandbox !== null, textNotice });
   const node = newNodeId();
-  const owners = createOwners({ settings: sections.owners, events, logger, prisma, engine, node, textNotice });
+  const owners = createOwners({ settings: sections.owners, events, logger, prisma, sql, clock, engine, node, textNotice });
   const insights = createInsights({
     sql,
     source: engine.repo,
@@ -200,7 +199,13 @@ export async function createTextgate(config: Config, options: TextgateOptions = 
     logger,
     settings: { budgetPerHour: config.SEND_BUDGET_PER_HOUR, rollupIntervalMs: config.INSIGHTS_ROLLUP_INTERVAL_MS },
   });
-  if (options.startScheduler ?? true) insights.start();
+  if (sections.owners.conversionAlarm.threshold > 0) {
+    scheduler.every("conversion alarm", sections.owners.conversionAlarm.checkMs, () => owners.conversionAlarms.check());
+  }
+  if (options.startScheduler ?? true) {
+    insights.start();
+    scheduler.start();
+  }
 
   const textgate: Textgate = {
     config,

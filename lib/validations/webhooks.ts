@@ -18,6 +18,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "inbound.message",
   "owner.decided",
   "send_budget.exhausted",
+  "conversion.low",
+  "conversion.recovered",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

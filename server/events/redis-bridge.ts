@@ -38,6 +38,8 @@ const EVENT_TYPES: Record<EventType, true> = {
   "owner.decided": true,
   "send_budget.exhausted": true,
   "send_budget.recovered": true,
+  "conversion.low": true,
+  "conversion.recovered": true,
   "auth.start_blocked": true,
 };
 

@@ -11,6 +11,18 @@ export interface VerificationRef {
   channel: Channel;
 }
 
+export interface ConversionAlarmData {
+  scope: "country" | "carrier";
+  /** An ISO 3166-1 code ("unknown" when the metadata cannot place the number) or a carrier id. */
+  key: string;
+  started: number;
+  approved: number;
+  /** approved ÷ started, 0..1, three decimals. */
+  conversion: number;
+  threshold: number;
+  windowSeconds: number;
+}
+
 export interface EventPayloads {
   /** `country`: the number's ISO 3166-1 code as parsed at creation ("unknown" when the metadata cannot place it). */
   "verification.created": VerificationRef & { expiresAt: string; country: string };
@@ -34,6 +46,14 @@ export interface EventPayloads {
   "send_budget.exhausted": { budgetPerHour: number; retryAfterSeconds: number };
   /** The send budget has room again after a trip: sending resumed. */
   "send_budget.recovered": { budgetPerHour: number };
+  /**
+   * A country's or a carrier's conversion (approved ÷ started) over the last `windowSeconds` fell below
+   * CONVERSION_ALARM_THRESHOLD with at least CONVERSION_ALARM_MIN_STARTED started: possible SMS pumping
+   * or a carrier outage. Once per episode across nodes (server/owners/conversion-alarms.ts).
+   */
+  "conversion.low": ConversionAlarmData;
+  /** That conversion is back above the threshold (plus a margin): the alarm is re-armed. */
+  "conversion.recovered": ConversionAlarmData;
   /**
    * A sign-in start answered as usual but not sent (silent block), with the reason: `countries_per_ip`,
    * one client IP reaching more than AUTH_COUNTRIES_PER_IP countries in 24 h. `to` is masked.

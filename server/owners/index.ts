@@ -1,7 +1,8 @@
 /**
  * The owner feature: who the owners are (OWNER_PHONES), the desk of socket requests waiting for their
  * decision (desk.ts, stored for every node in requests-store.ts), the census of every node's sockets
- * (socket-census.ts), and the lists of the /owner console (verifications.ts). Built once by
+ * (socket-census.ts), the lists of the /owner console (verifications.ts) and the low-conversion alarm
+ * (conversion-alarms.ts, run by the scheduler). Built once by
  * createTextgate (server/textgate.ts); the socket gate and the /api/owner routes use these services.
  */
 import crypto from "node:crypto";
@@ -14,6 +15,8 @@ import type { Db } from "../db/client.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { VerificationEngine } from "../verification/engine.ts";
 import { noticeFor } from "../verification/notices.ts";
+import type { Sql } from "../store/sql.ts";
+import { type ConversionAlarms, conversionAlarms } from "./conversion-alarms.ts";
 import { OwnerDesk } from "./desk.ts";
 import { databaseOwnerRequests } from "./requests-store.ts";
 import { createSocketCensus, type SocketCensus } from "./socket-census.ts";
@@ -29,7 +32,9 @@ export interface OwnersDeps {
   events: EventBus;
   logger: Logger;
   prisma: Db;
-  engine: Pick<VerificationEngine, "listRecent">;
+  sql: Sql;
+  clock: () => Date;
+  engine: Pick<VerificationEngine, "listRecent" | "repo">;
   /** This process among the nodes (socket census, who holds a request). */
   node: string;
   textNotice: (to: string, body: string) => Promise<boolean>;
@@ -40,6 +45,8 @@ export interface OwnersFeature {
   desk: OwnerDesk;
   census: SocketCensus;
   verifications: OwnerConsoleLists;
+  /** The low-conversion alarm; createTextgate has the scheduler run its check every CONVERSION_ALARM_CHECK_SECONDS. */
+  conversionAlarms: ConversionAlarms;
   /** The session of a signed-in owner, or 403 forbidden (the /api/owner routes, after "signed in"). */
   requireOwner(session: Session): Session;
   close(): Promise<void>;
@@ -68,6 +75,17 @@ export function createOwners(deps: OwnersDeps): OwnersFeature {
     desk,
     census,
     verifications: ownerConsoleLists(deps.engine, settings.testNumbers),
+    conversionAlarms: conversionAlarms({
+      sql: deps.sql,
+      verificationsBetween: (from, to) => deps.engine.repo.createdBetween(from, to),
+      events: deps.events,
+      logger,
+      settings: settings.conversionAlarm,
+      owners: settings.phones,
+      textOwner: deps.textNotice,
+      notice: (to, key, values) => noticeFor(settings.notices, to, key, values),
+      clock: deps.clock,
+    }),
     requireOwner(session) {
       if (!desk.isOwner(session.user.phone)) throw new TextgateError("forbidden", "Only owners (OWNER_PHONES) may do that.");
       return session;

@@ -36,6 +36,10 @@ export interface NoticeTexts {
   sendBudgetSpent: string;
   /** To the owners when a webhook endpoint (`{host}`) was disabled after 5 days of failures. */
   webhookDisabled: string;
+  /** To the owners when `{country}`'s conversion over the last hour fell below CONVERSION_ALARM_THRESHOLD (`{percent}`, `{approved}` of `{started}`). */
+  conversionLowCountry: string;
+  /** The same for the carrier `{carrier}`. */
+  conversionLowCarrier: string;
 }
 
 export type NoticeKey = keyof NoticeTexts;
@@ -60,6 +64,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Your {brand} account now uses the number {number}. If you did not make this change, contact support.",
     sendBudgetSpent: "{brand}: the send budget ({perHour}/hour) is spent; no codes go out for about {minutes} min. Possible SMS pumping: check the audit log.",
     webhookDisabled: "{brand}: the webhook endpoint {host} was disabled after 5 days of failed deliveries. Re-enable it on /owner.",
+    conversionLowCountry: "{brand}: only {percent}% of codes to {country} were approved in the last hour ({approved} of {started}). Possible SMS pumping or a carrier outage.",
+    conversionLowCarrier: "{brand}: only {percent}% of codes sent by {carrier} were approved in the last hour ({approved} of {started}). Possible carrier outage or SMS pumping.",
   },
   de: {
     reply: "{brand}: Hallo, was steht auf dem Bildschirm?",
@@ -77,6 +83,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Ihr {brand} Konto nutzt jetzt die Nummer {number}. Waren Sie das nicht, wenden Sie sich an den Support.",
     sendBudgetSpent: "{brand}: Das Sendebudget ({perHour}/Stunde) ist aufgebraucht; etwa {minutes} Min. gehen keine Codes raus. Mögliches SMS-Pumping: Audit-Log prüfen.",
     webhookDisabled: "{brand}: Der Webhook-Endpunkt {host} wurde nach 5 Tagen fehlgeschlagener Zustellungen deaktiviert. Auf /owner wieder aktivieren.",
+    conversionLowCountry: "{brand}: nur {percent}% der Codes nach {country} bestätigt in der letzten Stunde ({approved} von {started}). Mögliches SMS-Pumping oder Netzausfall.",
+    conversionLowCarrier: "{brand}: nur {percent}% der Codes über {carrier} bestätigt in der letzten Stunde ({approved} von {started}). Möglicher Anbieterausfall oder SMS-Pumping.",
   },
   es: {
     reply: "{brand}: Hola, ¿qué ves en pantalla?",
@@ -94,6 +102,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: tu cuenta usa ahora el {number}. Si no fuiste tú, avisa.",
     sendBudgetSpent: "{brand}: cupo ({perHour}/h) agotado, sin códigos {minutes} min. Ver registro.",
     webhookDisabled: "{brand}: webhook {host} parado: 5 días de fallos. /owner",
+    conversionLowCountry: "{brand}: solo {percent}% de codigos a {country} aprobados en 1 h ({approved} de {started}). Posible bombeo SMS o caida del operador.",
+    conversionLowCarrier: "{brand}: solo {percent}% de codigos por {carrier} aprobados en 1 h ({approved} de {started}). Posible caida del operador o bombeo SMS.",
   },
   fr: {
     reply: "{brand} : Bonjour, qu'y a-t-il à l'écran ?",
@@ -111,6 +121,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Votre compte {brand} utilise maintenant le numéro {number}. Si ce n'était pas vous, contactez le support.",
     sendBudgetSpent: "{brand} : le budget d'envoi ({perHour}/heure) est épuisé ; aucun code pendant environ {minutes} min. Possible pompage SMS : voyez le journal d'audit.",
     webhookDisabled: "{brand} : le webhook {host} a été désactivé après 5 jours d'échecs de livraison. Réactivez-le sur /owner.",
+    conversionLowCountry: "{brand} : seulement {percent}% des codes vers {country} validés en 1 h ({approved} sur {started}). Possible pompage SMS ou panne d'opérateur.",
+    conversionLowCarrier: "{brand} : seulement {percent}% des codes envoyés par {carrier} validés en 1 h ({approved} sur {started}). Possible panne d'opérateur ou pompage SMS.",
   },
   it: {
     reply: "{brand}: Ciao, cosa c'è sullo schermo?",
@@ -128,6 +140,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Il tuo account {brand} ora usa il numero {number}. Se non sei stato tu, contatta l'assistenza.",
     sendBudgetSpent: "{brand}: il budget di invio ({perHour}/ora) è esaurito; nessun codice per circa {minutes} min. Possibile SMS pumping: controlla il log.",
     webhookDisabled: "{brand}: il webhook {host} è stato disattivato dopo 5 giorni di consegne fallite. Riattivalo su /owner.",
+    conversionLowCountry: "{brand}: solo il {percent}% dei codici verso {country} approvato in 1 h ({approved} su {started}). Possibile SMS pumping o guasto operatore.",
+    conversionLowCarrier: "{brand}: solo il {percent}% dei codici via {carrier} approvato in 1 h ({approved} su {started}). Possibile guasto operatore o SMS pumping.",
   },
   nl: {
     reply: "{brand}: Hoi, wat staat er op het scherm?",
@@ -145,6 +159,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Je {brand} account gebruikt nu het nummer {number}. Was jij dit niet, neem contact op met support.",
     sendBudgetSpent: "{brand}: het verzendbudget ({perHour}/uur) is op; ongeveer {minutes} min gaan er geen codes uit. Mogelijk SMS-pumping: bekijk het auditlog.",
     webhookDisabled: "{brand}: webhook {host} is uitgeschakeld na 5 dagen mislukte leveringen. Zet hem weer aan op /owner.",
+    conversionLowCountry: "{brand}: slechts {percent}% van de codes naar {country} goedgekeurd in 1 uur ({approved} van {started}). Mogelijk SMS-pumping of storing.",
+    conversionLowCarrier: "{brand}: slechts {percent}% van de codes via {carrier} goedgekeurd in 1 uur ({approved} van {started}). Mogelijk storing of SMS-pumping.",
   },
   pt: {
     reply: "{brand}: Olá, o que está no ecrã?",
@@ -162,6 +178,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: a sua conta usa agora o {number}. Se não foi você, avise.",
     sendBudgetSpent: "{brand}: limite ({perHour}/h) esgotado; sem códigos {minutes} min. Ver log.",
     webhookDisabled: "{brand}: webhook {host} parado: 5 dias de falhas. /owner",
+    conversionLowCountry: "{brand}: so {percent}% dos codigos para {country} aprovados em 1 h ({approved} de {started}). Possivel SMS pumping ou falha da operadora.",
+    conversionLowCarrier: "{brand}: so {percent}% dos codigos via {carrier} aprovados em 1 h ({approved} de {started}). Possivel falha da operadora ou SMS pumping.",
   },
   pl: {
     reply: "{brand}: Cześć, co widzisz na ekranie?",
@@ -179,6 +197,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: konto używa teraz numeru {number}. To nie Ty? Napisz do nas.",
     sendBudgetSpent: "{brand}: limit ({perHour}/h) wyczerpany, brak kodów {minutes} min. Sprawdź log.",
     webhookDisabled: "{brand}: webhook {host} wyłączony: 5 dni błędów. /owner",
+    conversionLowCountry: "{brand}: {percent}% kodow do {country} potwierdzone w 1 h ({approved} z {started}). Mozliwy SMS pumping lub awaria operatora.",
+    conversionLowCarrier: "{brand}: {percent}% kodow przez {carrier} potwierdzone w 1 h ({approved} z {started}). Mozliwa awaria operatora lub SMS pumping.",
   },
   sv: {
     reply: "{brand}: Hej, vad står det på skärmen?",
@@ -196,6 +216,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "Ditt {brand}-konto använder nu numret {number}. Om det inte var du, kontakta supporten.",
     sendBudgetSpent: "{brand}: sändbudgeten ({perHour}/timme) är slut; inga koder går ut på ungefär {minutes} min. Möjlig SMS-pumpning: se granskningsloggen.",
     webhookDisabled: "{brand}: webhooken {host} stängdes av efter 5 dagar med misslyckade leveranser. Slå på den igen på /owner.",
+    conversionLowCountry: "{brand}: bara {percent}% av koderna till {country} godkända senaste timmen ({approved} av {started}). Möjlig SMS-pumpning eller operatörsfel.",
+    conversionLowCarrier: "{brand}: bara {percent}% av koderna via {carrier} godkända senaste timmen ({approved} av {started}). Möjligt operatörsfel eller SMS-pumpning.",
   },
   ro: {
     reply: "{brand}: Salut, ce e pe ecran?",
@@ -213,6 +235,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: contul folosește acum {number}. Nu ai fost tu? Scrie-ne.",
     sendBudgetSpent: "{brand}: buget ({perHour}/oră) epuizat, fără coduri {minutes} min. Vezi logul.",
     webhookDisabled: "{brand}: webhook {host} oprit după 5 zile de erori. /owner",
+    conversionLowCountry: "{brand}: doar {percent}% din coduri catre {country} aprobate in 1 h ({approved} din {started}). Posibil SMS pumping sau pana de operator.",
+    conversionLowCarrier: "{brand}: doar {percent}% din coduri prin {carrier} aprobate in 1 h ({approved} din {started}). Posibila pana de operator sau SMS pumping.",
   },
   tr: {
     reply: "{brand}: Merhaba, ekranda ne yazıyor?",
@@ -230,6 +254,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: hesabınız artık {number} kullanıyor. Siz değilseniz yazın.",
     sendBudgetSpent: "{brand}: bütçe ({perHour}/sa) bitti, {minutes} dk kod yok. Kaydı inceleyin.",
     webhookDisabled: "{brand}: webhook {host} 5 gün hatadan kapandı. /owner",
+    conversionLowCountry: "{brand}: {country} kodlarinin 1 saatte yalnizca %{percent} onaylandi ({approved}/{started}). SMS pumping veya operator arizasi olabilir.",
+    conversionLowCarrier: "{brand}: {carrier} kodlarinin 1 saatte yalnizca %{percent} onaylandi ({approved}/{started}). Operator arizasi veya SMS pumping olabilir.",
   },
   is: {
     reply: "{brand}: Hæ, hvað stendur á skjánum?",
@@ -247,6 +273,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: aðgangurinn notar nú {number}. Ekki þú? Hafðu samband.",
     sendBudgetSpent: "{brand}: kvóti ({perHour}/klst) búinn, engir kóðar í {minutes} mín. Sjá skrá.",
     webhookDisabled: "{brand}: vefkrókur {host} óvirkur: 5 daga villur. /owner",
+    conversionLowCountry: "{brand}: adeins {percent}% koda til {country} stadfest a 1 klst ({approved} af {started}). Mogulegt SMS-pumping eda bilun.",
+    conversionLowCarrier: "{brand}: adeins {percent}% koda um {carrier} stadfest a 1 klst ({approved} af {started}). Moguleg bilun eda SMS-pumping.",
   },
   ru: {
     reply: "{brand}: Привет, что на экране?",
@@ -264,6 +292,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}: аккаунт теперь на {number}. Не вы? Напишите в поддержку.",
     sendBudgetSpent: "{brand}: лимит ({perHour}/ч) исчерпан, кодов нет {minutes} мин. Проверьте журнал.",
     webhookDisabled: "{brand}: вебхук {host} отключён: 5 дней сбоев. /owner",
+    conversionLowCountry: "{brand}: {country}: за час подтверждено {percent}% кодов ({approved} из {started}).",
+    conversionLowCarrier: "{brand}: {carrier}: за час подтверждено {percent}% кодов ({approved} из {started}).",
   },
   ja: {
     reply: "{brand}：画面に何が表示されていますか？",
@@ -281,6 +311,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand}アカウントの番号は{number}になりました。心当たりがなければサポートへ。",
     sendBudgetSpent: "{brand}：送信上限（{perHour}/時）に達し、約{minutes}分コードを送れません。監査ログを確認。",
     webhookDisabled: "{brand}：Webhook {host}は5日間失敗したため無効化。/ownerで再有効化。",
+    conversionLowCountry: "{brand}: {country}宛コードの承認率が1時間で{percent}%（{approved}/{started}）。SMSポンピングか障害の可能性。",
+    conversionLowCarrier: "{brand}: {carrier}経由コードの承認率が1時間で{percent}%（{approved}/{started}）。障害かSMSポンピングの可能性。",
   },
   ko: {
     reply: "{brand}: 안녕하세요, 화면에 무엇이 보이나요?",
@@ -298,6 +330,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "{brand} 계정 번호가 {number}(으)로 바뀌었습니다. 본인이 아니면 고객지원에 문의하세요.",
     sendBudgetSpent: "{brand}: 발송 한도({perHour}/시간) 소진, 약 {minutes}분간 코드 발송 중단. 감사 로그 확인.",
     webhookDisabled: "{brand}: 웹훅 {host}이(가) 5일간 실패로 비활성화됨. /owner에서 다시 켜세요.",
+    conversionLowCountry: "{brand}: 1시간 {country} 코드 승인율 {percent}% ({approved}/{started}). SMS 펌핑 또는 장애 가능성.",
+    conversionLowCarrier: "{brand}: 1시간 {carrier} 코드 승인율 {percent}% ({approved}/{started}). 장애 또는 SMS 펌핑 가능성.",
   },
   "zh-cn": {
     reply: "{brand}：你好，屏幕上显示的是什么？",
@@ -315,6 +349,8 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "你的{brand}账户现在使用号码{number}。如非本人操作，请联系客服。",
     sendBudgetSpent: "{brand}：发送额度（{perHour}/小时）已用完，约{minutes}分钟内不发送验证码。可能是短信轰炸，请查看审计日志。",
     webhookDisabled: "{brand}：Webhook {host}连续5天投递失败，已停用。请在/owner重新启用。",
+    conversionLowCountry: "{brand}: 1시간 {country} 코드 승인율 {percent}% ({approved}/{started}). SMS 펌핑 또는 장애 가능성.",
+    conversionLowCarrier: "{brand}: 1시간 {carrier} 코드 승인율 {percent}% ({approved}/{started}). 장애 또는 SMS 펌핑 가능성.",
   },
   "zh-tw": {
     reply: "{brand}：你好，螢幕上顯示的是什麼？",
@@ -332,5 +368,7 @@ export const NOTICE_TEXTS: Record<string, NoticeTexts> = {
     numberChanged: "你的{brand}帳戶現在使用號碼{number}。如非本人操作，請聯絡客服。",
     sendBudgetSpent: "{brand}：傳送額度（{perHour}/小時）已用完，約{minutes}分鐘內不傳送驗證碼。可能是簡訊轟炸，請查看稽核日誌。",
     webhookDisabled: "{brand}：Webhook {host}連續5天傳送失敗，已停用。請在/owner重新啟用。",
+    conversionLowCountry: "{brand}: 1시간 {country} 코드 승인율 {percent}% ({approved}/{started}). SMS 펌핑 또는 장애 가능성.",
+    conversionLowCarrier: "{brand}: 1시간 {carrier} 코드 승인율 {percent}% ({approved}/{started}). 장애 또는 SMS 펌핑 가능성.",
   },
 };

@@ -24,6 +24,11 @@ const SAMPLE = {
   perHour: 1000,
   minutes: 60,
   host: "hooks.example.com",
+  country: "NG",
+  carrier: "messagebird",
+  percent: 12,
+  approved: 3,
+  started: 250,
 };
 /** Texts to a user's phone carry only the brand besides fixed words: they must fit with the longest brand (DEFAULT_BRAND, 18). */
 const USER_TEXTS: NoticeKey[] = ["reply", "replySecret", "confirmReply", "confirm"];

@@ -179,6 +179,21 @@ export interface NewDelivery {
 export class VerificationRepository {
   constructor(private readonly sql: Sql) {}
 
+  /**
+   * Verifications created in [from, to], test numbers' left out, each with its first workflow step's
+   * carrier (null: none yet): the low-conversion alarm's hour (server/owners/conversion-alarms.ts). Through
+   * verifications_created_at_idx and deliveries_verification_id_idx: the window's rows, never a table scan.
+   */
+  async createdBetween(from: Date, to: Date): Promise<{ to: string; status: string; carrier: string | null }[]> {
+    return this.sql.all(
+      `SELECT v."to" AS "to", v.status AS status, d.carrier AS carrier
+       FROM verifications v
+       LEFT JOIN deliveries d ON d.verification_id = v.id AND d.step_index = 0 AND d.kind = 'workflow'
+       WHERE v.created_at >= ? AND v.created_at <= ? AND v.test_number = ?`,
+      [from, to, false],
+    );
+  }
+
   async findById(id: string, db: Sql = this.sql): Promise<VerificationRecord | null> {
     const row = await db.get<Raw>(`SELECT ${V_COLUMNS} FROM verifications WHERE id = ?`, [id]);
     return row ? mapVerification(row) : null;

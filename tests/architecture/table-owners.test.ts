@@ -32,6 +32,7 @@ const OWNERS: Record<string, { model: string; owners: string[] }> = {
   insight_days: { model: "insightDay", owners: ["server/owners/insights/"] },
   insight_refusals: { model: "insightRefusal", owners: ["server/owners/insights/"] },
   insight_costs: { model: "insightCost", owners: ["server/owners/insights/"] },
+  conversion_alarms: { model: "conversionAlarm", owners: ["server/owners/conversion-alarms.ts"] },
 };
 
 /**

@@ -9,7 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { latestCode, uniquePhone } from "../helpers/phones.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { PRODUCTION_WITH_SANDBOX, productionBuilt, startServer, type TestServer } from "../helpers/server.ts";
 
 interface OtlpSpan {
   traceId: string;
@@ -114,5 +114,43 @@ describe("traces over OTLP", () => {
     // Not in a name, an attribute or anywhere else in what was exported.
     const exported = collector.bodies.join("\n");
     for (const secret of [to, to.slice(1), to.slice(-7), code]) expect(exported).not.toContain(secret);
+  });
+});
+
+// The routes Next serves (pages, app/api route handlers) need the production build: skipped without it
+// on a laptop, a failure with CI=true (helpers/server.ts productionBuilt).
+describe.skipIf(!productionBuilt())("traces over OTLP of the routes Next serves", () => {
+  let collector: Collector;
+  let server: TestServer;
+  beforeAll(async () => {
+    collector = await startCollector();
+    server = await startServer({ env: { ...PRODUCTION_WITH_SANDBOX, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: "100" } });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await collector?.close();
+  });
+
+  it("a server span per page and route handler request, named by the route template, with its status", async () => {
+    const traceId = crypto.randomBytes(16).toString("hex");
+    const docs = await fetch(`${server.url}/docs`, { redirect: "manual", headers: { traceparent: `00-${traceId}-${crypto.randomBytes(8).toString("hex")}-01` } });
+    expect((await server.request("GET", "/api/owner/verifications")).status).toBe(401);
+    const deadline = Date.now() + 15_000;
+    const named = (name: string) => collector.spans().filter((s) => s.name === name);
+    while (named("GET /api/owner/verifications").length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+    // Next opens spans of its own under the registered provider (next.span_type …); textgate's is their parent.
+    const ours = (name: string) => named(name).filter((span) => attribute(span, "next.span_type") === undefined);
+    const [page] = ours("GET /docs");
+    expect(page, JSON.stringify(collector.spans().map((s) => s.name))).toBeDefined();
+    expect(page?.traceId).toBe(traceId);
+    expect(page?.kind).toBe(2); // SERVER
+    expect(attribute(page as OtlpSpan, "http.route")).toBe("/docs");
+    expect(Number(attribute(page as OtlpSpan, "http.response.status_code"))).toBe(docs.status);
+    expect(collector.spans().some((s) => s.parentSpanId === page?.spanId && attribute(s, "next.span_type") !== undefined)).toBe(true);
+    const [handler] = ours("GET /api/owner/verifications");
+    expect(attribute(handler as OtlpSpan, "http.request.method")).toBe("GET");
+    expect(attribute(handler as OtlpSpan, "http.route")).toBe("/api/owner/verifications");
+    expect(Number(attribute(handler as OtlpSpan, "http.response.status_code"))).toBe(401);
   });
 });
