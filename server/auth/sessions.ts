@@ -7,6 +7,7 @@ import { uuidv7 } from "../../lib/ids.ts";
 import type { SessionUser } from "../../lib/auth/contract.ts";
 import type { Db } from "../db/client.ts";
 import { type Sql, toDate, toDateOrNull } from "../store/sql.ts";
+import { userByIdSql } from "./users.ts";
 
 export type { SessionUser };
 
@@ -65,16 +66,19 @@ export class SessionStore {
   }
 
   private async validateSql(sql: Sql, sessionId: string, now: Date): Promise<ValidSession | null> {
-    const row = await sql.get<{ created_at: unknown; expires_at: unknown; last_seen_at: unknown; revoked_at: unknown; user_id: string; name: string | null; phone: string | null }>(
-      "SELECT s.created_at, s.expires_at, s.last_seen_at, s.revoked_at, u.id AS user_id, u.name, u.phone FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+    const row = await sql.get<{ created_at: unknown; expires_at: unknown; last_seen_at: unknown; revoked_at: unknown; user_id: string }>(
+      "SELECT created_at, expires_at, last_seen_at, revoked_at, user_id FROM auth_sessions WHERE id = ?",
       [sessionId],
     );
     // Compared here, not in SQL: the same test as the Prisma path, whatever form the dates are stored in.
     if (!row || toDateOrNull(row.revoked_at) || toDate(row.expires_at) <= now) return null;
+    // The users table is users.ts's (tests/architecture/table-owners.test.ts): a second read by primary key, not a join.
+    const user = await userByIdSql(sql, row.user_id);
+    if (!user) return null;
     if (now.getTime() - toDate(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
       await sql.run("UPDATE auth_sessions SET last_seen_at = ? WHERE id = ?", [now, sessionId]).catch(() => {});
     }
-    return { sessionId, createdAt: toDate(row.created_at), user: { id: row.user_id, name: row.name, phone: row.phone } };
+    return { sessionId, createdAt: toDate(row.created_at), user: { id: user.id, name: user.name, phone: user.phone } };
   }
 
   /** Which of `sessionIds` are still valid (not revoked, not expired): the sockets' heartbeat asks in bulk. */

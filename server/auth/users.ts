@@ -42,6 +42,11 @@ export async function signInByPhone(prisma: Db, phone: string, name: string | nu
   }
 }
 
+/** A user by id through the SQL executor (the session check's second read, server/auth/sessions.ts). */
+export function userByIdSql(sql: Sql, id: string): Promise<SessionUser | undefined> {
+  return sql.get<SessionUser>("SELECT id, name, phone FROM users WHERE id = ?", [id]);
+}
+
 /**
  * signInByPhone through the engine's SQL executor (server/store/sql.ts): every sign-in makes these two
  * statements, and a Prisma call costs about ten times a prepared one (issue 14, docs/architecture.md).

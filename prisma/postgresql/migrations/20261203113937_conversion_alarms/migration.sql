@@ -11,5 +11,3 @@ CREATE TABLE "conversion_alarms" (
 
     CONSTRAINT "conversion_alarms_pkey" PRIMARY KEY ("scope","key")
 );
-
--- verifications_created_at_idx is created by 20261203103651_insights.
