@@ -13,25 +13,20 @@
  * its JSON line and the ratio. Env: BENCH_WORKERS (32), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3),
  * BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of the server).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { nextNumber, percentile } from "./api-loop.ts";
+import { ratioToPeer, runPeer, wantsPeer } from "./peer.ts";
 import { ROOT, startBenchServer } from "./server-process.ts";
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const PEER_DIR = process.env.BENCH_PEER_DIR ?? path.resolve(ROOT, "../shared/bench-peer");
-const withPeer = process.argv.includes("--peer");
+const withPeer = wantsPeer();
 
 if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
   console.error("No production build: run `npm run build` first.");
-  process.exit(2);
-}
-if (withPeer && !fs.existsSync(path.join(PEER_DIR, "run.sh"))) {
-  console.error(`--peer: no run.sh in ${PEER_DIR} (set BENCH_PEER_DIR)`);
   process.exit(2);
 }
 
@@ -145,16 +140,7 @@ const textgate = {
   seconds: Number(elapsed.toFixed(2)),
 };
 
-let peer: Record<string, unknown> | null = null;
-if (withPeer) {
-  const out = execFileSync("bash", [path.join(PEER_DIR, "run.sh")], {
-    cwd: PEER_DIR,
-    env: { ...process.env, CONC: String(WORKERS), DURATION: String(SECONDS), WARMUP: String(WARMUP) },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  peer = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-}
+const peer = withPeer ? runPeer({ workers: WORKERS, seconds: SECONDS, warmupSeconds: WARMUP }) : null;
 
 console.log(
   JSON.stringify({
@@ -162,7 +148,7 @@ console.log(
     workers: WORKERS,
     textgate,
     ...(peer
-      ? { peer, ratio: typeof peer.pairs_per_sec === "number" && peer.pairs_per_sec > 0 ? Number((textgate.signInsPerSecond / peer.pairs_per_sec).toFixed(2)) : null }
+      ? { peer, ratio: ratioToPeer(textgate.signInsPerSecond, peer) }
       : {}),
   }),
 );
