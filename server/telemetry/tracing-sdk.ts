@@ -12,7 +12,32 @@
  */
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace-node";
+import { BatchSpanProcessor, NodeTracerProvider, type Span, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
+
+/** Attributes that can carry a URL's query string, which may hold a phone number (`/sandbox?to=…`). */
+const URL_ATTRIBUTES = ["http.target", "http.url", "url.full"] as const;
+
+/**
+ * Cuts the query string off the URL attributes every span starts with, ours and Next's own (Next opens
+ * its spans whenever a provider is registered, with `http.target` as the raw path and query): no number
+ * or code may leave in a trace. Next sets them when the span starts, so onStart sees them.
+ */
+export class UrlQueryRedactor implements SpanProcessor {
+  onStart(span: Span): void {
+    for (const key of URL_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === "string" && value.includes("?")) span.setAttribute(key, value.slice(0, value.indexOf("?")));
+    }
+    if (span.attributes["url.query"] !== undefined) span.setAttribute("url.query", "");
+  }
+  onEnd(): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 export interface Tracing {
   /** Exports every span ended so far. */
@@ -32,7 +57,7 @@ export interface TracingOptions {
 export function startTracing(options: TracingOptions): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": options.serviceName, "service.instance.id": options.instanceId }),
-    spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter())],
+    spanProcessors: [new UrlQueryRedactor(), new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter())],
   });
   provider.register();
   return { flush: () => provider.forceFlush(), shutdown: () => provider.shutdown() };
