@@ -5,6 +5,7 @@
  * one process in order within a millisecond, so the audit log sorts by id. Node 20 has no built-in v7.
  */
 import crypto from "node:crypto";
+import { randomBytesPooled } from "./random.ts";
 
 let lastMs = 0;
 let counter = 0;
@@ -17,7 +18,7 @@ export function uuidv7(now = Date.now()): string {
     lastMs += 1;
     counter = 0;
   }
-  const bytes = crypto.randomBytes(16);
+  const bytes = randomBytesPooled(16);
   bytes.writeUIntBE(lastMs, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

@@ -35,15 +35,32 @@ export interface ParsedPhone {
 
 const ALLOWED = /^\+?[0-9 ().-]{2,32}$/;
 
+/**
+ * The latest parses, oldest first: one request parses the same number in several places (the sign-in
+ * limits, the engine, the carrier's pick), at 25–50 µs each (docs/benchmarks.md, "Full sign-in").
+ */
+const recentParses = new Map<string, ParsedPhone | null>();
+const RECENT_PARSES = 1024;
+
 /** Parses a number in E.164 or local format (with `country`); null when it is not a valid number. */
 export function parsePhone(input: string, country?: string): ParsedPhone | null {
   const text = input.trim();
   if (!ALLOWED.test(text)) return null;
   if (!text.startsWith("+") && !country) return null;
+  const key = `${country ?? ""} ${text}`;
+  const recent = recentParses.get(key);
+  if (recent !== undefined) return recent;
+  const parsed = parseValid(text, country);
+  if (recentParses.size >= RECENT_PARSES) recentParses.delete(recentParses.keys().next().value as string);
+  recentParses.set(key, parsed);
+  return parsed;
+}
+
+function parseValid(text: string, country: string | undefined): ParsedPhone | null {
   try {
     const phone = parsePhoneNumberWithError(text, country ? { defaultCountry: country as CountryCode } : undefined);
     if (!phone.isValid()) return null;
-    return { e164: phone.number, country: phone.country, lineType: () => phone.getType() };
+    return Object.freeze({ e164: phone.number, country: phone.country, lineType: () => phone.getType() });
   } catch {
     return null;
   }

@@ -4,9 +4,10 @@
  * its row (a verification id, an endpoint id), so a sealed value copied to another row does not open.
  */
 import crypto from "node:crypto";
+import { randomBytesPooled } from "../lib/random.ts";
 
 export function seal(key: Buffer, value: string, aad: string): string {
-  const iv = crypto.randomBytes(12);
+  const iv = randomBytesPooled(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);

@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { NextAuthOptions, OutgoingResponse, RequestInternal } from "next-auth";
+import { BufferedResponse } from "../http/buffered-body.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -47,11 +48,14 @@ export function parseRequestCookies(header: string | null): Record<string, strin
 
 /** The body as next-auth's getBody reads it (next-auth/next/utils.js): JSON or a form, on POST only. */
 async function bodyOf(request: Request): Promise<Record<string, unknown> | undefined> {
-  if (request.method !== "POST" || !request.body) return undefined;
+  if (request.method !== "POST") return undefined;
   const type = request.headers.get("content-type");
-  if (type?.includes("application/json")) return (await request.json()) as Record<string, unknown>;
-  if (type?.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(await request.text()));
-  return undefined;
+  const json = type?.includes("application/json");
+  if (!json && !type?.includes("application/x-www-form-urlencoded")) return undefined;
+  // Read as text, not through `request.body`: a buffered request (server/http/buffered-request.ts) has no stream to make.
+  const text = await request.text();
+  if (text === "") return undefined;
+  return json ? (JSON.parse(text) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(text));
 }
 
 /**
@@ -79,7 +83,7 @@ export async function handleNextAuth(request: Request, segments: readonly string
   if (body?.json === "true" && redirect) {
     response.headers.delete("Location");
     response.headers.set("Content-Type", "application/json");
-    return new Response(JSON.stringify({ url: redirect }), { status: internal.status, headers: response.headers });
+    return new BufferedResponse(JSON.stringify({ url: redirect }), { status: internal.status, headers: response.headers });
   }
   return response;
 }

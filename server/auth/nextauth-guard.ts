@@ -132,8 +132,10 @@ async function refuseBody(request: Request): Promise<Response | null> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > NEXTAUTH_MAX_BODY_BYTES) return errorJson("payload_too_large");
   const type = request.headers.get("content-type") ?? "";
-  const text = await readLimited(request.clone());
-  if (text === null) return errorJson("payload_too_large");
+  // With a declared length (the usual case, and always within the limit here) the body is read whole; a chunked
+  // one is counted as it comes.
+  const text = request.headers.has("content-length") ? await request.clone().text() : await readLimited(request.clone());
+  if (text === null || Buffer.byteLength(text) > NEXTAUTH_MAX_BODY_BYTES) return errorJson("payload_too_large");
   // The same test as next-auth's getBody (node_modules/next-auth/next/utils.js): it calls req.json() on these.
   if (type.includes("application/json")) {
     try {

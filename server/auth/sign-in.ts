@@ -23,11 +23,10 @@ export async function verifySignIn(deps: { engine: VerificationEngine; users: Us
   const parsed = signInCredentialsSchema.safeParse(input);
   if (!parsed.success) throw new SignInFailure(UNREADABLE_CODE);
   const { verificationId, code, name } = parsed.data;
-  const view = await deps.engine.get(verificationId).catch(() => null);
-  if (!view || view.purpose !== "login" || view.surface !== "auth") throw new SignInFailure({ kind: "expired_or_used" });
   let result;
   try {
-    result = await deps.engine.check({ id: verificationId }, code);
+    // Only a sign-in verification signs in: any other (an API one, an account's number change) is not found.
+    result = await deps.engine.check({ id: verificationId, only: { purpose: "login", surface: "auth" } }, code);
   } catch (error) {
     if (isTextgateError(error) && error.code === "invalid_request") throw new SignInFailure({ kind: "invalid_format", message: error.message });
     if (isTextgateError(error) && error.code === "verification_not_found") throw new SignInFailure({ kind: "expired_or_used" });
@@ -37,7 +36,7 @@ export async function verifySignIn(deps: { engine: VerificationEngine; users: Us
     throw error;
   }
   if (!result.valid) throw new SignInFailure({ kind: "invalid_code", attemptsLeft: result.attemptsLeft });
-  return deps.users.signInByPhone(view.to, name, now);
+  return deps.users.signInByPhone(result.verification.to, name, now);
 }
 
 export interface SignInDeps {

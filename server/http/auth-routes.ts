@@ -19,6 +19,7 @@ import { TextgateError } from "../../lib/errors.ts";
 import { handleNextAuth } from "../auth/nextauth-core.ts";
 import { guardNextAuth } from "../auth/nextauth-guard.ts";
 import type { SmsAuthRoutes } from "../kit/next-auth.ts";
+import { BufferedRequest, BufferedResponse } from "./buffered-body.ts";
 import { isClientAbort } from "./client-abort.ts";
 import { errorResponse, sendJson } from "./respond.ts";
 
@@ -64,7 +65,7 @@ function toRequest(req: IncomingMessage, url: string, method: string, body: Buff
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  return new Request(url, { method, headers, body: body && body.length > 0 ? (new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>) : null });
+  return new BufferedRequest(url, { method, headers }, body && (new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>));
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -74,7 +75,8 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  const body = Buffer.from(await response.arrayBuffer());
+  const buffered = response instanceof BufferedResponse && !response.bodyUsed ? response.bufferedBytes : null;
+  const body = buffered ? Buffer.from(buffered.buffer, buffered.byteOffset, buffered.byteLength) : Buffer.from(await response.arrayBuffer());
   headers["content-length"] = String(body.length);
   res.writeHead(response.status, headers).end(body);
 }

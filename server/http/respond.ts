@@ -7,6 +7,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { ERRORS, type ErrorBody, isTextgateError } from "../../lib/errors.ts";
+import { BufferedResponse } from "./buffered-body.ts";
 
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
@@ -29,9 +30,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendRawJson(res, status, JSON.stringify(body), headers);
 }
 
-/** A JSON answer as a Fetch API Response, for the route handlers Next runs (app/api/). */
+/** A JSON answer as a Fetch API Response, for the route handlers Next runs (app/api/) and the lean auth router (auth-routes.ts). */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  return new BufferedResponse(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
 export interface ErrorResponse {

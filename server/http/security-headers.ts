@@ -21,7 +21,7 @@
  * the `Origin` header on same-origin POSTs, which the CSRF guard (server/http/same-origin.ts) needs
  * (`no-referrer` would make browsers send `Origin: null`). HSTS only when PUBLIC_URL is https.
  */
-import crypto from "node:crypto";
+import { randomBytesPooled } from "../../lib/random.ts";
 
 export interface PageSecurityOptions {
   /** Development relaxes the policy for Next's dev runtime (see above). */
@@ -38,7 +38,7 @@ export function isEmbeddablePage(pathname: string): boolean {
 
 /** 128 random bits, base64 (the characters Next's nonce parser accepts). */
 export function newNonce(): string {
-  return crypto.randomBytes(16).toString("base64");
+  return randomBytesPooled(16).toString("base64");
 }
 
 export function contentSecurityPolicy(pathname: string, nonce: string, options: PageSecurityOptions): string {

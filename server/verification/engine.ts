@@ -106,7 +106,11 @@ export interface EngineDeps {
   clock?: () => Date;
 }
 
-export type CheckRef = { id: string } | { to: string; country?: string; purpose?: string };
+/**
+ * Which verification a check is for. `only`, with an id: the check is refused as not found unless the
+ * verification has that purpose and surface (sign-in checks only its own, in one read: server/auth/sign-in.ts).
+ */
+export type CheckRef = { id: string; only?: { purpose: string; surface: string } } | { to: string; country?: string; purpose?: string };
 
 export class VerificationEngine {
   readonly repo: VerificationRepository;
@@ -611,7 +615,11 @@ export class VerificationEngine {
   }
 
   private async findCheckable(ref: CheckRef, now: Date): Promise<VerificationRecord> {
-    if ("id" in ref) return this.usable(ref.id, now);
+    if ("id" in ref) {
+      const record = await this.usable(ref.id, now);
+      if (ref.only && (record.purpose !== ref.only.purpose || record.surface !== ref.only.surface)) throw new TextgateError("verification_not_found");
+      return record;
+    }
     const phone = parsePhone(ref.to, ref.country);
     const record = phone ? await this.repo.findPending(phone.e164, ref.purpose ?? "verify", now) : null;
     if (!record) throw new TextgateError("verification_not_found");
