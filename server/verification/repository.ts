@@ -553,8 +553,11 @@ export class VerificationRepository {
   }
 
   async nextScheduled(verificationId: string): Promise<DeliveryRecord | null> {
+    // Without statistics SQLite walks the (status, due_at) index for this, every scheduled step of every
+    // verification in due order, instead of the verification's few rows (tests/engine/query-plans.test.ts).
+    const index = this.sql.dialect === "sqlite" ? " INDEXED BY deliveries_verification_id_idx" : "";
     const row = await this.sql.get<Raw>(
-      `SELECT ${D_COLUMNS} FROM deliveries WHERE verification_id = ? AND status = 'scheduled' ORDER BY due_at LIMIT 1`,
+      `SELECT ${D_COLUMNS} FROM deliveries${index} WHERE verification_id = ? AND status = 'scheduled' ORDER BY due_at LIMIT 1`,
       [verificationId],
     );
     return row ? mapDelivery(row) : null;

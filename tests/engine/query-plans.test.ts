@@ -2,13 +2,23 @@
  * Query plans that must not depend on statistics. textgate's SQLite databases never run ANALYZE, and
  * without statistics SQLite chose the (status, expires_at) index for "the pending verification to this
  * number", walking every pending verification on each start and check by number (9.5 ms per call at 50,000
- * pending). The plan is read with EXPLAIN QUERY PLAN of the statement the repository really sends.
+ * pending), the (status, due_at) index for "the next scheduled step of this verification", and, with no
+ * index for it, the status index for a carrier receipt naming its message id (every step still waiting for
+ * a receipt). Each plan is read with EXPLAIN QUERY PLAN of the statement the repository really sends.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sql, SqlParam } from "../../server/store/sql.ts";
+import { VerificationRepository } from "../../server/verification/repository.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 /** The statements `fn` sends through `sql`, in order. */
+/** The plan of `statement` as EXPLAIN QUERY PLAN words it, one step per " | ". */
+async function planOf(sql: Sql, statement: { text: string; params: readonly SqlParam[] } | undefined): Promise<string> {
+  expect(statement, "the repository sent a statement").toBeDefined();
+  const plan = await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement!.text}`, statement!.params);
+  return plan.map((row) => row.detail).join(" | ");
+}
+
 async function statementsOf(sql: Sql, fn: (spy: Sql) => Promise<unknown>): Promise<{ text: string; params: readonly SqlParam[] }[]> {
   const seen: { text: string; params: readonly SqlParam[] }[] = [];
   const spy: Sql = {
@@ -38,10 +48,39 @@ describe("query plans on SQLite without statistics", () => {
       const found = await engine.repo.findPending(to, "verify", t.clock.now(), spy);
       expect(found?.id).toBe(verification.id);
     });
-    expect(statement).toBeDefined();
-    const plan = await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement!.text}`, statement!.params);
-    const details = plan.map((row) => row.detail).join(" | ");
+    const details = await planOf(sql, statement);
     expect(details).toContain("verifications_to_status_idx");
     expect(details).not.toContain("verifications_status_expires_at_idx");
+  });
+
+  it("finds a verification's next scheduled step through the verification's index", async () => {
+    t = await startTestRuntime("sqlite");
+    const { engine, sql } = t.runtime;
+    const { verification } = await engine.create({ to: "+12125550126", workflow: [{ channel: "sms", afterSeconds: 0 }, { channel: "voice", afterSeconds: 60 }] });
+    const [statement] = await statementsOf(sql, async (spy) => {
+      const next = await new VerificationRepository(spy).nextScheduled(verification.id);
+      expect(next?.stepIndex).toBe(1);
+    });
+    const details = await planOf(sql, statement);
+    expect(details).toContain("deliveries_verification_id_idx");
+    expect(details).not.toContain("deliveries_status_due_at_idx");
+  });
+
+  it("applies a carrier receipt by the carrier's message id through (carrier, carrier_message_id)", async () => {
+    t = await startTestRuntime("sqlite");
+    const { engine, sql } = t.runtime;
+    const { verification } = await engine.create({ to: "+12125550127" });
+    const [sent] = await sql.all<{ carrier: string; carrier_message_id: string }>(
+      "SELECT carrier, carrier_message_id FROM deliveries WHERE verification_id = ?",
+      [verification.id],
+    );
+    expect(sent?.carrier_message_id).toBeTruthy();
+    for (const status of ["sent", "delivered", "failed"] as const) {
+      const [statement] = await statementsOf(sql, (spy) =>
+        new VerificationRepository(spy).applyCarrierStatus({ carrier: sent!.carrier, carrierMessageId: sent!.carrier_message_id, status, at: t.clock.now() }),
+      );
+      const details = await planOf(sql, statement);
+      expect(details, status).toContain("deliveries_carrier_carrier_message_id_idx");
+    }
   });
 });
