@@ -232,31 +232,38 @@ export class VerificationRepository {
    * pending row past its expiry counts as expired) and one surface.
    */
   async listRecent(filter: { limit: number; now: Date; status?: VerificationStatus; surface?: Surface; testNumber?: boolean }): Promise<VerificationRecord[]> {
-    const where: string[] = [];
-    const params: SqlParam[] = [];
-    if (filter.status === "pending") {
-      where.push("status = 'pending' AND expires_at > ?");
-      params.push(filter.now);
-    } else if (filter.status === "expired") {
-      where.push("(status = 'expired' OR (status = 'pending' AND expires_at <= ?))");
-      params.push(filter.now);
-    } else if (filter.status) {
-      where.push("status = ?");
-      params.push(filter.status);
-    }
+    const others: string[] = [];
+    const otherParams: SqlParam[] = [];
     if (filter.surface) {
-      where.push("surface = ?");
-      params.push(filter.surface);
+      others.push("surface = ?");
+      otherParams.push(filter.surface);
     }
     if (filter.testNumber !== undefined) {
-      where.push("test_number = ?");
-      params.push(filter.testNumber);
+      others.push("test_number = ?");
+      otherParams.push(filter.testNumber);
     }
-    const rows = await this.sql.all<Raw>(
-      `SELECT ${V_COLUMNS} FROM verifications ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [...params, filter.limit],
-    );
+    // Newest first through (status, created_at) or (test_number, created_at), stopping at the limit: the
+    // owner console polls these, and a walk of every row of a status (or a sort of them) grows with the
+    // table (tests/engine/query-plans.test.ts). SQLite, without statistics, is told the index.
+    const byStatus = this.sql.dialect === "sqlite" ? " INDEXED BY verifications_status_created_at_idx" : "";
+    const newest = (index: string, conditions: string[]) =>
+      `SELECT ${V_COLUMNS} FROM verifications${index} ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    let rows: Raw[];
+    if (filter.status === "expired") {
+      // Expired, or still pending past its expiry (the sweep has not marked it yet): the newest of each, then of both.
+      rows = await this.sql.all<Raw>(
+        `SELECT * FROM (${newest(byStatus, ["status = 'expired'", ...others])}) AS expired_rows
+         UNION ALL SELECT * FROM (${newest(byStatus, ["status = 'pending'", "expires_at <= ?", ...others])}) AS overdue_rows
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [...otherParams, filter.limit, filter.now, ...otherParams, filter.limit, filter.limit],
+      );
+    } else if (filter.status === "pending") {
+      rows = await this.sql.all<Raw>(newest(byStatus, ["status = 'pending'", "expires_at > ?", ...others]), [filter.now, ...otherParams, filter.limit]);
+    } else if (filter.status) {
+      rows = await this.sql.all<Raw>(newest(byStatus, ["status = ?", ...others]), [filter.status, ...otherParams, filter.limit]);
+    } else {
+      rows = await this.sql.all<Raw>(newest("", others), [...otherParams, filter.limit]);
+    }
     return rows.map(mapVerification);
   }
 
@@ -379,10 +386,14 @@ export class VerificationRepository {
 
   /** Marks every pending verification past its expiry as expired; returns them, each to exactly one caller. */
   async expireDue(now: Date, limit: number): Promise<Pick<VerificationRecord, "id" | "to" | "purpose" | "surface" | "workflow">[]> {
+    // The outer re-check must not pick an index on status on SQLite: it would walk every pending row and look
+    // each up in the subquery's ids. A unary + keeps SQLite to the primary key (as the webhook claim does,
+    // server/webhooks/dispatcher.ts); PostgreSQL has no + for text and plans by the ids anyway.
+    const recheck = this.sql.dialect === "sqlite" ? "+status = 'pending'" : "status = 'pending'";
     const rows = await this.sql.all<Raw>(
       `UPDATE verifications SET status = 'expired', finished_at = ?, updated_at = ?
        WHERE id IN (SELECT id FROM verifications WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
-         AND status = 'pending'
+         AND ${recheck}
        RETURNING id, "to", purpose, surface, workflow`,
       [now, now, now, limit],
     );

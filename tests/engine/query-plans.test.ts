@@ -4,7 +4,8 @@
  * number", walking every pending verification on each start and check by number (9.5 ms per call at 50,000
  * pending), the (status, due_at) index for "the next scheduled step of this verification", and, with no
  * index for it, the status index for a carrier receipt naming its message id (every step still waiting for
- * a receipt). Each plan is read with EXPLAIN QUERY PLAN of the statement the repository really sends.
+ * a receipt); and the owner console's lists by status or of test numbers walked or sorted every row of
+ * that status. Each plan is read with EXPLAIN QUERY PLAN of the statement the repository really sends.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sql, SqlParam } from "../../server/store/sql.ts";
@@ -64,6 +65,40 @@ describe("query plans on SQLite without statistics", () => {
     const details = await planOf(sql, statement);
     expect(details).toContain("deliveries_verification_id_idx");
     expect(details).not.toContain("deliveries_status_due_at_idx");
+  });
+
+  it("lists the newest verifications of a status, or of test numbers, through an index in creation order", async () => {
+    t = await startTestRuntime("sqlite");
+    const { engine, sql } = t.runtime;
+    const created: string[] = [];
+    for (const to of ["+12125550128", "+12125550129", "+12125550130"]) created.push((await engine.create({ to })).verification.id);
+    await engine.cancel(created[0]!, { enforceMinimumAge: false });
+    const now = t.clock.now();
+    const cases = [
+      { filter: { status: "canceled" as const }, index: "verifications_status_created_at_idx", ids: [created[0]] },
+      { filter: { status: "pending" as const }, index: "verifications_status_created_at_idx", ids: [created[2], created[1]] },
+      { filter: { status: "expired" as const }, index: "verifications_status_created_at_idx", ids: [] },
+      { filter: { testNumber: true }, index: "verifications_test_number_created_at_idx", ids: [] },
+    ];
+    for (const { filter, index, ids } of cases) {
+      const [statement] = await statementsOf(sql, async (spy) => {
+        const rows = await new VerificationRepository(spy).listRecent({ limit: 50, now, ...filter });
+        expect(rows.map((r) => r.id), JSON.stringify(filter)).toEqual(ids);
+      });
+      const details = await planOf(sql, statement);
+      expect(details, JSON.stringify(filter)).toContain(index);
+      expect(details, JSON.stringify(filter)).not.toMatch(/SCAN verifications|status_expires_at/);
+    }
+  });
+
+  it("expires overdue verifications found through (status, expires_at), each updated by its primary key", async () => {
+    t = await startTestRuntime("sqlite");
+    const { sql } = t.runtime;
+    const [statement] = await statementsOf(sql, (spy) => new VerificationRepository(spy).expireDue(t.clock.now(), 100));
+    const details = await planOf(sql, statement);
+    expect(details).toContain("verifications_status_expires_at_idx (status=? AND expires_at<?)");
+    expect(details).toMatch(/SEARCH verifications USING INDEX sqlite_autoindex_verifications_1 \(id=\?\)/);
+    expect(details).not.toMatch(/status_created_at_idx|status_expires_at_idx \(status=\?\)/);
   });
 
   it("applies a carrier receipt by the carrier's message id through (carrier, carrier_message_id)", async () => {
