@@ -52,7 +52,7 @@ async function bodyOf(request: Request): Promise<Record<string, unknown> | undef
   const type = request.headers.get("content-type");
   const json = type?.includes("application/json");
   if (!json && !type?.includes("application/x-www-form-urlencoded")) return undefined;
-  // Read as text, not through `request.body`: a buffered request (server/http/buffered-request.ts) has no stream to make.
+  // Read as text, not through `request.body`: a buffered request (server/http/buffered-body.ts) has no stream to make.
   const text = await request.text();
   if (text === "") return undefined;
   return json ? (JSON.parse(text) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(text));
