@@ -40,6 +40,29 @@ async function eventTypes(t: TestRuntime): Promise<string[]> {
 describe.each(providers)("outbox on %s", (provider) => {
   const state = useTestState();
 
+  it("claims a backlog a batch at a time, oldest first, only each verification's first undelivered event", async () => {
+    // 60 verifications' events, 3 each: a first claim fills its batch of 50, and the next one is a backlog
+    // claim (on PostgreSQL, its index walk: server/webhooks/dispatcher.ts, claimWhere).
+    const t = (state.t = await startTestRuntime(provider));
+    const { dispatcher, endpoints } = t.runtime.webhooks;
+    await endpoints.create({ url: "http://127.0.0.1:9/never-called" });
+    for (let i = 0; i < 60; i++) await t.runtime.engine.create({ to: `+1415555${String(1000 + i)}` });
+    while ((await dispatcher.fanOut()) > 0) {}
+    const first = await dispatcher.claimDue(50);
+    const second = await dispatcher.claimDue(50);
+    const third = await dispatcher.claimDue(50);
+    expect([first.length, second.length, third.length]).toEqual([50, 10, 0]);
+    const rows = await t.runtime.sql.all<{ id: string; order_key: string; event_seq: unknown; next_attempt_at: unknown }>(
+      "SELECT id, order_key, event_seq, next_attempt_at FROM webhook_deliveries ORDER BY event_seq",
+    );
+    const firstOfKey = new Map<string, string>();
+    for (const row of rows) if (!firstOfKey.has(row.order_key)) firstOfKey.set(row.order_key, row.id);
+    const claimed = [...first, ...second].map((c) => c.id);
+    expect(new Set(claimed)).toEqual(new Set(firstOfKey.values()));
+    const seqs = [...first, ...second].map((c) => c.eventSeq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
   it("writes one event per state change, never a code, and nothing for a rolled-back change", async () => {
     const t = (state.t = await startTestRuntime(provider));
     const { verification } = await t.runtime.engine.create({ to: TO, maxAttempts: 2 });
