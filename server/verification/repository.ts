@@ -176,6 +176,15 @@ export interface NewDelivery {
   handedAt: Date | null;
 }
 
+/**
+ * The index SQLite must use for a statement, after its table name; nothing on PostgreSQL, which plans from its
+ * statistics. SQLite has none here (no ANALYZE runs) and then prefers any index led by a column the statement
+ * names, `status` above all (docs/architecture.md, "SQLite plans do not depend on statistics").
+ */
+function indexedBy(db: Sql, index: string): string {
+  return db.dialect === "sqlite" ? ` INDEXED BY ${index}` : "";
+}
+
 export class VerificationRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -212,7 +221,7 @@ export class VerificationRepository {
     // Without statistics (no ANALYZE has run, as on every SQLite database textgate makes) SQLite picks the
     // (status, expires_at) index for this and walks every pending verification: 9.5 ms per call at 50,000
     // pending against 3 µs through the number's (tests/engine/query-plans.test.ts). PostgreSQL plans from its statistics.
-    const index = db.dialect === "sqlite" ? " INDEXED BY verifications_to_status_idx" : "";
+    const index = indexedBy(db, "verifications_to_status_idx");
     const row = await db.get<Raw>(
       `SELECT ${V_COLUMNS} FROM verifications${index} WHERE "to" = ? AND purpose = ? AND status = 'pending' AND expires_at > ?
        ORDER BY created_at DESC LIMIT 1`,
@@ -245,7 +254,7 @@ export class VerificationRepository {
     // Newest first through (status, created_at) or (test_number, created_at), stopping at the limit: the
     // owner console polls these, and a walk of every row of a status (or a sort of them) grows with the
     // table (tests/engine/query-plans.test.ts). SQLite, without statistics, is told the index.
-    const byStatus = this.sql.dialect === "sqlite" ? " INDEXED BY verifications_status_created_at_idx" : "";
+    const byStatus = indexedBy(this.sql, "verifications_status_created_at_idx");
     const newest = (index: string, conditions: string[]) =>
       `SELECT ${V_COLUMNS} FROM verifications${index} ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT ?`;
     let rows: Raw[];
@@ -566,7 +575,7 @@ export class VerificationRepository {
   async nextScheduled(verificationId: string): Promise<DeliveryRecord | null> {
     // Without statistics SQLite walks the (status, due_at) index for this, every scheduled step of every
     // verification in due order, instead of the verification's few rows (tests/engine/query-plans.test.ts).
-    const index = this.sql.dialect === "sqlite" ? " INDEXED BY deliveries_verification_id_idx" : "";
+    const index = indexedBy(this.sql, "deliveries_verification_id_idx");
     const row = await this.sql.get<Raw>(
       `SELECT ${D_COLUMNS} FROM deliveries${index} WHERE verification_id = ? AND status = 'scheduled' ORDER BY due_at LIMIT 1`,
       [verificationId],
