@@ -27,6 +27,17 @@ describe("BufferedRequest", () => {
     await expect(post("{not json").json()).rejects.toThrow(SyntaxError);
   });
 
+  it("decodes UTF-8 as undici does: a leading byte order mark is dropped, one further in is kept", async () => {
+    const withBom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(text)]) as Uint8Array<ArrayBuffer>;
+    for (const bytes of [withBom('{"a":1}'), withBom('x\ufeffy')]) {
+      const init = { method: "POST", headers: new Headers({ "content-type": "application/json" }) };
+      const expected = await new Request("http://localhost/", { ...init, body: bytes }).text();
+      expect(await new BufferedRequest("http://localhost/", init, bytes).text()).toBe(expected);
+      expect(await new BufferedResponse(bytes).text()).toBe(await new Response(bytes).text());
+    }
+    expect(await new BufferedRequest("http://localhost/", { method: "POST", headers: new Headers() }, withBom('{"a":1}')).json()).toEqual({ a: 1 });
+  });
+
   it("clones with a body of its own, and gives a stream of the same bytes to code that asks for one", async () => {
     const request = post('{"x":"y"}');
     const clone = request.clone();

@@ -35,9 +35,11 @@ class BufferedBody {
     return this.bytes ?? new Uint8Array(0);
   }
 
+  /** UTF-8 as the Fetch API decodes it: a leading byte order mark is dropped (undici's text() and json() do). */
   text(): string {
     const bytes = this.take();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   arrayBuffer(): ArrayBuffer {
