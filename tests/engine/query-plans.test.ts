@@ -12,15 +12,11 @@ import type { Sql, SqlParam } from "../../server/store/sql.ts";
 import { VerificationRepository } from "../../server/verification/repository.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
-/** The statements `fn` sends through `sql`, in order. */
-/** The plan of `statement` as EXPLAIN QUERY PLAN words it, one step per " | ". */
-async function planOf(sql: Sql, statement: { text: string; params: readonly SqlParam[] } | undefined): Promise<string> {
-  expect(statement, "the repository sent a statement").toBeDefined();
-  const plan = await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement!.text}`, statement!.params);
-  return plan.map((row) => row.detail).join(" | ");
-}
-
-async function statementsOf(sql: Sql, fn: (spy: Sql) => Promise<unknown>): Promise<{ text: string; params: readonly SqlParam[] }[]> {
+/**
+ * The plan of the first statement `fn` sends through the `Sql` it is given (a spy on `sql`), as EXPLAIN QUERY
+ * PLAN words it, one step per " | ".
+ */
+async function planOfFirstStatement(sql: Sql, fn: (spy: Sql) => Promise<unknown>): Promise<string> {
   const seen: { text: string; params: readonly SqlParam[] }[] = [];
   const spy: Sql = {
     dialect: sql.dialect,
@@ -31,7 +27,10 @@ async function statementsOf(sql: Sql, fn: (spy: Sql) => Promise<unknown>): Promi
     close: () => sql.close(),
   };
   await fn(spy);
-  return seen;
+  const [statement] = seen;
+  expect(statement, "the repository sent a statement").toBeDefined();
+  const plan = await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement!.text}`, statement!.params);
+  return plan.map((row) => row.detail).join(" | ");
 }
 
 describe("query plans on SQLite without statistics", () => {
@@ -45,11 +44,10 @@ describe("query plans on SQLite without statistics", () => {
     const { verification } = await engine.create({ to });
     for (const other of ["+12125550124", "+12125550125"]) await engine.create({ to: other });
 
-    const [statement] = await statementsOf(sql, async (spy) => {
+    const details = await planOfFirstStatement(sql, async (spy) => {
       const found = await engine.repo.findPending(to, "verify", t.clock.now(), spy);
       expect(found?.id).toBe(verification.id);
     });
-    const details = await planOf(sql, statement);
     expect(details).toContain("verifications_to_status_idx");
     expect(details).not.toContain("verifications_status_expires_at_idx");
   });
@@ -58,11 +56,10 @@ describe("query plans on SQLite without statistics", () => {
     t = await startTestRuntime("sqlite");
     const { engine, sql } = t.runtime;
     const { verification } = await engine.create({ to: "+12125550126", workflow: [{ channel: "sms", afterSeconds: 0 }, { channel: "voice", afterSeconds: 60 }] });
-    const [statement] = await statementsOf(sql, async (spy) => {
+    const details = await planOfFirstStatement(sql, async (spy) => {
       const next = await new VerificationRepository(spy).nextScheduled(verification.id);
       expect(next?.stepIndex).toBe(1);
     });
-    const details = await planOf(sql, statement);
     expect(details).toContain("deliveries_verification_id_idx");
     expect(details).not.toContain("deliveries_status_due_at_idx");
   });
@@ -81,11 +78,10 @@ describe("query plans on SQLite without statistics", () => {
       { filter: { testNumber: true }, index: "verifications_test_number_created_at_idx", ids: [] },
     ];
     for (const { filter, index, ids } of cases) {
-      const [statement] = await statementsOf(sql, async (spy) => {
+      const details = await planOfFirstStatement(sql, async (spy) => {
         const rows = await new VerificationRepository(spy).listRecent({ limit: 50, now, ...filter });
         expect(rows.map((r) => r.id), JSON.stringify(filter)).toEqual(ids);
       });
-      const details = await planOf(sql, statement);
       expect(details, JSON.stringify(filter)).toContain(index);
       expect(details, JSON.stringify(filter)).not.toMatch(/SCAN verifications|status_expires_at/);
     }
@@ -94,8 +90,7 @@ describe("query plans on SQLite without statistics", () => {
   it("expires overdue verifications found through (status, expires_at), each updated by its primary key", async () => {
     t = await startTestRuntime("sqlite");
     const { sql } = t.runtime;
-    const [statement] = await statementsOf(sql, (spy) => new VerificationRepository(spy).expireDue(t.clock.now(), 100));
-    const details = await planOf(sql, statement);
+    const details = await planOfFirstStatement(sql, (spy) => new VerificationRepository(spy).expireDue(t.clock.now(), 100));
     expect(details).toContain("verifications_status_expires_at_idx (status=? AND expires_at<?)");
     expect(details).toMatch(/SEARCH verifications USING INDEX sqlite_autoindex_verifications_1 \(id=\?\)/);
     expect(details).not.toMatch(/status_created_at_idx|status_expires_at_idx \(status=\?\)/);
@@ -111,10 +106,9 @@ describe("query plans on SQLite without statistics", () => {
     );
     expect(sent?.carrier_message_id).toBeTruthy();
     for (const status of ["sent", "delivered", "failed"] as const) {
-      const [statement] = await statementsOf(sql, (spy) =>
+      const details = await planOfFirstStatement(sql, (spy) =>
         new VerificationRepository(spy).applyCarrierStatus({ carrier: sent!.carrier, carrierMessageId: sent!.carrier_message_id, status, at: t.clock.now() }),
       );
-      const details = await planOf(sql, statement);
       expect(details, status).toContain("deliveries_carrier_carrier_message_id_idx");
     }
   });
