@@ -37,7 +37,7 @@ const ALLOWED = /^\+?[0-9 ().-]{2,32}$/;
 
 /**
  * The latest parses, oldest first: one request parses the same number in several places (the sign-in
- * limits, the engine, the carrier's pick), at 25–50 µs each (docs/benchmarks.md, "Full sign-in").
+ * limits, the engine, the carrier's pick), at up to 70 µs each for a +1 number (docs/benchmarks.md, "Full sign-in").
  */
 const recentParses = new Map<string, ParsedPhone | null>();
 const RECENT_PARSES = 1024;
