@@ -145,7 +145,8 @@ export class Outbox {
 
 /**
  * Inserts one event inside the caller's transaction `tx` and returns its seq. On PostgreSQL it first
- * takes the event writers' lock, as the triggers do (triggers.ts: seq order is commit order).
+ * takes the event writers' lock, as the triggers do at COMMIT (triggers.ts: seq order is commit order);
+ * it holds it until the COMMIT, so make it the transaction's last statement.
  */
 export async function appendEvent(tx: Sql, type: OutboxEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<number> {
   if (tx.dialect === "postgresql") await tx.get(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);

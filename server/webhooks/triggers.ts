@@ -13,14 +13,19 @@
  * can commit `seq` 6 before 5 and a reader that already moved past 6 would miss 5 for good. Each
  * trigger therefore takes one transaction-scoped advisory lock before it inserts: events commit in
  * `seq` order, which SSE resumption and the fan-out cursor rely on. SQLite has one writer anyway.
+ * The PostgreSQL triggers are constraint triggers deferred to the commit, so that the lock is held from
+ * the event's INSERT to the COMMIT only, not across the round trips of the rest of the transaction
+ * (docs/benchmarks.md, "The events lock at commit"). They fire in the order of the changes, with each
+ * change's own OLD and NEW rows.
  */
 import type { Sql } from "../store/sql.ts";
 
 /**
  * 2: a canceled verification's `reason` and `replacedBy` (verifications.replaced_by); 3: verification events
- * carry `test` (verifications.test_number, server/verification/test-numbers.ts).
+ * carry `test` (verifications.test_number, server/verification/test-numbers.ts); 4: PostgreSQL's are
+ * deferred constraint triggers.
  */
-export const TRIGGER_VERSION = 3;
+export const TRIGGER_VERSION = 4;
 const P = `textgate_outbox_v${TRIGGER_VERSION}`;
 /** Earlier versions' names, dropped when this version is installed (an event written twice otherwise). */
 const RETIRED = Array.from({ length: TRIGGER_VERSION - 1 }, (_, i) => `textgate_outbox_v${i + 1}`);
@@ -154,7 +159,7 @@ export async function installOutboxTriggers(sql: Sql): Promise<void> {
     for (const fn of PG_FUNCTIONS) await tx.run(fn);
     for (const [name, table, when, fn] of PG_TRIGGERS) {
       await tx.run(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);
-      await tx.run(`CREATE TRIGGER ${name} ${when} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      await tx.run(`CREATE CONSTRAINT TRIGGER ${name} ${when} ON ${table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     }
   });
 }

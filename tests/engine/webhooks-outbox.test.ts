@@ -10,7 +10,7 @@ import { WebhookDispatcher } from "../../server/webhooks/dispatcher.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
-import { installOutboxTriggers, TRIGGER_VERSION } from "../../server/webhooks/triggers.ts";
+import { EVENTS_LOCK_KEY, installOutboxTriggers, TRIGGER_VERSION } from "../../server/webhooks/triggers.ts";
 
 const TO = "+14155550123";
 const providers = await providersUnderTest();
@@ -379,37 +379,87 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
   const state = useTestState();
   const provider = "postgresql";
 
-  it("makes a second event writer wait for the first to commit, so seq order is commit order", async () => {
+  it("takes the events lock at commit: an open transaction holds up no other writer, and seq order is commit order", async () => {
     const t = (state.t = await startTestRuntime(provider));
     const a = await t.runtime.engine.create({ to: TO });
     const b = await t.runtime.engine.create({ to: "+14155550124" });
     const pg = (await import("pg")).default;
     const first = new pg.Client({ connectionString: t.database.url });
     const second = new pg.Client({ connectionString: t.database.url });
-    await Promise.all([first.connect(), second.connect()]);
+    const holder = new pg.Client({ connectionString: t.database.url });
+    await Promise.all([first.connect(), second.connect(), holder.connect()]);
+    const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what)), ms))]);
     try {
       await first.query("BEGIN");
       await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a.verification.id]);
-      // Another verification entirely: no row lock in common, only the events lock.
-      let secondDone = false;
-      const secondUpdate = second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [b.verification.id]).then(() => (secondDone = true));
+      // Another verification entirely: no row lock in common. The first transaction has not committed, so
+      // it does not hold the events lock yet, and this writer commits at once.
+      await within(second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [b.verification.id]), 5000, "the second writer waited for an open transaction");
+      // The first one's event is written at its COMMIT, under the events lock: held elsewhere, the COMMIT waits.
+      await holder.query(`SELECT pg_advisory_lock(${EVENTS_LOCK_KEY})`);
+      let committed = false;
+      const commit = first.query("COMMIT").then(() => (committed = true));
       const deadline = Date.now() + 10_000;
       for (;;) {
         const waiting = await t.runtime.sql.get<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
         if (Number(waiting?.n) > 0) break;
-        if (Date.now() > deadline) throw new Error("the second writer never waited for the events lock");
+        if (Date.now() > deadline) throw new Error("the COMMIT never waited for the events lock");
         await new Promise((r) => setTimeout(r, 20));
       }
-      expect(secondDone).toBe(false);
-      await first.query("COMMIT");
-      await secondUpdate;
+      expect(committed).toBe(false);
+      await holder.query(`SELECT pg_advisory_unlock(${EVENTS_LOCK_KEY})`);
+      await commit;
       const rows = await t.runtime.sql.all<{ seq: unknown; verification_id: string }>(
         `SELECT seq, verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`,
       );
-      expect(rows.map((r) => r.verification_id)).toEqual([a.verification.id, b.verification.id]);
+      expect(rows.map((r) => r.verification_id)).toEqual([b.verification.id, a.verification.id]);
+    } finally {
+      await Promise.allSettled([first.end(), second.end(), holder.end()]);
+    }
+  });
+
+  it("lets two transactions that write events and lock rows in opposite orders both commit (no deadlock on the events lock)", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const [a, b, c] = await Promise.all([TO, "+14155550124", "+14155550125"].map((to) => t.runtime.engine.create({ to })));
+    const pg = (await import("pg")).default;
+    const first = new pg.Client({ connectionString: t.database.url });
+    const second = new pg.Client({ connectionString: t.database.url });
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      await Promise.all([first.query("BEGIN"), second.query("BEGIN")]);
+      // first: an event (a's status), then b's row. second: b's row (no event), then an event (c's status).
+      await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a!.verification.id]);
+      await second.query(`UPDATE verifications SET updated_at = now() WHERE id = $1`, [b!.verification.id]);
+      const firstDone = first.query(`UPDATE verifications SET updated_at = now() WHERE id = $1`, [b!.verification.id]).then(() => first.query("COMMIT"));
+      // With the lock taken at each event, second would now wait for first's lock while first waits for b's row.
+      await second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [c!.verification.id]);
+      await second.query("COMMIT");
+      await firstDone;
+      const rows = await t.runtime.sql.all<{ verification_id: string }>(`SELECT verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`);
+      expect(rows.map((r) => r.verification_id)).toEqual([c!.verification.id, a!.verification.id]);
     } finally {
       await Promise.allSettled([first.end(), second.end()]);
     }
+  });
+
+  it("writes a transaction's events in the order of its changes, each with the row as that change left it", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const created = await t.runtime.engine.create({ to: TO });
+    const id = created.verification.id;
+    await t.runtime.sql.transaction(async (tx) => {
+      await tx.run(`UPDATE verifications SET status = 'canceled', updated_at = ? WHERE id = ?`, [new Date(), id]);
+      await tx.run(`UPDATE verifications SET status = 'pending' WHERE id = ?`, [id]);
+      await tx.run(`UPDATE verifications SET status = 'approved', updated_at = ? WHERE id = ?`, [new Date(), id]);
+    });
+    const rows = await t.runtime.sql.all<{ type: string }>(`SELECT type FROM events WHERE verification_id = ? ORDER BY seq`, [id]);
+    // The sandbox's delivery events come from the deliveries table, in their own transactions.
+    const fromTheVerification = rows.map((r) => r.type).filter((type) => !["verification.step_sent", "verification.delivered"].includes(type));
+    expect(fromTheVerification).toEqual([
+      "verification.created",
+      "verification.canceled",
+      "verification.approved",
+    ]);
   });
 });
 
