@@ -219,7 +219,9 @@ export class VerificationEngine {
     const purpose = input.purpose ?? "verify";
     const policy = input.onPending ?? defaults.pendingPolicy;
 
-    const pending = await this.repo.findPending(phone.e164, purpose, now);
+    // "replace" finds and cancels the pending one as it inserts (repository.insertReplacingPending); the
+    // other two policies answer before anything is written or counted.
+    const pending = policy === "replace" ? null : await this.repo.findPending(phone.e164, purpose, now);
     if (pending && policy === "reject") throw new TextgateError("verification_pending");
     if (pending && policy === "resend") {
       const view = await this.resend(pending.id, { channel: input.channel ?? workflow.steps[0]?.channel, ignoreCooldown: true });
@@ -280,16 +282,10 @@ export class VerificationEngine {
       handedAt: index === 0 ? now : null,
     }));
 
+    let replaced: VerificationRecord | null = null;
     try {
-      if (pending) {
-        await this.deps.sql.transaction(async (tx) => {
-          // policy "replace": the old code stops working in the same transaction that creates the new one
-          if (await this.repo.end(pending.id, "canceled", now, tx, id)) await this.repo.dropScheduled(pending.id, now, tx);
-          await this.repo.insert(record, deliveries, tx);
-        });
-      } else {
-        await this.repo.insertAtomically(record, deliveries);
-      }
+      if (policy === "replace") replaced = await this.repo.insertReplacingPending(record, deliveries);
+      else await this.repo.insertAtomically(record, deliveries);
     } catch (error) {
       if (input.idempotencyKey && isUniqueViolation(error)) {
         const earlier = await this.repo.findByIdempotencyKey(input.apiKeyId ?? null, input.idempotencyKey);
@@ -297,7 +293,7 @@ export class VerificationEngine {
       }
       throw error;
     }
-    if (pending) this.deps.events.publish("verification.canceled", { ...refOf(pending), reason: "replaced" });
+    if (replaced) this.deps.events.publish("verification.canceled", { ...refOf(replaced), reason: "replaced" });
     this.deps.events.publish("verification.created", { ...refOf(record), expiresAt: record.expiresAt.toISOString(), country: phone.country ?? "unknown" });
     const first = await this.deliverer.deliver(asRecord(deliveries[0] as NewDelivery, id), record, { budgetTaken: true, handedAtClaim: true });
     // Built from what this call wrote, without reading it back, unless the send failed the verification.

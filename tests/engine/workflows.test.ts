@@ -51,6 +51,26 @@ describe.each(providers)("workflows on %s", (provider) => {
     expect(view.deliveries.map((d) => d.status)).toEqual(["delivered", "dropped", "dropped"]);
   });
 
+  it("replaces a pending verification in one step: cancels only the newest unexpired one of that purpose, drops its later steps, names its successor", async () => {
+    t = await startTestRuntime(provider);
+    const canceled: string[] = [];
+    t.runtime.events.subscribe("verification.canceled", (event) => void canceled.push(event.data.verificationId));
+    const expired = await t.runtime.engine.create({ to: TO, workflow: 1, validFor: 60 });
+    t.clock.advance(61); // past its expiry, not yet swept: still "pending" in its row
+    const other = await t.runtime.engine.create({ to: TO, purpose: "login" });
+    const old = await t.runtime.engine.create({ to: TO, workflow: 1 });
+    const replacing = await t.runtime.engine.create({ to: TO });
+    expect((await t.runtime.engine.get(old.verification.id)).deliveries.map((d) => d.status)).toEqual(["delivered", "dropped", "dropped"]);
+    const row = await t.runtime.sql.get<{ status: string; replaced_by: string | null }>(`SELECT status, replaced_by FROM verifications WHERE id = ?`, [old.verification.id]);
+    expect(row).toEqual({ status: "canceled", replaced_by: replacing.verification.id });
+    expect((await t.runtime.engine.get(other.verification.id)).status).toBe("pending");
+    expect((await t.runtime.engine.get(expired.verification.id)).status).toBe("expired");
+    expect(canceled).toEqual([old.verification.id]);
+    // Nothing pending to replace: created all the same, nothing canceled.
+    await t.runtime.engine.create({ to: "+14155550124" });
+    expect(canceled).toEqual([old.verification.id]);
+  });
+
   it("runs a custom workflow and sends the next step early on request", async () => {
     t = await startTestRuntime(provider);
     const { verification } = await t.runtime.engine.create({
