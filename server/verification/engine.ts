@@ -37,7 +37,7 @@ import { sendNotice } from "../notifications.ts";
 import { inSpan } from "../telemetry/tracing.ts";
 import { assertDestinationAllowed } from "./destination-policy.ts";
 import { noticeFor } from "./notices.ts";
-import { DEFAULT_GUESS_LIMITS, type GuessLimitSettings, GuessLimits } from "./guess-limits.ts";
+import { DEFAULT_GUESS_LIMITS, type GuessLimitSettings, GuessLimits, type Streak, streakColumns, streakOf } from "./guess-limits.ts";
 import { canonicalLocale, localeForCountry } from "./locales.ts";
 import { assertMessageFits } from "./messages.ts";
 import { type CheckOutcome, type EngineObserver, FRAUD_REFUSALS, NO_OBSERVER } from "./observer.ts";
@@ -402,9 +402,9 @@ export class VerificationEngine {
 
   private async checkCode(ref: CheckRef, code: string, span: Span): Promise<CheckResult> {
     const now = this.clock();
-    const record = await this.findCheckable(ref, now);
+    const { record, guessing } = await this.findCheckable(ref, now);
     span.setAttributes({ "textgate.verification_id": record.id, "textgate.surface": record.surface });
-    const hadFailures = await this.guesses.assertOpen(record.to, now);
+    const hadFailures = this.guesses.assertOpen(guessing, now);
     const submitted = normalizeCode(code);
     if (!plausibleCode(submitted, record.codeLength, record.alphanumeric)) {
       // Cannot be right, so no attempt is used; the caller gets told the expected shape.
@@ -610,22 +610,32 @@ export class VerificationEngine {
     });
   }
 
-  private async findCheckable(ref: CheckRef, now: Date): Promise<VerificationRecord> {
+  /** The verification a check is for, if it can still be checked, and its number's guessing streak, in one read. */
+  private async findCheckable(ref: CheckRef, now: Date): Promise<{ record: VerificationRecord; guessing: Streak }> {
+    let id: string;
     if ("id" in ref) {
-      const record = await this.usable(ref.id, now);
-      if (ref.only && (record.purpose !== ref.only.purpose || record.surface !== ref.only.surface)) throw new TextgateError("verification_not_found");
-      return record;
+      id = ref.id;
+    } else {
+      const phone = parsePhone(ref.to, ref.country);
+      const pending = phone ? await this.repo.findPending(phone.e164, ref.purpose ?? "verify", now) : null;
+      if (!pending) throw new TextgateError("verification_not_found");
+      id = pending.id;
     }
-    const phone = parsePhone(ref.to, ref.country);
-    const record = phone ? await this.repo.findPending(phone.e164, ref.purpose ?? "verify", now) : null;
-    if (!record) throw new TextgateError("verification_not_found");
-    return this.usable(record.id, now);
+    const found = await this.repo.findByIdWith(id, streakColumns);
+    if (!found) throw new TextgateError("verification_not_found");
+    const record = await this.stillUsable(found.record, now);
+    if ("id" in ref && ref.only && (record.purpose !== ref.only.purpose || record.surface !== ref.only.surface)) throw new TextgateError("verification_not_found");
+    return { record, guessing: streakOf(found.row) };
   }
 
   /** A verification that can still be checked, or verification_not_found (the same for every reason). */
   private async usable(id: string, now: Date): Promise<VerificationRecord> {
     const record = await this.repo.findById(id);
     if (!record) throw new TextgateError("verification_not_found");
+    return this.stillUsable(record, now);
+  }
+
+  private async stillUsable(record: VerificationRecord, now: Date): Promise<VerificationRecord> {
     const settled = await this.settleExpiry(record, now);
     if (settled.status !== "pending" || settled.attempts >= settled.maxAttempts) throw new TextgateError("verification_not_found");
     return settled;

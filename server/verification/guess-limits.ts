@@ -17,7 +17,8 @@
  * database, so one implementation serves one node and many. Each failure is one upsert (atomic under
  * concurrent checks on every node); a lock adds one update; the notice is claimed by one conditional
  * update, so it goes out once per streak, from one node. A check costs one indexed read by primary key,
- * and a right code a delete only when that read found a row.
+ * carried in the statement that reads the verification (`streakColumns`), and a right code a delete only
+ * when that read found a row.
  */
 import { describeWait } from "../../lib/durations.ts";
 import { TextgateError } from "../../lib/errors.ts";
@@ -56,6 +57,26 @@ export function lockSeconds(failures: number, settings: GuessLimitSettings): num
   return Math.min(GUESS_LOCK_BASE_SECONDS * 2 ** Math.min(failures - settings.lockAfter, 20), GUESS_LOCK_MAX_SECONDS);
 }
 
+/**
+ * The number's streak as columns of another statement, so that a check reads the verification and the
+ * streak in one round trip (engine.ts checkCode). `phone` is the SQL expression of the number in that
+ * statement; the row is read by primary key. `streakOf` reads the two columns back.
+ */
+export function streakColumns(phone: string): string {
+  return `(SELECT 1 FROM guess_failures WHERE phone = ${phone}) AS streak_on_record,
+    (SELECT locked_until FROM guess_failures WHERE phone = ${phone}) AS streak_locked_until`;
+}
+
+/** A number's streak as a check sees it: whether one is on record, and until when it locks the number. */
+export interface Streak {
+  onRecord: boolean;
+  lockedUntil: Date | null;
+}
+
+export function streakOf(row: Record<string, unknown>): Streak {
+  return { onRecord: row.streak_on_record !== null && row.streak_on_record !== undefined, lockedUntil: toDateOrNull(row.streak_locked_until) };
+}
+
 export class GuessLimits {
   constructor(
     private readonly sql: Sql,
@@ -63,13 +84,12 @@ export class GuessLimits {
   ) {}
 
   /**
-   * Throws too_many_failed_attempts (429, Retry-After) while `to` is locked. Otherwise returns whether
-   * the number has failures on record (then a right code must end the streak with `reset`).
+   * Throws too_many_failed_attempts (429, Retry-After) while the number is locked. Otherwise returns
+   * whether it has failures on record (then a right code must end the streak with `reset`).
    */
-  async assertOpen(to: string, now: Date): Promise<boolean> {
-    const row = await this.sql.get<{ locked_until: unknown }>(`SELECT locked_until FROM guess_failures WHERE phone = ?`, [to]);
-    if (!row) return false;
-    const lockedUntil = toDateOrNull(row.locked_until);
+  assertOpen(streak: Streak, now: Date): boolean {
+    if (!streak.onRecord) return false;
+    const { lockedUntil } = streak;
     if (lockedUntil && lockedUntil > now) {
       const wait = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
       throw new TextgateError("too_many_failed_attempts", `Too many wrong codes for this number. Try again in ${describeWait(wait)}.`, { retryAfter: wait });

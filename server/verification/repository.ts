@@ -208,6 +208,15 @@ export class VerificationRepository {
     return row ? mapVerification(row) : null;
   }
 
+  /**
+   * A verification with more columns of the same statement, read back by the caller: `also(number)`
+   * gives them, from the SQL expression of the verification's number (guess-limits.ts streakColumns).
+   */
+  async findByIdWith(id: string, also: (number: string) => string): Promise<{ record: VerificationRecord; row: Raw } | null> {
+    const row = await this.sql.get<Raw>(`SELECT ${V_COLUMNS}, ${also(`verifications."to"`)} FROM verifications WHERE id = ?`, [id]);
+    return row ? { record: mapVerification(row), row } : null;
+  }
+
   async findByIdempotencyKey(apiKeyId: string | null, key: string, db: Sql = this.sql): Promise<VerificationRecord | null> {
     const row = await db.get<Raw>(
       `SELECT ${V_COLUMNS} FROM verifications WHERE idempotency_key = ? AND ${apiKeyId === null ? "api_key_id IS NULL" : "api_key_id = ?"}`,

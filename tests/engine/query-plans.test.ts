@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sql, SqlParam } from "../../server/store/sql.ts";
+import { streakColumns, streakOf } from "../../server/verification/guess-limits.ts";
 import { VerificationRepository } from "../../server/verification/repository.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
@@ -50,6 +51,20 @@ describe("query plans on SQLite without statistics", () => {
     });
     expect(details).toContain("verifications_to_status_idx");
     expect(details).not.toContain("verifications_status_expires_at_idx");
+  });
+
+  it("reads a check's verification and its number's guessing streak in one statement, each row by its primary key", async () => {
+    t = await startTestRuntime("sqlite");
+    const { engine, sql } = t.runtime;
+    const { verification } = await engine.create({ to: "+12125550127" });
+    const details = await planOfFirstStatement(sql, async (spy) => {
+      const found = await new VerificationRepository(spy).findByIdWith(verification.id, streakColumns);
+      expect(found?.record.id).toBe(verification.id);
+      expect(streakOf(found!.row)).toEqual({ onRecord: false, lockedUntil: null });
+    });
+    expect(details).not.toMatch(/\bSCAN\b/);
+    expect(details).toMatch(/SEARCH verifications USING INDEX sqlite_autoindex_verifications_1 \(id=\?\)|SEARCH verifications USING PRIMARY KEY/);
+    expect(details).toMatch(/SEARCH guess_failures USING (INDEX sqlite_autoindex_guess_failures_1|PRIMARY KEY) \(phone=\?\)/);
   });
 
   it("finds a verification's next scheduled step through the verification's index", async () => {
