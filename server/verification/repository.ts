@@ -353,7 +353,7 @@ export class VerificationRepository {
    * made), recording the new id as its `replaced_by` and dropping its scheduled steps. Returns the
    * verification it canceled, or null. On PostgreSQL one statement: one round trip per create instead of
    * a lookup and then the write (8.8 to 7.8 statements per API pair, docs/benchmarks.md, "The events lock
-   * at commit, and one statement per create"); SQLite makes the same statements in a transaction.
+   * at commit, one statement per create, one read per check"); SQLite makes the same statements in a transaction.
    */
   async insertReplacingPending(v: VerificationRecord, deliveries: readonly NewDelivery[]): Promise<VerificationRecord | null> {
     if (this.sql.dialect === "sqlite" || deliveries.length === 0) {
