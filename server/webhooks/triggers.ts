@@ -1,7 +1,8 @@
 /**
  * The outbox's writers: database triggers that add a row to `events` whenever a verification, a delivery
- * or an inbound text changes in a way an application hears about. A trigger runs inside the statement
- * that made the change, so the event commits (or rolls back) with it on SQLite and PostgreSQL alike, for
+ * or an inbound text changes in a way an application hears about. A trigger runs inside the transaction
+ * that made the change (SQLite: in its statement; PostgreSQL: at its COMMIT, below), so the event commits
+ * (or rolls back) with it on SQLite and PostgreSQL alike, for
  * every surface and every code path (engine.ts, delivery.ts, carrier receipts, inbound.ts) without one
  * more statement in any of them. See docs/architecture.md, Decisions, "The outbox is written by triggers".
  *
