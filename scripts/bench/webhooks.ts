@@ -93,7 +93,8 @@ async function addEndpoint(api: BenchServer, receiver: Receiver): Promise<void> 
 /** Waits until the receiver has every event in the outbox (5 minutes at most); returns how many there are. */
 async function untilAllDelivered(databaseUrl: string, receiver: Receiver, poll = () => {}): Promise<number> {
   const sql = openBenchSql(databaseUrl);
-  const total = async () => Number((await sql.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM events`))?.n);
+  // PostgreSQL's triggers write pending_events, which the dispatcher numbers into events as it reads (outbox.ts, sequence).
+  const total = async () => Number((await sql.get<{ n: unknown }>(`SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM pending_events) AS n`))?.n);
   const deadline = Date.now() + 300_000;
   while (receiver.counts.delivered < (await total()) && Date.now() < deadline) {
     poll();

@@ -82,11 +82,62 @@ export function payloadOf(event: OutboxEvent, includePhoneNumbers: boolean): Eve
   return { type: event.type, timestamp: event.createdAt.toISOString(), data };
 }
 
+/** Pending events numbered per statement (sequence); more wait for the next one. */
+const SEQUENCE_BATCH = 1000;
+
+/**
+ * PostgreSQL: moves committed `pending_events` into `events` in the order of their ids, under the
+ * events lock, as one statement. The lock is taken before a row is read and held to the COMMIT, so
+ * numberings (and appendEvent) follow each other: every `seq` a reader sees was committed after every
+ * smaller one. Rows another numbering moved meanwhile are skipped by the DELETE (they are gone), so
+ * nothing is numbered twice. The lock's CTE is read by the uncorrelated EXISTS before the scan.
+ */
+const SEQUENCE_SQL = `WITH locked AS (SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})),
+  moved AS (
+    DELETE FROM pending_events WHERE id IN (
+      SELECT id FROM pending_events WHERE EXISTS (SELECT 1 FROM locked) ORDER BY id LIMIT ?)
+    RETURNING id, type, verification_id, data, created_at)
+  INSERT INTO events (type, verification_id, data, created_at)
+  SELECT type, verification_id, data, created_at FROM moved ORDER BY id`;
+
 export class Outbox {
+  /** The numbering running on this process, and the one queued behind it (see sequence). */
+  private sequencing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Numbers the events committed before this call into `events` (PostgreSQL; SQLite's triggers write
+   * `events` themselves). Readers call it before they read. Calls that arrive while one runs share one
+   * more run after it, which starts after them and so sees what they wait for.
+   */
+  sequence(): Promise<void> {
+    if (this.sql.dialect !== "postgresql") return Promise.resolve();
+    if (!this.sequencing) {
+      this.sequencing = this.sequenceAll().finally(() => (this.sequencing = null));
+      return this.sequencing;
+    }
+    this.queued ??= this.sequencing.then(
+      () => {
+        this.queued = null;
+        return this.sequence();
+      },
+      () => {
+        this.queued = null;
+        return this.sequence();
+      },
+    );
+    return this.queued;
+  }
+
+  private async sequenceAll(): Promise<void> {
+    while ((await this.sql.run(SEQUENCE_SQL, [SEQUENCE_BATCH])) === SEQUENCE_BATCH) {}
+  }
 
   /** Events after `seq`, oldest first, optionally of some types only; never a test send's. */
   async after(seq: number, options: { limit: number; types?: readonly string[] }): Promise<(OutboxEvent & { type: WebhookEventType })[]> {
+    await this.sequence();
     const types = options.types?.length ? options.types : null;
     const rows = await this.sql.all<Raw>(
       `SELECT seq, type, verification_id, data, created_at FROM events WHERE seq > ? AND type <> '${TEST_EVENT_TYPE}'
@@ -108,6 +159,7 @@ export class Outbox {
 
   /** The newest event's seq (0 when there is none): where a stream without Last-Event-ID starts. */
   async lastSeq(): Promise<number> {
+    await this.sequence();
     const row = await this.sql.get<{ seq: unknown }>(`SELECT MAX(seq) AS seq FROM events`);
     return Number(row?.seq ?? 0);
   }
@@ -122,6 +174,8 @@ export class Outbox {
    * unfinished delivery needs, and finished deliveries older than `before`. Returns how many rows went.
    */
   async prune(before: Date, limit = 5000): Promise<number> {
+    // Numbered even when nothing reads: pending rows would otherwise outlive the retention.
+    await this.sequence();
     // Cheap on both tables' indexes: the oldest event an unfinished delivery needs, and the fan-out cursor.
     const needed = await this.sql.get<{ seq: unknown }>(`SELECT MIN(event_seq) AS seq FROM webhook_deliveries WHERE status IN ('pending', 'sending')`);
     const cursor = await this.sql.get<{ seq: unknown }>(`SELECT seq FROM outbox_cursors WHERE name = 'fanout'`);
@@ -145,8 +199,8 @@ export class Outbox {
 
 /**
  * Inserts one event inside the caller's transaction `tx` and returns its seq. On PostgreSQL it first
- * takes the event writers' lock, as the triggers do at COMMIT (triggers.ts: seq order is commit order);
- * it holds it until the COMMIT, so make it the transaction's last statement.
+ * takes the events lock, as a numbering does (Outbox.sequence: seq order is commit order), and holds
+ * it until the COMMIT, so make it the transaction's last statement.
  */
 export async function appendEvent(tx: Sql, type: OutboxEventType, data: Record<string, unknown>, at: Date, verificationId: string | null = null): Promise<number> {
   if (tx.dialect === "postgresql") await tx.get(`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);

@@ -11,27 +11,29 @@
  * puts them back. Bump TRIGGER_VERSION when a body changes (and drop the old names here).
  *
  * PostgreSQL: sequence values are handed out at INSERT, not at COMMIT, so two concurrent transactions
- * can commit `seq` 6 before 5 and a reader that already moved past 6 would miss 5 for good. Each
- * trigger therefore takes one transaction-scoped advisory lock before it inserts: events commit in
- * `seq` order, which SSE resumption and the fan-out cursor rely on. SQLite has one writer anyway.
- * The PostgreSQL triggers are constraint triggers deferred to the commit, so that the lock is held from
- * the event's INSERT to the COMMIT only, not across the round trips of the rest of the transaction
- * (docs/benchmarks.md, "The events lock at commit"). They fire in the order of the changes, with each
- * change's own OLD and NEW rows.
+ * can commit `seq` 6 before 5 and a reader that already moved past 6 would miss 5 for good. The
+ * triggers therefore write `pending_events`, with no lock, and a reader numbers the committed rows
+ * into `events` in one statement under the events lock (outbox.ts, `sequence`): `seq` order is the
+ * order in which events became visible, which SSE resumption and the fan-out cursor rely on. Holding a
+ * lock in the triggers instead made every writer's COMMIT wait for the others' (docs/benchmarks.md,
+ * "Events numbered after their commit"). SQLite has one writer, and its triggers write `events`.
+ * The PostgreSQL triggers are constraint triggers deferred to the commit: they fire in the order of
+ * the changes, with each change's own OLD and NEW rows, and a row's id is taken as its transaction
+ * commits.
  */
 import type { Sql } from "../store/sql.ts";
 
 /**
  * 2: a canceled verification's `reason` and `replacedBy` (verifications.replaced_by); 3: verification events
  * carry `test` (verifications.test_number, server/verification/test-numbers.ts); 4: PostgreSQL's are
- * deferred constraint triggers.
+ * deferred constraint triggers; 5: PostgreSQL's write `pending_events` without a lock.
  */
-export const TRIGGER_VERSION = 4;
+export const TRIGGER_VERSION = 5;
 const P = `textgate_outbox_v${TRIGGER_VERSION}`;
 /** Earlier versions' names, dropped when this version is installed (an event written twice otherwise). */
 const RETIRED = Array.from({ length: TRIGGER_VERSION - 1 }, (_, i) => `textgate_outbox_v${i + 1}`);
 const SQLITE_NAMES = ["verification_created", "verification_status", "delivery_status", "inbound"];
-/** pg_advisory_xact_lock key of event writers (an arbitrary constant, "tgev"). */
+/** pg_advisory_xact_lock key of whoever gives events their `seq` on PostgreSQL (an arbitrary constant, "tgev"). */
 export const EVENTS_LOCK_KEY = 0x74676576;
 const INSTALL_LOCK_KEY = 0x74676569;
 
@@ -98,13 +100,11 @@ const PG_FUNCTIONS = [
   `CREATE OR REPLACE FUNCTION ${P}_verifications() RETURNS trigger LANGUAGE plpgsql AS $fn$
    BEGIN
      IF TG_OP = 'INSERT' THEN
-       PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
-       INSERT INTO events (type, verification_id, data, created_at) VALUES ('verification.created', NEW.id,
+       INSERT INTO pending_events (type, verification_id, data, created_at) VALUES ('verification.created', NEW.id,
          json_build_object(${V_REF_PG}, 'channel', NEW.workflow::json -> 0 ->> 'channel', 'expiresAt', ${PG_TIME("NEW.expires_at")})::text,
          NEW.created_at);
      ELSIF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('approved', 'expired', 'canceled', 'failed', 'max_attempts_reached') THEN
-       PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
-       INSERT INTO events (type, verification_id, data, created_at) VALUES ('verification.' || NEW.status, NEW.id,
+       INSERT INTO pending_events (type, verification_id, data, created_at) VALUES ('verification.' || NEW.status, NEW.id,
          json_build_object(${V_REF_PG}, ${TERMINAL_FIELDS})::text,
          NEW.updated_at);
      END IF;
@@ -113,8 +113,7 @@ const PG_FUNCTIONS = [
   `CREATE OR REPLACE FUNCTION ${P}_deliveries() RETURNS trigger LANGUAGE plpgsql AS $fn$
    BEGIN
      IF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('sent', 'delivered', 'failed') THEN
-       PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
-       INSERT INTO events (type, verification_id, data, created_at)
+       INSERT INTO pending_events (type, verification_id, data, created_at)
        SELECT t.type, v.id,
          json_build_object('verificationId', v.id, 'to', v."to", 'purpose', v.purpose, 'surface', v.surface, 'test', v.test_number, 'deliveryId', NEW.id,
            'step', NEW.step_index, 'kind', NEW.kind, 'channel', NEW.channel, 'carrier', NEW.carrier,
@@ -126,8 +125,7 @@ const PG_FUNCTIONS = [
    END $fn$`,
   `CREATE OR REPLACE FUNCTION ${P}_inbound() RETURNS trigger LANGUAGE plpgsql AS $fn$
    BEGIN
-     PERFORM pg_advisory_xact_lock(${EVENTS_LOCK_KEY});
-     INSERT INTO events (type, verification_id, data, created_at) VALUES ('inbound.message', NULL,
+     INSERT INTO pending_events (type, verification_id, data, created_at) VALUES ('inbound.message', NULL,
        json_build_object('inboundId', NEW.id, 'carrier', NEW.carrier, 'from', NEW."from", 'to', NEW."to", 'body', NEW.body)::text, NEW.received_at);
      RETURN NULL;
    END $fn$`,

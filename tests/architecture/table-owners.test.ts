@@ -23,6 +23,7 @@ const OWNERS: Record<string, { model: string; owners: string[] }> = {
   owner_requests: { model: "ownerRequest", owners: ["server/owners/requests-store.ts"] },
   socket_nodes: { model: "socketNode", owners: ["server/owners/socket-census.ts"] },
   events: { model: "outboxEvent", owners: ["server/webhooks/"] },
+  pending_events: { model: "pendingEvent", owners: ["server/webhooks/"] },
   webhook_endpoints: { model: "webhookEndpoint", owners: ["server/webhooks/"] },
   webhook_deliveries: { model: "webhookDelivery", owners: ["server/webhooks/"] },
   outbox_cursors: { model: "outboxCursor", owners: ["server/webhooks/"] },
@@ -37,7 +38,7 @@ const OWNERS: Record<string, { model: string; owners: string[] }> = {
 
 /**
  * Allowed everywhere: the outbox's row triggers, which fire on the tables they report on and write only
- * `events` (server/webhooks/triggers.ts), and the benchmarks, which seed rows to measure a server.
+ * `events` or `pending_events` (server/webhooks/triggers.ts), and the benchmarks, which seed rows to measure a server.
  */
 const EXEMPT = ["server/webhooks/triggers.ts", "scripts/bench/"];
 

@@ -5,7 +5,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Sql } from "../../server/store/sql.ts";
+import type { Sql, SqlParam } from "../../server/store/sql.ts";
 import { WebhookDispatcher } from "../../server/webhooks/dispatcher.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
@@ -33,8 +33,14 @@ function useTestState(): { t: TestRuntime; receiver: WebhookReceiver | undefined
   return state;
 }
 
+/** Rows of `events`, after the pending ones are numbered (PostgreSQL: Outbox.sequence, as every reader does). */
+async function eventRows<T>(t: TestRuntime, query: string, params: SqlParam[] = []): Promise<T[]> {
+  await t.runtime.webhooks.outbox.sequence();
+  return t.runtime.sql.all<T>(query, params);
+}
+
 async function eventTypes(t: TestRuntime): Promise<string[]> {
-  return (await t.runtime.sql.all<{ type: string }>(`SELECT type FROM events ORDER BY seq`)).map((r) => r.type);
+  return (await eventRows<{ type: string }>(t, `SELECT type FROM events ORDER BY seq`)).map((r) => r.type);
 }
 
 describe.each(providers)("outbox on %s", (provider) => {
@@ -99,7 +105,7 @@ describe.each(providers)("outbox on %s", (provider) => {
       "verification.expired",
       "inbound.message",
     ]);
-    const rows = await t.runtime.sql.all<{ data: string; verification_id: string | null }>(`SELECT data, verification_id FROM events ORDER BY seq`);
+    const rows = await eventRows<{ data: string; verification_id: string | null }>(t, `SELECT data, verification_id FROM events ORDER BY seq`);
     for (const row of rows) expect(row.data).not.toContain(code);
     const created = JSON.parse(rows[0]!.data) as Record<string, unknown>;
     expect(created).toMatchObject({ verificationId: verification.id, to: TO, purpose: "verify", surface: "native", channel: "sms" });
@@ -379,43 +385,80 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
   const state = useTestState();
   const provider = "postgresql";
 
-  it("takes the events lock at commit: an open transaction holds up no other writer, and seq order is commit order", async () => {
+  it("numbers events after they commit: no writer waits for the events lock, and a reader sees no seq before an earlier one", async () => {
     const t = (state.t = await startTestRuntime(provider));
+    const { outbox } = t.runtime.webhooks;
     const a = await t.runtime.engine.create({ to: TO });
     const b = await t.runtime.engine.create({ to: "+14155550124" });
+    await outbox.sequence();
     const pg = (await import("pg")).default;
     const first = new pg.Client({ connectionString: t.database.url });
-    const second = new pg.Client({ connectionString: t.database.url });
     const holder = new pg.Client({ connectionString: t.database.url });
-    await Promise.all([first.connect(), second.connect(), holder.connect()]);
+    await Promise.all([first.connect(), holder.connect()]);
     const within = <T>(promise: Promise<T>, ms: number, what: string) =>
       Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what)), ms))]);
     try {
+      // Whoever holds the events lock (a numbering, or appendEvent's transaction) holds up no writer:
+      // with the lock in the triggers, as before, both commits below waited for it.
+      await holder.query(`SELECT pg_advisory_lock(${EVENTS_LOCK_KEY})`);
       await first.query("BEGIN");
       await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a.verification.id]);
-      // Another verification entirely: no row lock in common. The first transaction has not committed, so
-      // it does not hold the events lock yet, and this writer commits at once.
-      await within(second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [b.verification.id]), 5000, "the second writer waited for an open transaction");
-      // The first one's event is written at its COMMIT, under the events lock: held elsewhere, the COMMIT waits.
-      await holder.query(`SELECT pg_advisory_lock(${EVENTS_LOCK_KEY})`);
-      let committed = false;
-      const commit = first.query("COMMIT").then(() => (committed = true));
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const waiting = await t.runtime.sql.get<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-        if (Number(waiting?.n) > 0) break;
-        if (Date.now() > deadline) throw new Error("the COMMIT never waited for the events lock");
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(committed).toBe(false);
+      await within(t.runtime.sql.run(`UPDATE verifications SET status = 'canceled' WHERE id = ?`, [b.verification.id]), 5000, "a writer's COMMIT waited for the events lock");
+      await within(first.query("COMMIT"), 5000, "a writer's COMMIT waited for the events lock");
+      const pending = await t.runtime.sql.all<{ verification_id: string }>(`SELECT verification_id FROM pending_events ORDER BY id`);
+      expect(pending.map((r) => r.verification_id)).toEqual([b.verification.id, a.verification.id]);
+      // A reader numbers them under the lock, so it waits for the holder, and then gets both, in commit order.
+      let read = false;
+      const reading = outbox.after(0, { limit: 100, types: ["verification.canceled"] }).then((events) => ((read = true), events));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(read).toBe(false);
       await holder.query(`SELECT pg_advisory_unlock(${EVENTS_LOCK_KEY})`);
-      await commit;
-      const rows = await t.runtime.sql.all<{ seq: unknown; verification_id: string }>(
-        `SELECT seq, verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`,
-      );
-      expect(rows.map((r) => r.verification_id)).toEqual([b.verification.id, a.verification.id]);
+      const events = await within(reading, 5000, "the reader never got the lock");
+      expect(events.map((e) => e.verificationId)).toEqual([b.verification.id, a.verification.id]);
+      expect(await t.runtime.sql.all(`SELECT id FROM pending_events`)).toEqual([]);
+      const seqs = events.map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     } finally {
-      await Promise.allSettled([first.end(), second.end(), holder.end()]);
+      await Promise.allSettled([first.end(), holder.end()]);
+    }
+  });
+
+  it("numbers every pending event once when several readers and writers race (no gap, no duplicate, per verification in order)", async () => {
+    const t = (state.t = await startTestRuntime(provider));
+    const { Outbox } = await import("../../server/webhooks/outbox.ts");
+    // Separate Outbox objects: like readers on several nodes, they share nothing but the database.
+    const readers = [t.runtime.webhooks.outbox, new Outbox(t.runtime.sql), new Outbox(t.runtime.sql)];
+    const seen: number[][] = readers.map(() => []);
+    let writing = true;
+    const read = async (i: number) => {
+      let cursor = 0;
+      while (writing || cursor < (await readers[i]!.lastSeq())) {
+        const events = await readers[i]!.after(cursor, { limit: 50 });
+        for (const event of events) {
+          seen[i]!.push(event.seq);
+          cursor = event.seq;
+        }
+        if (!events.length) await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    const loops = readers.map((_, i) => read(i));
+    const created = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const to = `+1415555${String(2000 + i)}`;
+        const { verification } = await t.runtime.engine.create({ to });
+        await t.runtime.engine.check({ id: verification.id }, await t.lastCode(to));
+        return verification.id;
+      }),
+    );
+    writing = false;
+    await Promise.all(loops);
+    const all = await eventRows<{ seq: unknown; type: string; verification_id: string | null }>(t, `SELECT seq, type, verification_id FROM events ORDER BY seq`);
+    // Every reader saw every event, each once, in seq order: no event was numbered below one already read.
+    for (const list of seen) expect(list).toEqual(all.map((r) => Number(r.seq)));
+    for (const id of created) {
+      const types = all.filter((r) => r.verification_id === id).map((r) => r.type);
+      expect(types[0]).toBe("verification.created");
+      expect(types.at(-1)).toBe("verification.approved");
     }
   });
 
@@ -432,11 +475,11 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
       await first.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [a!.verification.id]);
       await second.query(`UPDATE verifications SET updated_at = now() WHERE id = $1`, [b!.verification.id]);
       const firstDone = first.query(`UPDATE verifications SET updated_at = now() WHERE id = $1`, [b!.verification.id]).then(() => first.query("COMMIT"));
-      // With the lock taken at each event, second would now wait for first's lock while first waits for b's row.
+      // Had the triggers locked at each event (version 3), second would now wait for first's lock while first waits for b's row.
       await second.query(`UPDATE verifications SET status = 'canceled' WHERE id = $1`, [c!.verification.id]);
       await second.query("COMMIT");
       await firstDone;
-      const rows = await t.runtime.sql.all<{ verification_id: string }>(`SELECT verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`);
+      const rows = await eventRows<{ verification_id: string }>(t, `SELECT verification_id FROM events WHERE type = 'verification.canceled' ORDER BY seq`);
       expect(rows.map((r) => r.verification_id)).toEqual([c!.verification.id, a!.verification.id]);
     } finally {
       await Promise.allSettled([first.end(), second.end()]);
@@ -452,7 +495,7 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
       await tx.run(`UPDATE verifications SET status = 'pending' WHERE id = ?`, [id]);
       await tx.run(`UPDATE verifications SET status = 'approved', updated_at = ? WHERE id = ?`, [new Date(), id]);
     });
-    const rows = await t.runtime.sql.all<{ type: string }>(`SELECT type FROM events WHERE verification_id = ? ORDER BY seq`, [id]);
+    const rows = await eventRows<{ type: string }>(t, `SELECT type FROM events WHERE verification_id = ? ORDER BY seq`, [id]);
     // The sandbox's delivery events come from the deliveries table, in their own transactions.
     const fromTheVerification = rows.map((r) => r.type).filter((type) => !["verification.step_sent", "verification.delivered"].includes(type));
     expect(fromTheVerification).toEqual([
