@@ -151,17 +151,33 @@ function toNumbered(sql: string): string {
   return out;
 }
 
+const PLANNED_PER_RUN = "/* planned per run */ ";
+
+/**
+ * Marks a statement that PostgreSQL must plan at every run, with its parameters, instead of once per
+ * connection: one whose best plan depends on how many rows its tables hold (the background claims,
+ * sweeps and outbox numbering, which scan a growing table for a few rows). A named statement may keep
+ * a generic plan until its tables are analyzed; made while they were empty it read them whole later:
+ * the webhook claim took about 6 s per run at 15,000 due rows (docs/benchmarks.md, "Plans made on empty
+ * tables"). Planning costs a fraction of a millisecond, paid once per batch. SQLite ignores the comment.
+ */
+export function plannedPerRun(sql: string): string {
+  return PLANNED_PER_RUN + sql;
+}
+
 /**
  * A query as node-postgres takes it. Statements that read or write rows are named, so each pooled
  * connection parses them once and PostgreSQL skips parsing and analysing them on every later run
- * (https://node-postgres.com/features/queries#prepared-statements). The texts come from this code, not
- * from input, so their number is bounded; past PREPARED_LIMIT the rest stay unnamed all the same.
+ * (https://node-postgres.com/features/queries#prepared-statements), unless they are `plannedPerRun`.
+ * The texts come from this code, not from input, so their number is bounded; past PREPARED_LIMIT the
+ * rest stay unnamed all the same.
  */
 const PREPARED_LIMIT = 1000;
 const prepared = new Map<string, string>();
 function pgQuery(sql: string, params: readonly SqlParam[]): pg.QueryConfig {
   const text = toNumbered(sql);
   const values = params.map(pgParam);
+  if (text.startsWith(PLANNED_PER_RUN)) return { text, values };
   let name = prepared.get(text);
   if (name === undefined && prepared.size < PREPARED_LIMIT && /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text)) {
     name = `tg${prepared.size + 1}`;

@@ -4,7 +4,7 @@
  * the WHERE clause carries the invariant (still pending, not expired, attempts left).
  */
 import type { Sql, SqlParam } from "../store/sql.ts";
-import { toBool, toDate, toDateOrNull } from "../store/sql.ts";
+import { plannedPerRun, toBool, toDate, toDateOrNull } from "../store/sql.ts";
 import type { Channel, DeliveryStatus, DeliveryView, Surface, VerificationStatus, WorkflowStep } from "./types.ts";
 
 /**
@@ -446,10 +446,10 @@ export class VerificationRepository {
     // server/webhooks/dispatcher.ts); PostgreSQL has no + for text and plans by the ids anyway.
     const recheck = this.sql.dialect === "sqlite" ? "+status = 'pending'" : "status = 'pending'";
     const rows = await this.sql.all<Raw>(
-      `UPDATE verifications SET status = 'expired', finished_at = ?, updated_at = ?
+      plannedPerRun(`UPDATE verifications SET status = 'expired', finished_at = ?, updated_at = ?
        WHERE id IN (SELECT id FROM verifications WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?)
          AND ${recheck}
-       RETURNING id, "to", purpose, surface, workflow`,
+       RETURNING id, "to", purpose, surface, workflow`),
       [now, now, now, limit],
     );
     return rows.map((r) => ({
@@ -481,7 +481,7 @@ export class VerificationRepository {
   async claimDue(now: Date, leaseUntil: Date, limit: number, token: string): Promise<DeliveryRecord[]> {
     const lock = this.sql.dialect === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
     const rows = await this.sql.all<Raw>(
-      `UPDATE deliveries SET status = 'sending', lease_until = ?, lease_token = ?, tries = tries + 1, updated_at = ?,
+      plannedPerRun(`UPDATE deliveries SET status = 'sending', lease_until = ?, lease_token = ?, tries = tries + 1, updated_at = ?,
          error_code = CASE WHEN status = 'sending' AND handed_at IS NOT NULL THEN ? ELSE error_code END,
          error = CASE WHEN status = 'sending' AND handed_at IS NOT NULL THEN ? ELSE error END,
          handed_at = CASE WHEN status = 'sending' THEN handed_at ELSE NULL END
@@ -495,7 +495,7 @@ export class VerificationRepository {
            )
          ORDER BY d.due_at LIMIT ? ${lock}
        ) AND ((status = 'scheduled' AND due_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-       RETURNING ${D_COLUMNS}`,
+       RETURNING ${D_COLUMNS}`),
       [leaseUntil, token, now, INTERRUPTED, INTERRUPTED_MESSAGE, now, now, now, limit, now, now],
     );
     return rows.map(mapDelivery).sort((a, b) => a.stepIndex - b.stepIndex || a.dueAt.getTime() - b.dueAt.getTime());

@@ -24,7 +24,7 @@ import { uuidv7 } from "../../lib/ids.ts";
 import { TextgateError } from "../../lib/errors.ts";
 import type { Sql, SqlParam } from "../store/sql.ts";
 import type { NoticeKey, NoticeValues } from "../verification/notices.ts";
-import { toDate, toDateOrNull } from "../store/sql.ts";
+import { plannedPerRun, toDate, toDateOrNull } from "../store/sql.ts";
 import type { SigningEndpoint, WebhookEndpoints } from "./endpoints.ts";
 import { type Outbox, type OutboxEvent, payloadOf } from "./outbox.ts";
 import { postWebhook, type SendResult } from "./sender.ts";
@@ -282,10 +282,10 @@ export class WebhookDispatcher {
       // A CTE that locks rows is evaluated once. Inside `WHERE id IN (…)` PostgreSQL may run the subquery again
       // for the rows it joins, and then claimed past its LIMIT (60 rows for a limit of 50 in
       // tests/engine/webhooks-outbox.test.ts, "claims a backlog").
-      statement = `WITH picked AS (${due} FOR UPDATE OF d SKIP LOCKED)
+      statement = plannedPerRun(`WITH picked AS (${due} FOR UPDATE OF d SKIP LOCKED)
         UPDATE webhook_deliveries w SET status = 'sending', lease_until = ?, attempts = w.attempts + 1, updated_at = ?
         FROM picked WHERE w.id = picked.id AND w.status = '${status}' AND w.${dueAt} <= ?
-        RETURNING w.id, w.endpoint_id, w.event_seq, w.attempts`;
+        RETURNING w.id, w.endpoint_id, w.event_seq, w.attempts`);
       params = [now, limit, lease, now, now];
     } else {
       // The outer re-check must not pick the (status, …) index on SQLite: it would walk every due row and

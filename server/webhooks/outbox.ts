@@ -11,7 +11,7 @@ import type { WebhookEventType } from "../../lib/validations/webhooks.ts";
 import { maskPhone } from "../../lib/phone.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Sql } from "../store/sql.ts";
-import { toDate } from "../store/sql.ts";
+import { plannedPerRun, toDate } from "../store/sql.ts";
 import { EVENTS_LOCK_KEY } from "./triggers.ts";
 
 /**
@@ -92,13 +92,13 @@ const SEQUENCE_BATCH = 1000;
  * smaller one. Rows another numbering moved meanwhile are skipped by the DELETE (they are gone), so
  * nothing is numbered twice. The lock's CTE is read by the uncorrelated EXISTS before the scan.
  */
-const SEQUENCE_SQL = `WITH locked AS (SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})),
+const SEQUENCE_SQL = plannedPerRun(`WITH locked AS (SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY})),
   moved AS (
     DELETE FROM pending_events WHERE id IN (
       SELECT id FROM pending_events WHERE EXISTS (SELECT 1 FROM locked) ORDER BY id LIMIT ?)
     RETURNING id, type, verification_id, data, created_at)
   INSERT INTO events (type, verification_id, data, created_at)
-  SELECT type, verification_id, data, created_at FROM moved ORDER BY id`;
+  SELECT type, verification_id, data, created_at FROM moved ORDER BY id`);
 
 export class Outbox {
   /** The numbering running on this process, and the one queued behind it (see sequence). */
@@ -183,12 +183,12 @@ export class Outbox {
     let removed = 0;
     for (;;) {
       const events = await this.sql.run(
-        `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < ? AND created_at < ? ORDER BY seq LIMIT ?)`,
+        plannedPerRun(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < ? AND created_at < ? ORDER BY seq LIMIT ?)`),
         [below, before, limit],
       );
       const deliveries = await this.sql.run(
-        `DELETE FROM webhook_deliveries WHERE id IN (
-           SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') AND next_attempt_at < ? LIMIT ?)`,
+        plannedPerRun(`DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') AND next_attempt_at < ? LIMIT ?)`),
         [before, limit],
       );
       removed += events + deliveries;

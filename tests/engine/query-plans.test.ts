@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Sql, SqlParam } from "../../server/store/sql.ts";
 import { streakColumns, streakOf } from "../../server/verification/guess-limits.ts";
 import { VerificationRepository } from "../../server/verification/repository.ts";
+import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 
 /**
@@ -125,6 +126,43 @@ describe("query plans on SQLite without statistics", () => {
         new VerificationRepository(spy).applyCarrierStatus({ carrier: sent!.carrier, carrierMessageId: sent!.carrier_message_id, status, at: t.clock.now() }),
       );
       expect(details, status).toContain("deliveries_carrier_carrier_message_id_idx");
+    }
+  });
+});
+
+// PostgreSQL only; providersUnderTest skips it without a server (and fails it when CI=true).
+const providers = await providersUnderTest();
+
+describe.skipIf(!providers.includes("postgresql"))("plans on PostgreSQL made when they run", () => {
+  let t: TestRuntime;
+  afterEach(() => t?.stop());
+
+  it("never keeps a prepared plan for the background claims, sweeps and the outbox's numbering, and keeps one for the request path", async () => {
+    // One connection, so that pg_prepared_statements (per session) lists every statement the runtime named.
+    t = await startTestRuntime("postgresql", { DATABASE_POOL_SIZE: "1" });
+    const { engine, webhooks, scheduler, sql } = t.runtime;
+    await webhooks.endpoints.create({ url: "http://127.0.0.1:9/never-called" });
+    // Each statement runs more than five times: PostgreSQL switches a named statement to a generic plan after five.
+    for (let i = 0; i < 7; i++) {
+      const to = `+1415555${String(3000 + i)}`;
+      const { verification } = await engine.create({ to, validFor: 60 });
+      if (i % 2) await engine.check({ id: verification.id }, await t.lastCode(to));
+      await scheduler.tick();
+      await webhooks.dispatcher.fanOut();
+      await webhooks.dispatcher.claimDue(10);
+      await webhooks.outbox.prune(new Date(0));
+    }
+    t.clock.advance(61);
+    await scheduler.tick();
+    const named = (await sql.all<{ statement: string }>(`SELECT statement FROM pg_prepared_statements`)).map((r) => r.statement.replace(/\s+/g, " "));
+    // Planned at every run (server/store/sql.ts, plannedPerRun): a generic plan made while these tables were
+    // empty read them whole once they were not (docs/benchmarks.md, "Plans made on empty tables").
+    for (const fragment of ["FROM webhook_deliveries d", "FROM deliveries d", "SET status = 'expired'", "FROM pending_events", "DELETE FROM events", "DELETE FROM webhook_deliveries"]) {
+      expect(named.filter((text) => text.includes(fragment)), fragment).toEqual([]);
+    }
+    // The request path stays prepared once per connection.
+    for (const fragment of ["INSERT INTO sandbox_messages", "UPDATE verifications SET status = $1, attempts = attempts + $2"]) {
+      expect(named.some((text) => text.includes(fragment)), fragment).toBe(true);
     }
   });
 });
