@@ -17,6 +17,8 @@ import { ensureSqliteDirectory } from "../db/database-url.ts";
 import { type Checkpointer, startCheckpointer } from "./sqlite-checkpointer.ts";
 
 export type SqlParam = string | number | boolean | null | Date;
+/** A statement and its parameters (Sql.runAll). */
+export type Statement = readonly [sql: string, params?: readonly SqlParam[]];
 export type Row = Record<string, unknown>;
 
 export interface Sql {
@@ -25,6 +27,11 @@ export interface Sql {
   get<T = Row>(sql: string, params?: readonly SqlParam[]): Promise<T | undefined>;
   /** Runs a statement; resolves to the number of rows changed. */
   run(sql: string, params?: readonly SqlParam[]): Promise<number>;
+  /**
+   * Runs writes as one unit, all or none, with no code between them; resolves to the rows each changed.
+   * On SQLite it joins the turn's group commit (SqliteSql) instead of committing on its own.
+   */
+  runAll(statements: readonly Statement[]): Promise<number[]>;
   /** Runs `fn` in one transaction; every statement inside must go through the `tx` it receives. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -48,11 +55,10 @@ function sqliteParam(value: SqlParam): string | number | null {
   return value;
 }
 
-/** A `run` waiting for its turn's group commit (SqliteSql.flush). */
+/** A `run` or `runAll` waiting for its turn's group commit (SqliteSql.flush). */
 interface QueuedWrite {
-  sql: string;
-  params: readonly SqlParam[] | undefined;
-  resolve(changes: number): void;
+  statements: readonly Statement[];
+  resolve(changes: number[]): void;
   reject(error: unknown): void;
 }
 
@@ -60,9 +66,9 @@ interface QueuedWrite {
  * SQLite through one better-sqlite3 connection. Statements are synchronous; a transaction holds a lock
  * so that statements from other requests wait instead of landing inside it while it awaits.
  *
- * `run` outside a transaction is a group commit: the statements of one turn of the event loop are
- * queued and run at its end (setImmediate) in one transaction, each in a savepoint of its own, so that
- * one that fails is rolled back alone and rejects alone. Each commit writes the pages it changed to the
+ * `run` and `runAll` outside a transaction are a group commit: the writes of one turn of the event loop
+ * are queued and run at its end (setImmediate) in one transaction, each in a savepoint of its own, so
+ * that one that fails is rolled back alone and rejects alone. Each commit writes the pages it changed to the
  * WAL: statements of concurrent requests touch the same pages (append-only ids), and one commit for the
  * turn instead of one per statement cut the API loop's CPU per pair by a third (docs/benchmarks.md,
  * "Group commit on SQLite"). The batch runs synchronously from BEGIN to COMMIT, so no read sees it half
@@ -118,11 +124,19 @@ class SqliteSql implements Sql {
     return this.getNow<T>(sql, params);
   }
 
-  run(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      this.queued.push({ sql, params, resolve, reject });
+  async run(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return (await this.runAll([[sql, params]]))[0]!;
+  }
+
+  runAll(statements: readonly Statement[]): Promise<number[]> {
+    return new Promise<number[]>((resolve, reject) => {
+      this.queued.push({ statements, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  private runEach(statements: readonly Statement[]): number[] {
+    return statements.map(([sql, params]) => this.runNow(sql, params));
   }
 
   private scheduleFlush(): void {
@@ -140,22 +154,22 @@ class SqliteSql implements Sql {
     }
     const batch = this.queued;
     this.queued = [];
-    if (batch.length === 1) {
+    if (batch.length === 1 && batch[0]!.statements.length === 1) {
       const [write] = batch as [QueuedWrite];
       try {
-        write.resolve(this.runNow(write.sql, write.params));
+        write.resolve(this.runEach(write.statements));
       } catch (error) {
         write.reject(error);
       }
       return;
     }
-    const outcomes: ({ changes: number } | { error: unknown })[] = [];
+    const outcomes: ({ changes: number[] } | { error: unknown })[] = [];
     try {
       this.runNow("BEGIN IMMEDIATE");
       for (const write of batch) {
         this.runNow("SAVEPOINT queued_write");
         try {
-          outcomes.push({ changes: this.runNow(write.sql, write.params) });
+          outcomes.push({ changes: this.runEach(write.statements) });
         } catch (error) {
           this.runNow("ROLLBACK TO queued_write");
           outcomes.push({ error });
@@ -186,6 +200,7 @@ class SqliteSql implements Sql {
       all: async (sql, params) => this.allNow(sql, params),
       get: async (sql, params) => this.getNow(sql, params),
       run: async (sql, params) => this.runNow(sql, params),
+      runAll: async (statements) => this.runEach(statements),
       transaction: (inner) => inner(tx),
       close: async () => {},
     };
@@ -294,6 +309,14 @@ class PostgresSql implements Sql {
   async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
     const result = await this.target.query(pgQuery(sql, params));
     return result.rowCount ?? 0;
+  }
+
+  runAll(statements: readonly Statement[]): Promise<number[]> {
+    return this.transaction(async (tx) => {
+      const changes: number[] = [];
+      for (const [sql, params] of statements) changes.push(await tx.run(sql, params));
+      return changes;
+    });
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

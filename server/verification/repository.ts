@@ -356,6 +356,7 @@ export class VerificationRepository {
    * at commit, one statement per create, one read per check"); SQLite makes the same statements in a transaction.
    */
   async insertReplacingPending(v: VerificationRecord, deliveries: readonly NewDelivery[]): Promise<VerificationRecord | null> {
+    if (this.sql.dialect === "sqlite" && deliveries.length > 0) return this.insertReplacingPendingAsOneUnit(v, deliveries);
     if (this.sql.dialect === "sqlite" || deliveries.length === 0) {
       return this.sql.transaction(async (tx) => {
         const pending = await this.findPending(v.to, v.purpose, v.createdAt, tx);
@@ -382,6 +383,38 @@ export class VerificationRepository {
       [now, now, v.id, v.to, v.purpose, now, now, ...verificationParams(v), ...deliveries.flatMap((d) => deliveryParams(v.id, d, now))],
     );
     return rows[0] ? mapVerification(rows[0]) : null;
+  }
+
+  /**
+   * SQLite: the same four changes as statements that need no answer in between, run as one unit
+   * (Sql.runAll), so the create joins the turn's group commit instead of committing alone. The pending
+   * verification is found by the same subquery twice, its scheduled steps dropped before it is canceled;
+   * after the commit it is read back as the newest canceled verification of the number that names the
+   * new one (a backward walk of the number's index that stops at the first match).
+   */
+  private async insertReplacingPendingAsOneUnit(v: VerificationRecord, deliveries: readonly NewDelivery[]): Promise<VerificationRecord | null> {
+    const now = v.createdAt;
+    const byNumber = indexedBy(this.sql, "verifications_to_status_idx");
+    const newestPending = `SELECT id FROM verifications${byNumber} WHERE "to" = ? AND purpose = ? AND status = 'pending' AND expires_at > ?
+                           ORDER BY created_at DESC LIMIT 1`;
+    const [, canceled] = await this.sql.runAll([
+      [`UPDATE deliveries SET status = 'dropped', updated_at = ? WHERE verification_id = (${newestPending}) AND status = 'scheduled'`, [now, v.to, v.purpose, now]],
+      [
+        `UPDATE verifications SET status = 'canceled', finished_at = ?, updated_at = ?, replaced_by = ? WHERE id = (${newestPending}) AND status = 'pending'`,
+        [now, now, v.id, v.to, v.purpose, now],
+      ],
+      [`INSERT INTO verifications (${V_COLUMNS}) VALUES ${V_PLACEHOLDERS}`, verificationParams(v)],
+      [
+        `INSERT INTO deliveries (${DELIVERY_INSERT_COLUMNS}) VALUES ${deliveries.map(() => DELIVERY_PLACEHOLDERS).join(", ")}`,
+        deliveries.flatMap((d) => deliveryParams(v.id, d, now)),
+      ],
+    ]);
+    if (!canceled) return null;
+    const row = await this.sql.get<Raw>(
+      `SELECT ${V_COLUMNS} FROM verifications${byNumber} WHERE "to" = ? AND status = 'canceled' AND replaced_by = ? ORDER BY rowid DESC LIMIT 1`,
+      [v.to, v.id],
+    );
+    return row ? mapVerification(row) : null;
   }
 
   async insertDelivery(verificationId: string, d: NewDelivery, now: Date, db: Sql = this.sql): Promise<void> {

@@ -164,8 +164,10 @@ export const SESSION_STEPS: readonly ExampleStep<ServerContext>[] = [
     before: async (t) => {
       const endpoint = await t.api("POST", "/api/v1/webhooks", { url: "http://127.0.0.1:9/textgate", events: ["verification.created"], description: "outcomes" });
       await t.api("POST", "/api/v1/verifications", { to: "+14155550132" });
-      // Until the first attempt is over (refused: nothing listens on port 9), so the answers below do not depend on timing.
+      // Until the first attempt is over and recorded (refused: nothing listens on port 9), the endpoint's failing
+      // streak included (written after the delivery's own row), so the answers below do not depend on timing.
       await t.until(async () => (await t.api("GET", `/api/v1/webhooks/${endpoint.id}/deliveries`)).data[0]?.attempts >= 1);
+      await t.until(async () => (await t.api("GET", `/api/v1/webhooks/${endpoint.id}`)).failingSince !== null);
     },
     save: (body, vars) => {
       vars.endpoint = body.endpoints[0].id;

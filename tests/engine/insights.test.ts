@@ -48,6 +48,7 @@ function failingAfter(sql: Sql, failAt: number): Sql {
     all: (s, p) => sql.all(s, p),
     get: (s, p) => sql.get(s, p),
     run: (s, p) => sql.run(s, p),
+    runAll: (statements) => sql.runAll(statements),
     close: () => sql.close(),
     transaction: (fn) =>
       sql.transaction((tx) => {
@@ -61,6 +62,7 @@ function failingAfter(sql: Sql, failAt: number): Sql {
             if (++statements === failAt) throw new Error("killed mid-rollup");
             return tx.run(s, p);
           },
+          runAll: (list) => tx.runAll(list),
           transaction: (inner) => tx.transaction(inner),
         };
         return fn(dying);

@@ -25,6 +25,7 @@ async function planOfFirstStatement(sql: Sql, fn: (spy: Sql) => Promise<unknown>
     all: (text, params) => (seen.push({ text, params: params ?? [] }), sql.all(text, params)),
     get: (text, params) => (seen.push({ text, params: params ?? [] }), sql.get(text, params)),
     run: (text, params) => (seen.push({ text, params: params ?? [] }), sql.run(text, params)),
+    runAll: (statements) => (seen.push(...statements.map(([text, params]) => ({ text, params: params ?? [] }))), sql.runAll(statements)),
     transaction: (inner) => sql.transaction(inner),
     close: () => sql.close(),
   };
@@ -52,6 +53,36 @@ describe("query plans on SQLite without statistics", () => {
     });
     expect(details).toContain("verifications_to_status_idx");
     expect(details).not.toContain("verifications_status_expires_at_idx");
+  });
+
+  it("replaces a pending verification through the number's index, and reads the replaced one back walking it backward, unsorted", async () => {
+    t = await startTestRuntime("sqlite");
+    const { engine, sql } = t.runtime;
+    const to = "+12125550128";
+    // Earlier verifications of the number, each canceled by the next: the read back stops at the newest.
+    for (let i = 0; i < 4; i++) await engine.create({ to });
+    const { verification } = await engine.create({ to });
+    const seen: { text: string; params: readonly SqlParam[] }[] = [];
+    const spy: Sql = {
+      ...sql,
+      dialect: sql.dialect,
+      get: (text, params) => (seen.push({ text, params: params ?? [] }), sql.get(text, params)),
+      runAll: (statements) => (seen.push(...statements.map(([text, params]) => ({ text, params: params ?? [] }))), sql.runAll(statements)),
+    };
+    const now = t.clock.now();
+    const next = { ...(await engine.repo.findById(verification.id))!, id: "01890000-0000-7000-8000-000000000002", createdAt: now, updatedAt: now };
+    const step = { id: "01890000-0000-7000-8000-0000000000d2", stepIndex: 0, kind: "workflow" as const, channel: "sms" as const, status: "scheduled" as const, dueAt: now, leaseUntil: null, leaseToken: null, handedAt: null };
+    const replaced = await new VerificationRepository(spy).insertReplacingPending(next, [step]);
+    expect(replaced).toMatchObject({ id: verification.id, status: "canceled", finishedAt: now });
+    const reads = seen.filter((s) => /^\s*(UPDATE|SELECT)/.test(s.text));
+    expect(reads).toHaveLength(3); // the steps dropped, the verification canceled, the replaced one read back
+    for (const { text, params } of reads) {
+      const plan = (await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)).map((row) => row.detail).join(" | ");
+      expect(plan, text).not.toMatch(/\bSCAN verifications\b/);
+      expect(plan, text).toContain("verifications_to_status_idx");
+      // The pending ones of a number are sorted, as findPending sorts them; the read back walks the index.
+      if (text.includes("rowid DESC")) expect(plan, text).not.toContain("TEMP B-TREE");
+    }
   });
 
   it("reads a check's verification and its number's guessing streak in one statement, each row by its primary key", async () => {

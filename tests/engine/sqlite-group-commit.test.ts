@@ -1,6 +1,6 @@
 /**
  * SQLite's group commit (server/store/sql.ts, SqliteSql): the writes of one turn of the event loop are
- * committed together, each in its own savepoint. What must hold: a write that fails fails alone; a
+ * committed together, each `run` or `runAll` in its own savepoint. What must hold: a write that fails fails alone; a
  * caller hears of its write only once it is committed, and no read sees a write of the batch before
  * then; a transaction in progress is never joined; an error that ends the transaction fails every write
  * of the batch and commits none.
@@ -47,6 +47,24 @@ describe("group commit on SQLite", () => {
     expect(results.filter((r) => r.status === "fulfilled").map((r) => r.value)).toEqual([1, 1, 1]);
     expect(committed("items")).toEqual(["a", "c", "taken"]);
     expect(committed("item_log")).toEqual(["a", "b", "taken"]);
+  });
+
+  it("runs a runAll as one unit: a statement that fails undoes its unit's others, not the turn's other writes", async () => {
+    await sql.run(`INSERT INTO items (name) VALUES ('taken')`);
+    const results = await Promise.allSettled([
+      sql.runAll([[`INSERT INTO items (name) VALUES ('u1')`], [`UPDATE items SET name = 'u1-renamed' WHERE name = 'u1'`]]),
+      sql.runAll([[`INSERT INTO items (name) VALUES ('v1')`], [`INSERT INTO items (name) VALUES ('taken')`]]),
+      sql.run(`INSERT INTO items (name) VALUES ('w')`),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[0] as PromiseFulfilledResult<number[]>).value).toEqual([1, 1]);
+    expect(committed("items")).toEqual(["taken", "u1-renamed", "w"]);
+    expect(committed("item_log")).toEqual(["taken", "u1", "w"]);
+    // Alone in its turn, a unit still commits all or nothing.
+    await expect(sql.runAll([[`INSERT INTO items (name) VALUES ('alone')`], [`INSERT INTO items (name) VALUES ('taken')`]])).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_UNIQUE",
+    });
+    expect(committed("items")).toEqual(["taken", "u1-renamed", "w"]);
   });
 
   it("answers a write only once it is committed, and no read sees it before", async () => {

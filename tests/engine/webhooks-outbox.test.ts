@@ -233,6 +233,7 @@ describe.each(providers)("outbox on %s", (provider) => {
       all: (text, params) => sql.all(text, params),
       get: (text, params) => sql.get(text, params),
       run: (text, params) => sql.run(text, params),
+      runAll: (statements) => sql.runAll(statements),
       transaction: (fn) => (receiver.acknowledged.size ? new Promise(() => {}) : sql.transaction(fn)),
       close: async () => {},
     };
