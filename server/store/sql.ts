@@ -142,16 +142,17 @@ class SqliteSql implements Sql {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => void this.flush());
   }
 
-  /** Runs the queued writes in one transaction (or alone, if there is one), after any open transaction. */
-  private flush(): void {
+  /**
+   * Runs the queued writes in one transaction (or alone, if there is one). An open transaction is waited
+   * for the way `transaction` waits for one, so a flush keeps its place among the waiting transactions
+   * instead of losing it to each next one; writes queued meanwhile join it.
+   */
+  private async flush(): Promise<void> {
+    while (this.lock) await this.lock;
     this.flushScheduled = false;
-    if (this.lock) {
-      void this.lock.then(() => this.scheduleFlush());
-      return;
-    }
     const batch = this.queued;
     this.queued = [];
     if (batch.length === 1 && batch[0]!.statements.length === 1) {

@@ -99,6 +99,22 @@ describe("group commit on SQLite", () => {
     expect(committed("items")).toEqual(["outside"]);
   });
 
+  it("keeps a waiting flush's place: a transaction that starts after it waits for it", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = sql.transaction(async (tx) => {
+      await tx.run(`INSERT INTO items (name) VALUES ('first')`);
+      await held;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = sql.run(`INSERT INTO items (name) VALUES ('queued')`);
+    await new Promise((resolve) => setImmediate(resolve)); // the flush now waits for the first transaction
+    const later = sql.transaction(async (tx) => void (await tx.run(`INSERT INTO items (name) VALUES ('later')`)));
+    release();
+    await Promise.all([first, queued, later]);
+    expect((other.prepare(`SELECT name FROM items ORDER BY id`).all() as { name: string }[]).map((r) => r.name)).toEqual(["first", "queued", "later"]);
+  });
+
   it("fails every write of a batch and commits none when an error ends the transaction itself", async () => {
     await sql.run(`CREATE TRIGGER no_poison BEFORE INSERT ON items WHEN NEW.name = 'poison' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END`);
     const results = await Promise.allSettled([
