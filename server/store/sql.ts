@@ -68,10 +68,10 @@ interface QueuedWrite {
  *
  * `run` and `runAll` outside a transaction are a group commit: the writes of one turn of the event loop
  * are queued and run at its end (setImmediate) in one transaction, each in a savepoint of its own, so
- * that one that fails is rolled back alone and rejects alone. Each commit writes the pages it changed to the
- * WAL: statements of concurrent requests touch the same pages (append-only ids), and one commit for the
- * turn instead of one per statement cut the API loop's CPU per pair by a third (docs/benchmarks.md,
- * "Group commit on SQLite"). The batch runs synchronously from BEGIN to COMMIT, so no read sees it half
+ * that one that fails is rolled back alone and rejects alone. Each commit writes the pages it changed
+ * to the WAL: statements of concurrent requests touch the same pages (append-only ids), and one commit
+ * for the turn instead of one per statement cut the API loop's CPU per pair by a third
+ * (docs/benchmarks.md, "Group commit on SQLite"). The batch runs synchronously from BEGIN to COMMIT, so no read sees it half
  * done, and a caller hears of its write only once it is committed. Reads and the writes of `all`/`get`
  * run at once, as before.
  */

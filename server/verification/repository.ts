@@ -353,11 +353,13 @@ export class VerificationRepository {
    * made), recording the new id as its `replaced_by` and dropping its scheduled steps. Returns the
    * verification it canceled, or null. On PostgreSQL one statement: one round trip per create instead of
    * a lookup and then the write (8.8 to 7.8 statements per API pair, docs/benchmarks.md, "The events lock
-   * at commit, one statement per create, one read per check"); SQLite makes the same statements in a transaction.
+   * at commit, one statement per create, one read per check"); on SQLite one unit of the turn's group
+   * commit (insertReplacingPendingAsOneUnit). Without deliveries (no statement to hang the INSERT on), a
+   * transaction on either.
    */
   async insertReplacingPending(v: VerificationRecord, deliveries: readonly NewDelivery[]): Promise<VerificationRecord | null> {
     if (this.sql.dialect === "sqlite" && deliveries.length > 0) return this.insertReplacingPendingAsOneUnit(v, deliveries);
-    if (this.sql.dialect === "sqlite" || deliveries.length === 0) {
+    if (deliveries.length === 0) {
       return this.sql.transaction(async (tx) => {
         const pending = await this.findPending(v.to, v.purpose, v.createdAt, tx);
         const canceled = pending !== null && (await this.end(pending.id, "canceled", v.createdAt, tx, v.id));
