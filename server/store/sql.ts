@@ -180,8 +180,11 @@ class SqliteSql implements Sql {
       this.runNow("COMMIT");
     } catch (error) {
       // BEGIN or COMMIT failed, or an error ended the transaction itself (a trigger's RAISE(ROLLBACK), I/O):
-      // nothing of the batch is committed, so every write of it fails.
-      if (this.db.inTransaction) this.runNow("ROLLBACK");
+      // nothing of the batch is committed, so every write of it fails. A ROLLBACK that fails too must not
+      // escape: nothing awaits this flush, and an unhandled rejection would end the process.
+      try {
+        if (this.db.inTransaction) this.runNow("ROLLBACK");
+      } catch {}
       for (const write of batch) write.reject(error);
       return;
     }
