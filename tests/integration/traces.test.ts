@@ -134,13 +134,18 @@ describe.skipIf(!productionBuilt())("traces over OTLP of the routes Next serves"
   it("a server span per page and route handler request, named by the route template, with its status", async () => {
     const traceId = crypto.randomBytes(16).toString("hex");
     const docs = await fetch(`${server.url}/docs`, { redirect: "manual", headers: { traceparent: `00-${traceId}-${crypto.randomBytes(8).toString("hex")}-01` } });
+    // The page's span ends with its response, so read the body to the end.
+    await docs.arrayBuffer();
     expect((await server.request("GET", "/api/owner/verifications")).status).toBe(401);
     const deadline = Date.now() + 15_000;
     const named = (name: string) => collector.spans().filter((s) => s.name === name);
-    while (named("GET /api/owner/verifications").length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-
     // Next opens spans of its own under the registered provider (next.span_type …); textgate's is their parent.
     const ours = (name: string) => named(name).filter((span) => attribute(span, "next.span_type") === undefined);
+    // Spans arrive in the exporter's batches, not in the order the requests were made: wait for both of ours.
+    while ((ours("GET /docs").length === 0 || ours("GET /api/owner/verifications").length === 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
     const [page] = ours("GET /docs");
     expect(page, JSON.stringify(collector.spans().map((s) => s.name))).toBeDefined();
     expect(page?.traceId).toBe(traceId);
