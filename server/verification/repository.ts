@@ -354,21 +354,14 @@ export class VerificationRepository {
    * verification it canceled, or null. On PostgreSQL one statement: one round trip per create instead of
    * a lookup and then the write (8.8 to 7.8 statements per API pair, docs/benchmarks.md, "The events lock
    * at commit, one statement per create, one read per check"); on SQLite one unit of the turn's group
-   * commit (insertReplacingPendingAsOneUnit). Without deliveries (no statement to hang the INSERT on), a
-   * transaction on either.
+   * commit (insertReplacingPendingAsOneUnit).
    */
   async insertReplacingPending(v: VerificationRecord, deliveries: readonly NewDelivery[]): Promise<VerificationRecord | null> {
-    if (this.sql.dialect === "sqlite" && deliveries.length > 0) return this.insertReplacingPendingAsOneUnit(v, deliveries);
-    if (deliveries.length === 0) {
-      return this.sql.transaction(async (tx) => {
-        const pending = await this.findPending(v.to, v.purpose, v.createdAt, tx);
-        const canceled = pending !== null && (await this.end(pending.id, "canceled", v.createdAt, tx, v.id));
-        if (canceled) await this.dropScheduled(pending.id, v.createdAt, tx);
-        await this.insert(v, deliveries, tx);
-        return canceled ? { ...pending, status: "canceled" as const, finishedAt: v.createdAt, updatedAt: v.createdAt } : null;
-      });
-    }
+    if (this.sql.dialect === "sqlite") return this.insertReplacingPendingAsOneUnit(v, deliveries);
     const now = v.createdAt;
+    const insertDeliveries = deliveries.length
+      ? `, d AS (INSERT INTO deliveries (${DELIVERY_INSERT_COLUMNS}) VALUES ${deliveries.map(() => DELIVERY_PLACEHOLDERS).join(", ")})`
+      : "";
     // Data-modifying WITH clauses each run exactly once; the pending lookup reads the statement's snapshot,
     // which does not hold the new row. The trigger events fire at COMMIT in the order of the changes.
     const rows = await this.sql.all<Raw>(
@@ -379,8 +372,7 @@ export class VerificationRepository {
            AND status = 'pending'
          RETURNING ${V_COLUMNS}),
        dropped AS (UPDATE deliveries SET status = 'dropped', updated_at = ? WHERE verification_id IN (SELECT id FROM replaced) AND status = 'scheduled'),
-       v AS (INSERT INTO verifications (${V_COLUMNS}) VALUES ${V_PLACEHOLDERS} RETURNING id),
-       d AS (INSERT INTO deliveries (${DELIVERY_INSERT_COLUMNS}) VALUES ${deliveries.map(() => DELIVERY_PLACEHOLDERS).join(", ")})
+       v AS (INSERT INTO verifications (${V_COLUMNS}) VALUES ${V_PLACEHOLDERS} RETURNING id)${insertDeliveries}
        SELECT ${V_COLUMNS} FROM replaced`,
       [now, now, v.id, v.to, v.purpose, now, now, ...verificationParams(v), ...deliveries.flatMap((d) => deliveryParams(v.id, d, now))],
     );
@@ -388,7 +380,7 @@ export class VerificationRepository {
   }
 
   /**
-   * SQLite: the same four changes as statements that need no answer in between, run as one unit
+   * SQLite: the same changes as statements that need no answer in between, run as one unit
    * (Sql.runAll), so the create joins the turn's group commit instead of committing alone. The pending
    * verification is found by the same subquery twice, its scheduled steps dropped before it is canceled;
    * after the commit it is read back as the newest canceled verification of the number that names the
@@ -406,10 +398,9 @@ export class VerificationRepository {
         [now, now, v.id, v.to, v.purpose, now],
       ],
       [`INSERT INTO verifications (${V_COLUMNS}) VALUES ${V_PLACEHOLDERS}`, verificationParams(v)],
-      [
-        `INSERT INTO deliveries (${DELIVERY_INSERT_COLUMNS}) VALUES ${deliveries.map(() => DELIVERY_PLACEHOLDERS).join(", ")}`,
-        deliveries.flatMap((d) => deliveryParams(v.id, d, now)),
-      ],
+      ...(deliveries.length
+        ? [[`INSERT INTO deliveries (${DELIVERY_INSERT_COLUMNS}) VALUES ${deliveries.map(() => DELIVERY_PLACEHOLDERS).join(", ")}`, deliveries.flatMap((d) => deliveryParams(v.id, d, now))] as const]
+        : []),
     ]);
     if (!canceled) return null;
     const row = await this.sql.get<Raw>(
@@ -463,14 +454,12 @@ export class VerificationRepository {
   }
 
   /**
-   * Ends a pending verification regardless of attempts (cancel, replace, failure). `replacedBy`: the new
-   * verification that replaces it, which the outbox trigger turns into the canceled event's reason.
+   * Ends a pending verification regardless of attempts (cancel, failure, expiry). A replaced one is ended
+   * by insertReplacingPending, which also records its successor (`replaced_by`, the canceled event's reason).
    */
-  async end(id: string, status: VerificationStatus, now: Date, db: Sql = this.sql, replacedBy: string | null = null): Promise<boolean> {
+  async end(id: string, status: VerificationStatus, now: Date, db: Sql = this.sql): Promise<boolean> {
     return (
-      (await db.run(`UPDATE verifications SET status = ?, finished_at = ?, updated_at = ?, replaced_by = ? WHERE id = ? AND status = 'pending'`, [
-        status, now, now, replacedBy, id,
-      ])) === 1
+      (await db.run(`UPDATE verifications SET status = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`, [status, now, now, id])) === 1
     );
   }
 
