@@ -118,16 +118,12 @@ export class Outbox {
       this.sequencing = this.sequenceAll().finally(() => (this.sequencing = null));
       return this.sequencing;
     }
-    this.queued ??= this.sequencing.then(
-      () => {
-        this.queued = null;
-        return this.sequence();
-      },
-      () => {
-        this.queued = null;
-        return this.sequence();
-      },
-    );
+    // After the running one, whether it succeeded or not.
+    const next = () => {
+      this.queued = null;
+      return this.sequence();
+    };
+    this.queued ??= this.sequencing.then(next, next);
     return this.queued;
   }
 

@@ -7,6 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sql, SqlParam } from "../../server/store/sql.ts";
 import { WebhookDispatcher } from "../../server/webhooks/dispatcher.ts";
+import { Outbox } from "../../server/webhooks/outbox.ts";
 import { providersUnderTest } from "../helpers/databases.ts";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
@@ -426,7 +427,6 @@ describe.skipIf(!providers.includes("postgresql"))("outbox order on postgresql",
 
   it("numbers every pending event once when several readers and writers race (no gap, no duplicate, per verification in order)", async () => {
     const t = (state.t = await startTestRuntime(provider));
-    const { Outbox } = await import("../../server/webhooks/outbox.ts");
     // Separate Outbox objects: like readers on several nodes, they share nothing but the database.
     const readers = [t.runtime.webhooks.outbox, new Outbox(t.runtime.sql), new Outbox(t.runtime.sql)];
     const seen: number[][] = readers.map(() => []);
